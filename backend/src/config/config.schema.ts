@@ -1,0 +1,92 @@
+import { z } from 'zod';
+
+const bool = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no'])
+  .transform((v) => v === 'true' || v === '1' || v === 'yes');
+
+const postgresUrl = z
+  .string()
+  .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// or postgresql:// URL');
+
+/**
+ * Every environment variable the backend reads, with its default. Defaults serve the embedded setup,
+ * so a plain `npm start` works on a fresh machine. Documented in README.md (Configuration).
+ */
+export const configSchema = z.object({
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  HOST: z.string().min(1).default('0.0.0.0'),
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  LOG_FORMAT: z.enum(['json', 'pretty']).optional(),
+  LOG_LEVEL: z.enum(['error', 'warn', 'log', 'debug', 'verbose']).default('log'),
+  DATABASE_URL: postgresUrl.optional(),
+  DATA_DIR: z.string().min(1).default('.data'),
+  DB_POOL_SIZE: z.coerce.number().int().min(2).max(200).default(20),
+  EVENTSTORE_URL: z
+    .string()
+    .regex(/^(esdb|esdb\+discover|kurrentdb|kurrentdb\+discover):\/\//, 'must be an esdb:// or esdb+discover:// URL')
+    .optional(),
+  JWT_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
+  TOKEN_TTL_SECONDS: z.coerce.number().int().min(60).max(7 * 24 * 3600).default(12 * 3600),
+  SEED_DEMO: bool.optional(),
+  MAP_BOUNDARIES: z.string().min(1).optional(),
+  MAP_TILE_URL: z.string().url().optional(),
+  CONTESTS_FILE: z.string().min(1).optional(),
+  CONTACTS_FILE: z.string().min(1).optional(),
+  CHECKIN_DEADLINE: z
+    .string()
+    .regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'must be HH:MM (WIB)')
+    .default('07:30'),
+  ELECTION_DATE: z
+    .string()
+    .regex(/^\d{4}-\d{2}-\d{2}$/, 'must be YYYY-MM-DD')
+    .default('2024-02-14'),
+  QUICKCOUNT_MIN_TPS: z.coerce.number().int().min(2).default(30),
+  CORS_ORIGINS: z.string().default(''),
+  REDIS_URL: z.string().regex(/^rediss?:\/\//, 'must be a redis:// URL').optional(),
+  DASHBOARD_DIR: z.string().min(1).optional(),
+  BODY_LIMIT: z.string().default('64kb'),
+  REQUEST_TIMEOUT_MS: z.coerce.number().int().min(100).default(10_000),
+  PROJECTIONS: bool.default(true),
+});
+
+export type RawConfig = z.infer<typeof configSchema>;
+
+export interface AppConfig extends Omit<RawConfig, 'SEED_DEMO' | 'LOG_FORMAT'> {
+  LOG_FORMAT: 'json' | 'pretty';
+  SEED_DEMO: boolean;
+  /** True when no DATABASE_URL was given and the embedded PostgreSQL serves the system. */
+  embedded: boolean;
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+/** Parses the environment; throws ConfigError naming every bad variable at once. */
+export function parseConfig(env: Record<string, string | undefined>): AppConfig {
+  const cleaned = Object.fromEntries(
+    Object.keys(configSchema.shape).map((k) => [k, env[k] === '' ? undefined : env[k]]),
+  );
+  const result = configSchema.safeParse(cleaned);
+  if (!result.success) {
+    throw new ConfigError(
+      result.error.issues.map((i) => `${i.path.join('.')}: ${i.message} (got ${JSON.stringify(cleaned[String(i.path[0])])})`),
+    );
+  }
+  const raw = result.data;
+  const embedded = raw.DATABASE_URL === undefined;
+  return {
+    ...raw,
+    embedded,
+    LOG_FORMAT: raw.LOG_FORMAT ?? (raw.NODE_ENV === 'production' ? 'json' : 'pretty'),
+    SEED_DEMO: raw.SEED_DEMO ?? embedded,
+  };
+}
+
+/** The only place that reads process.env. */
+export function loadConfig(): AppConfig {
+  return parseConfig(process.env);
+}

@@ -1,0 +1,26 @@
+import { DataSource, type DataSourceOptions } from 'typeorm';
+import { migrations } from './migrations/index.js';
+import { entities } from './entities.js';
+
+/** TypeORM options for the read models. Schema changes only by migrations, run at boot; never synchronize. */
+export function dataSourceOptions(url: string, poolSize = 10): DataSourceOptions {
+  return {
+    type: 'postgres',
+    url,
+    entities,
+    migrations,
+    migrationsRun: true,
+    migrationsTransactionMode: 'each',
+    synchronize: false,
+    logging: ['error'],
+    extra: { max: poolSize, connectionTimeoutMillis: 5000 },
+  };
+}
+
+/** A DataSource with every migration applied: for scripts and tests. */
+export async function openDataSource(url: string, poolSize = 5): Promise<DataSource> {
+  const ds = new DataSource(dataSourceOptions(url, poolSize));
+  await ds.initialize();
+  await ds.runMigrations({ transaction: 'each' });
+  return ds;
+}

@@ -1,0 +1,5 @@
+import type { MixedList } from 'typeorm';
+import { EventStore1700000000001 } from './1700000000001-event-store.js';
+
+/** Every migration, in order. A new one is added here and runs at the next boot. */
+export const migrations: MixedList<Function> = [EventStore1700000000001];
