@@ -1,4 +1,7 @@
 import type { MixedList } from 'typeorm';
+import { UserEntity } from '../auth/user.entity.js';
 
 /** Every TypeORM entity (read models). */
-export const entities: MixedList<Function> = [];
+export const entities: MixedList<Function> = [
+  UserEntity,
+];

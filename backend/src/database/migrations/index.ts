@@ -1,5 +1,9 @@
 import type { MixedList } from 'typeorm';
 import { EventStore1700000000001 } from './1700000000001-event-store.js';
+import { Users1700000000002 } from './1700000000002-users.js';
 
 /** Every migration, in order. A new one is added here and runs at the next boot. */
-export const migrations: MixedList<Function> = [EventStore1700000000001];
+export const migrations: MixedList<Function> = [
+  EventStore1700000000001,
+  Users1700000000002,
+];

@@ -1,0 +1,44 @@
+import { NestFactory } from '@nestjs/core';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import express from 'express';
+import { existsSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { AppModule } from './app.module.js';
+import type { RuntimeConfig } from './config/config.module.js';
+import { HttpExceptionFilter } from './http/http-exception.filter.js';
+import { AppLogger } from './logging/app-logger.js';
+import { requestIdMiddleware } from './logging/request-id.middleware.js';
+
+/** Where the built dashboard lives: DASHBOARD_DIR, else dashboard/dist next to the backend. */
+export function dashboardDir(config: RuntimeConfig): string {
+  if (config.DASHBOARD_DIR) return resolve(config.DASHBOARD_DIR);
+  return resolve(fileURLToPath(new URL('.', import.meta.url)), '../../dashboard/dist');
+}
+
+/** Builds the configured application (not yet listening): used by main.ts, e2e tests and benchmarks alike. */
+export async function createApp(config: RuntimeConfig, logger = new AppLogger(config.LOG_FORMAT, config.LOG_LEVEL)) {
+  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config), {
+    logger,
+    bodyParser: false,
+    abortOnError: false,
+  });
+  app.use(requestIdMiddleware);
+  app.disable('x-powered-by');
+  app.use('/api', express.json({ limit: config.BODY_LIMIT, strict: true, type: ['application/json', 'application/*+json'] }));
+  app.setGlobalPrefix('api');
+  app.useGlobalFilters(new HttpExceptionFilter());
+
+  const dir = dashboardDir(config);
+  if (existsSync(join(dir, 'index.html'))) {
+    app.use(express.static(dir, { index: 'index.html', maxAge: '1h' }));
+    // Client-side routes (/kelurahan/..., /audit/...) get the app shell; /api and /socket.io are never shadowed.
+    app.use((req: express.Request, res: express.Response, next: express.NextFunction) => {
+      if (req.method !== 'GET' || req.path.startsWith('/api') || req.path.startsWith('/socket.io')) return next();
+      res.sendFile(join(dir, 'index.html'));
+    });
+  } else {
+    logger.warn(`no built dashboard in ${dir}: run npm run build -w dashboard`, 'Bootstrap');
+  }
+  return app;
+}

@@ -1,0 +1,26 @@
+import { type DynamicModule, Module } from '@nestjs/common';
+import { ConfigModule, type RuntimeConfig } from './config/config.module.js';
+import { DatabaseModule } from './database/database.module.js';
+import { EventStoreModule } from './event-store/event-store.module.js';
+import { HealthModule } from './health/health.module.js';
+import { ReferenceModule } from './reference/reference.module.js';
+import { AuthModule } from './auth/auth.module.js';
+import { TpsModule } from './tps/tps.module.js';
+
+@Module({})
+export class AppModule {
+  static forRoot(config: RuntimeConfig): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [
+        ConfigModule.forRoot(config),
+        DatabaseModule,
+        EventStoreModule,
+        ReferenceModule,
+        AuthModule,
+        TpsModule,
+        HealthModule,
+      ],
+    };
+  }
+}

@@ -1,0 +1,45 @@
+import { Inject, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+import { APP_CONFIG, type RuntimeConfig } from '../config/config.module.js';
+import { REFERENCE_DATA } from '../reference/reference.module.js';
+import type { ReferenceData } from '../reference/reference-data.js';
+import { hashPin } from './pin-hash.js';
+import type { Role } from './principal.js';
+
+/** Demo credentials, for demos and drills only (README, "Demo credentials"). Off with SEED_DEMO=false. */
+export const DEMO_OFFICER_PIN = '123456';
+export const DEMO_USERS: { nip: string; pin: string; role: Role; name: string }[] = [
+  { nip: 'operator', pin: 'operator123', role: 'operator', name: 'Operator Posko (demo)' },
+  { nip: 'auditor', pin: 'auditor123', role: 'auditor', name: 'Auditor (demo)' },
+  { nip: 'admin', pin: 'admin123', role: 'admin', name: 'Admin (demo)' },
+  { nip: 'display', pin: 'display123', role: 'display', name: 'Layar Posko (demo)' },
+];
+
+@Injectable()
+export class DemoSeed implements OnApplicationBootstrap {
+  private readonly logger = new Logger('DemoSeed');
+  constructor(
+    @Inject(APP_CONFIG) private readonly config: RuntimeConfig,
+    @Inject(REFERENCE_DATA) private readonly ref: ReferenceData,
+    @InjectDataSource() private readonly db: DataSource,
+  ) {}
+
+  async onApplicationBootstrap(): Promise<void> {
+    if (!this.config.SEED_DEMO) return;
+    const [{ n }] = await this.db.query(`SELECT count(*)::int AS n FROM users WHERE demo`);
+    if (n >= this.ref.tps.length + DEMO_USERS.length) return;
+    // One hash for every demo officer: scrypt is deliberately slow and these PINs are public anyway.
+    const officerHash = await hashPin(DEMO_OFFICER_PIN);
+    const rows: unknown[][] = this.ref.tps.map((t) => [t.id, `Pemantau TPS ${t.number} (demo)`, 'officer', t.id, officerHash]);
+    for (const u of DEMO_USERS) rows.push([u.nip, u.name, u.role, null, await hashPin(u.pin)]);
+    await this.db.query(
+      `INSERT INTO users (nip, name, role, tps_id, pin_hash, demo)
+       SELECT nip, name, role, tps_id, pin_hash, true
+       FROM jsonb_to_recordset($1::jsonb) AS x(nip text, name text, role text, tps_id text, pin_hash text)
+       ON CONFLICT (nip) DO NOTHING`,
+      [JSON.stringify(rows.map(([nip, name, role, tps_id, pin_hash]) => ({ nip, name, role, tps_id, pin_hash })))],
+    );
+    this.logger.warn(`demo users seeded (${rows.length}); demo credentials are public: never use SEED_DEMO on election day`);
+  }
+}

@@ -1,0 +1,11 @@
+export const ROLES = ['officer', 'operator', 'auditor', 'admin', 'display'] as const;
+export type Role = (typeof ROLES)[number];
+
+/** The signed-in caller, from a verified token. */
+export interface Principal {
+  /** NIP of an officer, or the user name. */
+  sub: string;
+  role: Role;
+  /** The one TPS an officer reports for. */
+  tpsId?: string;
+}

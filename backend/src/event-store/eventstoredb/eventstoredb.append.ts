@@ -1,0 +1,98 @@
+/**
+ * appendToStream with the port's guarantees on top of EventStoreDB's own:
+ * - EventStoreDB skips a re-append only when it carries the same expected revision as the original write, and then
+ *   answers without a log position. The port promises more: a batch whose ids the stream already holds returns the
+ *   original result whatever the expected revision. So after a conflict we look for the batch in the stream.
+ * - For 'any' and 'stream_exists' the server's dedup rests on a bounded cache of recent ids, so we check the stream
+ *   first and then append with the exact revision we saw, retrying on a race: the check and the write stay atomic.
+ */
+import type { EventStoreDBClient, AppendExpectedRevision, ResolvedEvent } from '@eventstore/db-client';
+import { WrongExpectedVersionError } from '@eventstore/db-client';
+import type { AppendResult, ExpectedRevision, NewEvent } from '../event-store.port.js';
+import { WrongExpectedRevisionError } from '../event-store.errors.js';
+import { position } from '../position.js';
+import { isTransient, toActual, toClientEvent, toStoreError } from './eventstoredb.mapping.js';
+import { readStreamRaw, sleep } from './eventstoredb.reads.js';
+
+const MAX_OPTIMISTIC_ATTEMPTS = 50;
+const TRANSIENT_RETRY_DELAYS_MS = [100, 400];
+
+type Attempt = { ok: true; result: AppendResult | null; next: bigint } | { ok: false; actual: bigint | 'no_stream' };
+
+/** The original result if the whole batch is already in the stream, 'partial' if only some ids are, else null. */
+function findBatch(existing: ResolvedEvent[] | null, events: NewEvent[]): AppendResult | 'partial' | null {
+  if (!existing || events.length === 0) return null;
+  const index = new Map<string, number>();
+  existing.forEach((r, i) => r.event && index.set(r.event.id, i));
+  const start = index.get(events[0].id);
+  const found = events.filter((e) => index.has(e.id)).length;
+  if (found === 0) return null;
+  if (start === undefined || found !== events.length) return 'partial';
+  for (let i = 1; i < events.length; i++) if (index.get(events[i].id) !== start + i) return 'partial';
+  const last = existing[start + events.length - 1].event!;
+  if (!last.position) throw new Error(`EventStoreDB returned ${last.streamId}@${last.revision} without a log position`);
+  return { nextExpectedRevision: last.revision, position: position(last.position.commit, last.position.prepare) };
+}
+
+async function send(client: EventStoreDBClient, stream: string, events: NewEvent[], expected: AppendExpectedRevision): Promise<Attempt> {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      const r = await client.appendToStream(stream, events.map(toClientEvent), { expectedRevision: expected });
+      // success=false only when the connection string sets throwOnAppendFailure=false.
+      if (!r.success) return { ok: false, actual: toActual(r.nextExpectedRevision) };
+      const result = r.position ? { nextExpectedRevision: r.nextExpectedRevision, position: position(r.position.commit, r.position.prepare) } : null;
+      return { ok: true, result, next: r.nextExpectedRevision };
+    } catch (error) {
+      if (error instanceof WrongExpectedVersionError) return { ok: false, actual: toActual(error.actualVersion) };
+      // Retrying is safe: the same ids with the same expected revision are deduplicated (or found by findBatch).
+      if (!isTransient(error) || attempt >= TRANSIENT_RETRY_DELAYS_MS.length) throw toStoreError(error);
+      await sleep(TRANSIENT_RETRY_DELAYS_MS[attempt]);
+    }
+  }
+}
+
+/** A success without a position is the server's idempotent answer: fetch the original events for their position. */
+async function completed(client: EventStoreDBClient, stream: string, events: NewEvent[], attempt: Attempt & { ok: true }): Promise<AppendResult> {
+  if (attempt.result) return attempt.result;
+  const found = findBatch(await readStreamRaw(client, stream), events);
+  if (found && found !== 'partial') return found;
+  throw new Error(`EventStoreDB acknowledged ${stream}@${attempt.next} without a position, and the events are not in the stream`);
+}
+
+export async function appendEvents(
+  client: EventStoreDBClient,
+  stream: string,
+  events: NewEvent[],
+  expected: ExpectedRevision,
+): Promise<AppendResult> {
+  if (expected === 'any' || expected === 'stream_exists') return appendLoose(client, stream, events, expected);
+  const attempt = await send(client, stream, events, expected);
+  if (attempt.ok) return completed(client, stream, events, attempt);
+  const found = findBatch(await readStreamRaw(client, stream), events);
+  if (found && found !== 'partial') return found;
+  throw new WrongExpectedRevisionError(stream, expected, attempt.actual);
+}
+
+async function appendLoose(
+  client: EventStoreDBClient,
+  stream: string,
+  events: NewEvent[],
+  expected: 'any' | 'stream_exists',
+): Promise<AppendResult> {
+  for (let i = 0; i < MAX_OPTIMISTIC_ATTEMPTS; i++) {
+    const existing = await readStreamRaw(client, stream);
+    const current = existing && existing.length > 0 ? existing[existing.length - 1].event!.revision : null;
+    const found = findBatch(existing, events);
+    if (found === 'partial') throw new WrongExpectedRevisionError(stream, expected, current ?? 'no_stream');
+    if (found) return found;
+    if (current === null && expected === 'stream_exists') throw new WrongExpectedRevisionError(stream, expected, 'no_stream');
+    const attempt = await send(client, stream, events, current ?? 'no_stream');
+    if (attempt.ok) return completed(client, stream, events, attempt);
+    // Someone appended between our read and our write: look again (our own batch may be what landed).
+    await sleep(Math.random() * Math.min(50, 2 * (i + 1)));
+  }
+  // Pathological contention: let the server decide, as EventStoreDB itself would for this expected revision.
+  const attempt = await send(client, stream, events, expected);
+  if (attempt.ok) return completed(client, stream, events, attempt);
+  throw new WrongExpectedRevisionError(stream, expected, attempt.actual);
+}

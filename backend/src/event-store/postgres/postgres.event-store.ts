@@ -1,0 +1,209 @@
+/**
+ * The PostgreSQL event store: the embedded default. Plain SQL over a pg pool; schema from the migrations (never created
+ * here). Guarantees and the reasoning behind them: docs/event-store.md.
+ */
+import pg from 'pg';
+import type {
+  AppendResult,
+  EventStore,
+  ExpectedRevision,
+  NewEvent,
+  ReadAllOptions,
+  ReadStreamOptions,
+  RecordedEvent,
+  SubscribeOptions,
+  SubscriptionMessage,
+} from '../event-store.port.js';
+import { WrongExpectedRevisionError } from '../event-store.errors.js';
+import { position, type Position } from '../position.js';
+import { mapPgError } from './pg-errors.js';
+import * as sql from './sql.js';
+import { WakeUps } from './wake-ups.js';
+
+export interface PostgresEventStoreOptions {
+  connectionString: string;
+  poolSize?: number;
+  /** Live subscribers re-read at least this often, NOTIFY or not (a late commit becomes visible only when xmin moves). */
+  pollIntervalMs?: number;
+  /** Bounds every statement (server side) and connection attempt. */
+  statementTimeoutMs?: number;
+}
+
+const DEFAULT_BATCH = 500;
+// A claim can fail because a concurrent append changed the stream between the attempt and the check; retry those.
+const APPEND_ATTEMPTS = 3;
+
+export class PostgresEventStore implements EventStore {
+  readonly kind = 'postgres';
+  private closed = false;
+
+  private constructor(
+    private readonly pool: pg.Pool,
+    private readonly wakeUps: WakeUps,
+    private readonly pollIntervalMs: number,
+  ) {}
+
+  /** Opens the pool and checks one round trip. Does not migrate: the schema comes from the migrations. */
+  static async connect(opts: PostgresEventStoreOptions): Promise<PostgresEventStore> {
+    const timeout = opts.statementTimeoutMs ?? 5000;
+    const config: pg.ClientConfig = {
+      connectionString: opts.connectionString,
+      statement_timeout: timeout,
+      // The client-side bound for when the server cannot even answer with a statement_timeout error.
+      query_timeout: timeout + 2000,
+      connectionTimeoutMillis: timeout,
+      // A successful append must mean committed and flushed, whatever the server default says.
+      options: '-c synchronous_commit=on',
+      application_name: 'event-store',
+    };
+    const pool = new pg.Pool({ ...config, max: opts.poolSize ?? 10 });
+    // An idle client losing its connection must not crash the process; the next query reports it.
+    pool.on('error', () => undefined);
+    const store = new PostgresEventStore(pool, new WakeUps(pool, config), opts.pollIntervalMs ?? 250);
+    try {
+      await store.ping();
+    } catch (e) {
+      await pool.end().catch(() => undefined);
+      throw e;
+    }
+    return store;
+  }
+
+  async appendToStream(stream: string, events: NewEvent[], options: { expectedRevision: ExpectedRevision }): Promise<AppendResult> {
+    const expected = options.expectedRevision;
+    if (events.length === 0) throw new Error('appendToStream needs at least one event');
+    if (new Set(events.map((e) => e.id.toLowerCase())).size !== events.length) throw new Error('duplicate event ids in one append');
+    const batch = JSON.stringify(events.map(({ id, type, data, metadata }) => ({ id, type, data, metadata })));
+    const params: unknown[] = [stream, String(events.length), batch];
+    if (typeof expected === 'bigint') params.push(expected.toString());
+    for (let attempt = 1; ; attempt++) {
+      try {
+        const { rows } = await this.query<{ revision: string; global_id: string; transaction_id: string }>(
+          'appending', sql.appendSql(expected), params);
+        if (rows.length > 0) {
+          const last = rows.reduce((a, b) => (BigInt(a.revision) > BigInt(b.revision) ? a : b));
+          this.wakeUps.notify();
+          return { nextExpectedRevision: BigInt(last.revision), position: position(BigInt(last.transaction_id), BigInt(last.global_id)) };
+        }
+      } catch (e) {
+        // A repeated event id: maybe a retry of an append that already succeeded; decided below.
+        if (!isDuplicateEventId(e)) throw e;
+      }
+      const outcome = await this.afterFailedClaim(stream, events, expected);
+      if (outcome !== 'retry') return outcome;
+      if (attempt >= APPEND_ATTEMPTS) throw new WrongExpectedRevisionError(stream, expected, await this.currentRevision(stream));
+    }
+  }
+
+  /** The batch is already in the stream (return the original result), the stream conflicts (throw), or it changed meanwhile. */
+  private async afterFailedClaim(stream: string, events: NewEvent[], expected: ExpectedRevision): Promise<AppendResult | 'retry'> {
+    const { rows } = await this.query<{ event_id: string; revision: string; global_id: string; transaction_id: string }>(
+      'checking an append', sql.EXISTING_IDS_SQL, [stream, events.map((e) => e.id)]);
+    const lastId = events[events.length - 1].id.toLowerCase();
+    const last = rows.find((r) => r.event_id === lastId);
+    if (rows.length === events.length && last) {
+      return { nextExpectedRevision: BigInt(last.revision), position: position(BigInt(last.transaction_id), BigInt(last.global_id)) };
+    }
+    const actual = await this.currentRevision(stream);
+    if (rows.length === 0 && satisfies(expected, actual)) return 'retry';
+    throw new WrongExpectedRevisionError(stream, expected, actual);
+  }
+
+  private async currentRevision(stream: string): Promise<bigint | 'no_stream'> {
+    const { rows } = await this.query<{ revision: string }>('reading a stream revision', sql.CURRENT_REVISION_SQL, [stream]);
+    return rows.length ? BigInt(rows[0].revision) : 'no_stream';
+  }
+
+  async readStream(stream: string, options: ReadStreamOptions = {}): Promise<RecordedEvent[]> {
+    const backwards = options.direction === 'backwards';
+    const { rows } = await this.query<sql.EventRow>('reading a stream', sql.readStreamSql(backwards),
+      sql.readStreamParams(stream, backwards, options.fromRevision, options.maxCount));
+    return rows.map(sql.toRecordedEvent);
+  }
+
+  async readAll(options: ReadAllOptions = {}): Promise<RecordedEvent[]> {
+    const direction = options.direction ?? 'forwards';
+    const after = options.after ?? (direction === 'forwards' ? 'start' : 'end');
+    // Nothing lies after the end going forwards, nor before the start going backwards.
+    if ((after === 'end' && direction === 'forwards') || (after === 'start' && direction === 'backwards')) return [];
+    return this.readAllFrom(direction, typeof after === 'string' ? null : after, options.maxCount);
+  }
+
+  private async readAllFrom(direction: 'forwards' | 'backwards', after: Position | null, maxCount?: number): Promise<RecordedEvent[]> {
+    const { text, values } = sql.readAllQuery(direction, after, maxCount);
+    const { rows } = await this.query<sql.EventRow>('reading the log', text, values);
+    return rows.map(sql.toRecordedEvent);
+  }
+
+  async headPosition(): Promise<Position | null> {
+    const { rows } = await this.query<{ transaction_id: string; global_id: string }>('reading the head', sql.HEAD_SQL, []);
+    return rows.length ? position(BigInt(rows[0].transaction_id), BigInt(rows[0].global_id)) : null;
+  }
+
+  /**
+   * Catch-up, then live. Reads go through the pool one batch at a time, so no client is held while waiting; the wait
+   * ends on a NOTIFY, after the poll interval, on abort or on close.
+   */
+  async *subscribeToAll(options: SubscribeOptions): AsyncGenerator<SubscriptionMessage> {
+    const { signal } = options;
+    const batchSize = Math.max(1, options.batchSize ?? DEFAULT_BATCH);
+    let checkpoint: Position | null = options.after === 'start' ? null : options.after;
+    const stopped = () => this.closed || signal?.aborted === true;
+
+    for (;;) {
+      if (stopped()) return;
+      const events = await this.readAllFrom('forwards', checkpoint, batchSize);
+      if (events.length > 0) {
+        checkpoint = events[events.length - 1].position;
+        yield { kind: 'events', events };
+      }
+      if (events.length < batchSize) break;
+    }
+    if (stopped()) return;
+    yield { kind: 'caught-up', position: checkpoint };
+
+    const waiter = this.wakeUps.join();
+    try {
+      while (!stopped()) {
+        const events = await this.readAllFrom('forwards', checkpoint, batchSize);
+        if (events.length > 0) {
+          checkpoint = events[events.length - 1].position;
+          yield { kind: 'events', events };
+        }
+        if (events.length < batchSize && !stopped()) await waiter.wait(this.pollIntervalMs, signal);
+      }
+    } finally {
+      waiter.leave();
+    }
+  }
+
+  async ping(): Promise<void> {
+    await this.query('pinging', 'SELECT 1', []);
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    await this.wakeUps.close();
+    await this.pool.end();
+  }
+
+  private async query<R extends pg.QueryResultRow = pg.QueryResultRow>(doing: string, text: string, values: unknown[]) {
+    try {
+      return await this.pool.query<R>(text, values);
+    } catch (e) {
+      throw mapPgError(e, doing);
+    }
+  }
+}
+
+function isDuplicateEventId(e: unknown): boolean {
+  return (e as { code?: string; constraint?: string }).code === '23505' && (e as { constraint?: string }).constraint === 'events_stream_event_id_key';
+}
+
+function satisfies(expected: ExpectedRevision, actual: bigint | 'no_stream'): boolean {
+  if (expected === 'any') return true;
+  if (expected === 'no_stream') return actual === 'no_stream';
+  if (expected === 'stream_exists') return actual !== 'no_stream';
+  return actual === expected;
+}

@@ -1,0 +1,190 @@
+/**
+ * The read API's payloads and the Socket.IO live channel, declared once and imported by the backend and the dashboard
+ * (`$contract` alias in dashboard/vite.config.ts). Plain types and constants only: no imports, no Node APIs.
+ * Positions are the event store's positions in string form (`commit/prepare`); compare them with comparePositionStrings.
+ */
+
+export const LIVE_NAMESPACE = '/live';
+
+/** Server -> client messages, `entity:verb`. */
+export const LiveMessage = {
+  SummaryUpdated: 'summary:updated',
+  KelurahanUpdated: 'kelurahan:updated',
+  TpsUpdated: 'tps:updated',
+  IncidentReported: 'incident:reported',
+  IncidentResolved: 'incident:resolved',
+  CoverageUpdated: 'coverage:updated',
+} as const;
+
+/** Client -> server messages (with an acknowledgement callback). */
+export const LiveRequest = {
+  /** Follow the city (default), one kecamatan or one kelurahan. */
+  Follow: 'follow',
+  /** After a reconnect: everything that changed after this position, or a fresh snapshot. */
+  Resume: 'resume',
+} as const;
+
+export type TpsState = 'no_officer' | 'checked_in' | 'reported' | 'flagged' | 'incident';
+
+export interface CandidateTotal {
+  number: string;
+  name: string;
+  votes: number;
+  /** Share of valid votes, 0..1 (0 when no valid votes yet). */
+  share: number;
+}
+
+export interface Estimate {
+  /** False below the minimum number of reported TPS: then shares are not shown. */
+  shown: boolean;
+  reportedTps: number;
+  minTps: number;
+  totalTps: number;
+  candidates: { number: string; share: number; marginOfError: number; low: number; high: number }[];
+  method: 'ratio-estimator-cluster-fpc';
+}
+
+export interface AreaTotals {
+  contest: string;
+  candidates: CandidateTotal[];
+  validVotes: number;
+  invalidVotes: number;
+  totalVotes: number;
+  dptCovered: number;
+  tpsTotal: number;
+  tpsReported: number;
+  tpsCheckedIn: number;
+  tpsFlagged: number;
+  openIncidents: number;
+}
+
+export interface Summary extends AreaTotals {
+  area: { level: 'city'; code: string; name: string };
+  estimate: Estimate;
+  /** Log position this answer reflects (null: nothing projected yet). */
+  position: string | null;
+  updatedAt: string | null;
+}
+
+export interface KelurahanSummary extends AreaTotals {
+  code: string;
+  name: string;
+  kecamatanCode: string;
+  kecamatanName: string;
+}
+
+export interface KecamatanSummary extends AreaTotals {
+  code: string;
+  name: string;
+}
+
+export interface TallyView {
+  contest: string;
+  revision: number;
+  votes: Record<string, number>;
+  invalid: number;
+  validVotes: number;
+  dpt: number;
+  voters: number;
+  corrected: boolean;
+  submittedAt: string;
+}
+
+export interface TpsFlag {
+  kind: 'rule' | 'oddity' | 'paper_mismatch';
+  code: string;
+  message: string;
+}
+
+export interface TpsView {
+  id: string;
+  number: number;
+  kelurahanCode: string;
+  kecamatanCode: string;
+  state: TpsState;
+  officer: string | null;
+  checkedInAt: string | null;
+  location: { lat: number; lon: number; accuracyM?: number } | null;
+  tallies: TallyView[];
+  flags: TpsFlag[];
+  openIncidents: number;
+  lastChangeAt: string | null;
+}
+
+export interface IncidentView {
+  incidentId: string;
+  tpsId: string;
+  kelurahanCode: string;
+  category: string;
+  severity: 'low' | 'medium' | 'high' | 'critical';
+  description: string;
+  status: 'open' | 'resolved';
+  reportedAt: string;
+  resolvedAt: string | null;
+  resolutionNote: string | null;
+  location: { lat: number; lon: number } | null;
+}
+
+export interface CoverageRow {
+  kelurahanCode: string;
+  name: string;
+  assigned: number;
+  checkedIn: number;
+  reported: number;
+}
+
+export interface MissingOfficer {
+  tpsId: string;
+  kelurahanCode: string;
+  officer: string | null;
+}
+
+export interface Coverage {
+  deadline: string;
+  rows: CoverageRow[];
+  missing: MissingOfficer[];
+  position: string | null;
+}
+
+/** Every live message carries the log position it reflects. */
+export interface Positioned<T> {
+  position: string;
+  data: T;
+}
+
+export interface ServerToClient {
+  [LiveMessage.SummaryUpdated]: (msg: Positioned<Summary>) => void;
+  [LiveMessage.KelurahanUpdated]: (msg: Positioned<KelurahanSummary>) => void;
+  [LiveMessage.TpsUpdated]: (msg: Positioned<TpsView>) => void;
+  [LiveMessage.IncidentReported]: (msg: Positioned<IncidentView>) => void;
+  [LiveMessage.IncidentResolved]: (msg: Positioned<IncidentView>) => void;
+  [LiveMessage.CoverageUpdated]: (msg: Positioned<Coverage>) => void;
+}
+
+export type FollowScope = { level: 'city' } | { level: 'kecamatan'; code: string } | { level: 'kelurahan'; code: string };
+
+export interface ResumeAnswer {
+  /** 'changes': apply `tps`, `kelurahan`, `incidents` on top of your state; 'snapshot': replace your state. */
+  mode: 'changes' | 'snapshot';
+  position: string | null;
+  summary: Summary;
+  kelurahan: KelurahanSummary[];
+  tps: TpsView[];
+  incidents: IncidentView[];
+}
+
+export interface ClientToServer {
+  [LiveRequest.Follow]: (scope: FollowScope, ack: (res: { ok: boolean; error?: string }) => void) => void;
+  [LiveRequest.Resume]: (req: { after: string | null }, ack: (res: ResumeAnswer | { error: string }) => void) => void;
+}
+
+/** Total order of position strings (`commit/prepare`); null sorts first. */
+export function comparePositionStrings(a: string | null, b: string | null): number {
+  if (a === b) return 0;
+  if (a === null) return -1;
+  if (b === null) return 1;
+  const [ac, ap] = a.split('/').map((x) => BigInt(x));
+  const [bc, bp] = b.split('/').map((x) => BigInt(x));
+  if (ac !== bc) return ac < bc ? -1 : 1;
+  return ap === bp ? 0 : ap < bp ? -1 : 1;
+}

@@ -1,0 +1,72 @@
+import 'reflect-metadata';
+import { resolve } from 'node:path';
+import { createApp } from './app.factory.js';
+import type { RuntimeConfig } from './config/config.module.js';
+import { ConfigError, loadConfig } from './config/config.schema.js';
+import { persistentSecret, startEmbeddedPostgres, type EmbeddedServer } from './database/embedded-postgres.js';
+import { AppLogger } from './logging/app-logger.js';
+
+/**
+ * Boot: 1. read and validate configuration; 2. start the embedded PostgreSQL unless DATABASE_URL is set;
+ * 3. resolve the token signing secret; 4. build the app (migrations run as the database connects) and listen;
+ * 5. on SIGTERM/SIGINT close the app (finishing requests in flight), then stop the embedded PostgreSQL.
+ */
+async function main(): Promise<void> {
+  let config;
+  try {
+    config = loadConfig();
+  } catch (e) {
+    if (e instanceof ConfigError) {
+      console.error(e.message);
+      process.exit(1);
+    }
+    throw e;
+  }
+  const logger = new AppLogger(config.LOG_FORMAT, config.LOG_LEVEL);
+  const dataDir = resolve(config.DATA_DIR);
+  let embedded: EmbeddedServer | undefined;
+  const stopEmbedded = async () => {
+    await embedded?.stop().catch((e: unknown) => logger.error(`stopping embedded PostgreSQL: ${String(e)}`, 'Bootstrap'));
+  };
+
+  try {
+    if (config.embedded) {
+      logger.log(`DATABASE_URL not set: starting embedded PostgreSQL with data in ${dataDir}`, 'Bootstrap');
+      embedded = await startEmbeddedPostgres(dataDir, (m) => logger.warn(m, 'EmbeddedPostgres'));
+    }
+    const jwtSecret = config.JWT_SECRET ?? (config.embedded ? await persistentSecret(dataDir, 'jwt-secret') : undefined);
+    if (!jwtSecret) {
+      throw new ConfigError(['JWT_SECRET: required when DATABASE_URL is set (at least 32 random characters)']);
+    }
+    const runtime: RuntimeConfig = { ...config, databaseUrl: embedded?.url ?? config.DATABASE_URL!, jwtSecret, dataDir };
+    const app = await createApp(runtime, logger);
+    await app.listen(config.PORT, config.HOST);
+    const addr = app.getHttpServer().address();
+    const port = typeof addr === 'object' && addr ? addr.port : config.PORT;
+    logger.log(`Sipantaumilu is running: open http://localhost:${port}/ (API health: http://localhost:${port}/api/health)`, 'Bootstrap');
+
+    let closing = false;
+    const shutdown = async (signal: string) => {
+      if (closing) return;
+      closing = true;
+      logger.log(`${signal} received: finishing requests in flight and shutting down`, 'Bootstrap');
+      const force = setTimeout(() => {
+        logger.error('shutdown took longer than 15 s: exiting', 'Bootstrap');
+        process.exit(1);
+      }, 15_000);
+      force.unref();
+      await app.close().catch((e: unknown) => logger.error(`closing app: ${String(e)}`, 'Bootstrap'));
+      await stopEmbedded();
+      process.exit(0);
+    };
+    process.on('SIGTERM', () => void shutdown('SIGTERM'));
+    process.on('SIGINT', () => void shutdown('SIGINT'));
+  } catch (e) {
+    if (e instanceof ConfigError) console.error(e.message);
+    else logger.error(e instanceof Error ? e.message : String(e), e instanceof Error ? e.stack : undefined, 'Bootstrap');
+    await stopEmbedded();
+    process.exit(1);
+  }
+}
+
+void main();

@@ -1,0 +1,187 @@
+/**
+ * The TPS status read model as a pure fold: `evolveTps(doc, event)` over the events of one TPS stream, and `tpsView`
+ * deriving what the API serves. No SQL here: tps-status.projection.ts loads and stores the docs.
+ */
+import type { RecordedEvent } from '../event-store/event-store.port.js';
+import type { TallyView, TpsFlag, TpsState, TpsView } from '../live/live.contract.js';
+import type { GeoPoint, TallyFlags, TallyForm, TpsEvent, TpsEventType } from '../tps/tps.events.js';
+import { formDifferences } from './form-diff.js';
+
+export interface TallyVersion {
+  contest: string;
+  /** Stream revision of the TallySubmitted/TallyCorrected event that holds this version. */
+  revision: number;
+  form: TallyForm;
+  flags: TallyFlags;
+  corrected: boolean;
+  submittedAt: string;
+}
+
+export interface PaperRecord {
+  form: TallyForm;
+  comparedWithRevision: number | null;
+  matches: boolean | null;
+}
+
+export interface TpsDoc {
+  id: string;
+  number: number;
+  kelurahanCode: string;
+  kecamatanCode: string;
+  officer: string | null;
+  /** `at` of the check-in the officer and location come from (the newest by `at`, whatever the arrival order). */
+  officerAt: string | null;
+  /** Earliest check-in time reported: when the TPS first had a monitor. */
+  checkedInAt: string | null;
+  location: GeoPoint | null;
+  tallies: Record<string, TallyVersion>;
+  paper: Record<string, PaperRecord>;
+  openIncidentIds: string[];
+  lastChangeAt: string | null;
+}
+
+export const TPS_STATUS_EVENTS: readonly TpsEventType[] = [
+  'OfficerCheckedIn',
+  'TallySubmitted',
+  'TallyCorrected',
+  'PaperFormRecorded',
+  'IncidentReported',
+  'IncidentResolved',
+];
+
+export function initialTps(tps: { id: string; number: number; kelurahanCode: string; kecamatanCode: string }): TpsDoc {
+  return {
+    id: tps.id,
+    number: tps.number,
+    kelurahanCode: tps.kelurahanCode,
+    kecamatanCode: tps.kecamatanCode,
+    officer: null,
+    officerAt: null,
+    checkedInAt: null,
+    location: null,
+    tallies: {},
+    paper: {},
+    openIncidentIds: [],
+    lastChangeAt: null,
+  };
+}
+
+const earlier = (a: string, b: string) => Date.parse(a) < Date.parse(b);
+
+export function evolveTps(doc: TpsDoc, recorded: RecordedEvent): TpsDoc {
+  const event = { type: recorded.type, data: recorded.data } as TpsEvent;
+  const at = recorded.recordedAt.toISOString();
+  const next: TpsDoc = { ...doc, lastChangeAt: doc.lastChangeAt && earlier(at, doc.lastChangeAt) ? doc.lastChangeAt : at };
+  switch (event.type) {
+    case 'OfficerCheckedIn': {
+      const d = event.data;
+      // Devices sync late: an older check-in arriving after a newer one must not take the officer back in time.
+      const newest = doc.officerAt === null || !earlier(d.at, doc.officerAt);
+      return {
+        ...next,
+        checkedInAt: doc.checkedInAt === null || earlier(d.at, doc.checkedInAt) ? d.at : doc.checkedInAt,
+        ...(newest ? { officer: d.officer, officerAt: d.at, location: d.location } : {}),
+      };
+    }
+    case 'TallySubmitted':
+    case 'TallyCorrected': {
+      const d = event.data;
+      const version: TallyVersion = {
+        contest: d.contest,
+        revision: Number(recorded.revision),
+        form: d.form,
+        flags: d.flags,
+        corrected: event.type === 'TallyCorrected',
+        submittedAt: at,
+      };
+      // Corrections replace the contest's tally; they never add to it.
+      return { ...next, tallies: { ...doc.tallies, [d.contest]: version } };
+    }
+    case 'PaperFormRecorded': {
+      const d = event.data;
+      const record: PaperRecord = { form: d.form, comparedWithRevision: d.comparedWithRevision, matches: d.matches };
+      return { ...next, paper: { ...doc.paper, [d.contest]: record } };
+    }
+    case 'IncidentReported':
+      if (doc.openIncidentIds.includes(event.data.incidentId)) return next;
+      return { ...next, openIncidentIds: [...doc.openIncidentIds, event.data.incidentId] };
+    case 'IncidentResolved':
+      return { ...next, openIncidentIds: doc.openIncidentIds.filter((id) => id !== event.data.incidentId) };
+    default: {
+      const unknownEvent: never = event;
+      return unknownEvent;
+    }
+  }
+}
+
+/** The paper form of `contest` disagrees with the current online tally (re-compared when a correction came after it). */
+export function paperMismatch(doc: TpsDoc, contest: string): string | null {
+  const paper = doc.paper[contest];
+  const tally = doc.tallies[contest];
+  if (!paper || !tally) return null;
+  if (paper.comparedWithRevision === tally.revision && paper.matches !== null) {
+    return paper.matches ? null : `${contest}: paper form differs from the online tally`;
+  }
+  const diffs = formDifferences(paper.form, tally.form);
+  return diffs.length === 0 ? null : `${contest}: paper form differs from the online tally in ${diffs.join(', ')}`;
+}
+
+export function tpsFlags(doc: TpsDoc): TpsFlag[] {
+  const flags: TpsFlag[] = [];
+  for (const contest of Object.keys(doc.tallies).sort()) {
+    const { rules, oddities } = doc.tallies[contest].flags;
+    for (const r of rules) flags.push({ kind: 'rule', code: r.code, message: `${contest}: ${r.message}` });
+    for (const o of oddities) flags.push({ kind: 'oddity', code: o.code, message: `${contest}: ${o.message}` });
+    const paper = paperMismatch(doc, contest);
+    if (paper) flags.push({ kind: 'paper_mismatch', code: 'PAPER_MISMATCH', message: paper });
+  }
+  return flags;
+}
+
+export function contestFlagged(doc: TpsDoc, contest: string): boolean {
+  const t = doc.tallies[contest];
+  return !!t && (t.flags.rules.length > 0 || t.flags.oddities.length > 0 || paperMismatch(doc, contest) !== null);
+}
+
+/** An open incident outranks a flag, a flag outranks a plain report. */
+export function tpsState(doc: TpsDoc): TpsState {
+  if (doc.openIncidentIds.length > 0) return 'incident';
+  const contests = Object.keys(doc.tallies);
+  if (contests.some((c) => contestFlagged(doc, c))) return 'flagged';
+  if (contests.length > 0) return 'reported';
+  return doc.checkedInAt ? 'checked_in' : 'no_officer';
+}
+
+export const sumVotes = (form: TallyForm) => Object.values(form.votes).reduce((a, b) => a + b, 0);
+
+function tallyView(t: TallyVersion): TallyView {
+  const v = t.form.voters;
+  return {
+    contest: t.contest,
+    revision: t.revision,
+    votes: t.form.votes,
+    invalid: t.form.invalid,
+    validVotes: sumVotes(t.form),
+    dpt: v.dpt,
+    voters: v.fromDpt + v.fromDptb + v.fromDpk,
+    corrected: t.corrected,
+    submittedAt: t.submittedAt,
+  };
+}
+
+export function tpsView(doc: TpsDoc): TpsView {
+  return {
+    id: doc.id,
+    number: doc.number,
+    kelurahanCode: doc.kelurahanCode,
+    kecamatanCode: doc.kecamatanCode,
+    state: tpsState(doc),
+    officer: doc.officer,
+    checkedInAt: doc.checkedInAt,
+    location: doc.location,
+    tallies: Object.keys(doc.tallies).sort().map((c) => tallyView(doc.tallies[c])),
+    flags: tpsFlags(doc),
+    openIncidents: doc.openIncidentIds.length,
+    lastChangeAt: doc.lastChangeAt,
+  };
+}

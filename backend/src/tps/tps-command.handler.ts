@@ -1,0 +1,112 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { createHash, randomUUID } from 'node:crypto';
+import { canonicalJson, eventHash, GENESIS_HASH } from '../audit/event-hash.js';
+import { WrongExpectedRevisionError } from '../event-store/event-store.errors.js';
+import { EVENT_STORE, type EventMetadata, type EventStore, type RecordedEvent } from '../event-store/event-store.port.js';
+import { DomainError } from '../http/domain-error.js';
+import type { Principal } from '../auth/principal.js';
+import { decide, evolve, initialState, type TpsCommand, type TpsState } from './tps.decider.js';
+import { tpsStream, type TpsEvent } from './tps.events.js';
+
+export interface CommandContext {
+  principal: Principal;
+  requestId: string;
+  /** Time the client says it happened, if it says. */
+  clientTime: string | null;
+  /** The Idempotency-Key header, scoped to actor and route. */
+  idempotencyKey?: string;
+  /** Route the key is scoped to, e.g. `POST /api/tps/:id/tally`. */
+  route: string;
+  body: unknown;
+}
+
+export interface CommandResult {
+  event: RecordedEvent<TpsEvent['type'], TpsEvent['data']>;
+  /** True when this answers a retry: the first request's event, nothing appended now. */
+  replayed: boolean;
+}
+
+const MAX_ATTEMPTS = 5;
+
+/** A UUID (v8 layout) derived from a hash, so a retried request maps to the same event id. */
+function uuidFromHash(input: string): string {
+  const h = createHash('sha256').update(input).digest();
+  h[6] = (h[6] & 0x0f) | 0x80;
+  h[8] = (h[8] & 0x3f) | 0x80;
+  const x = h.subarray(0, 16).toString('hex');
+  return `${x.slice(0, 8)}-${x.slice(8, 12)}-${x.slice(12, 16)}-${x.slice(16, 20)}-${x.slice(20)}`;
+}
+
+/**
+ * Runs a command against a TPS stream: 1. read the stream; 2. answer a retried Idempotency-Key from the stored event;
+ * 3. fold the state and decide; 4. chain the hash; 5. append with the revision read, and on a concurrent append go
+ * back to 1 so the decision is taken again on the newer state (which is how racing corrections get 409).
+ */
+@Injectable()
+export class TpsCommandHandler {
+  constructor(@Inject(EVENT_STORE) private readonly store: EventStore) {}
+
+  async handle(tpsId: string, command: TpsCommand | ((state: TpsState) => TpsCommand), ctx: CommandContext): Promise<CommandResult> {
+    const stream = tpsStream(tpsId);
+    const requestHash = createHash('sha256').update(canonicalJson(ctx.body ?? null)).digest('hex');
+    const eventId = ctx.idempotencyKey
+      ? uuidFromHash(`${ctx.principal.sub}\n${ctx.route}\n${ctx.idempotencyKey}`)
+      : randomUUID();
+
+    for (let attempt = 1; ; attempt++) {
+      const history = (await this.store.readStream(stream)) as RecordedEvent<TpsEvent['type'], TpsEvent['data']>[];
+      const earlier = ctx.idempotencyKey ? history.find((e) => e.id === eventId) : undefined;
+      if (earlier) {
+        if (earlier.metadata.requestHash !== requestHash) {
+          throw new DomainError('IDEMPOTENCY.KEY_REUSED', 422, 'This Idempotency-Key was used with a different request body');
+        }
+        return { event: earlier, replayed: true };
+      }
+      let state = initialState();
+      for (const e of history) state = evolve(state, { type: e.type, data: e.data } as TpsEvent, Number(e.revision));
+      const [decided] = decide(typeof command === 'function' ? command(state) : command, state);
+
+      const last = history.at(-1);
+      const revision = last ? Number(last.revision) + 1 : 0;
+      const metadata: EventMetadata = {
+        actor: ctx.principal.sub,
+        role: ctx.principal.role,
+        correlationId: ctx.requestId,
+        causationId: null,
+        clientTime: ctx.clientTime,
+        serverTime: new Date().toISOString(),
+        ...(ctx.idempotencyKey ? { idempotencyKey: ctx.idempotencyKey, requestHash } : {}),
+        prevHash: (last?.metadata.hash as string | undefined) ?? GENESIS_HASH,
+      };
+      metadata.hash = eventHash({ stream, revision, eventId, type: decided.type, data: decided.data, metadata });
+      try {
+        const result = await this.store.appendToStream(
+          stream,
+          [{ id: eventId, type: decided.type, data: decided.data as unknown as Record<string, unknown>, metadata }],
+          { expectedRevision: last ? last.revision : 'no_stream' },
+        );
+        return {
+          replayed: false,
+          event: {
+            id: eventId,
+            stream,
+            revision: result.nextExpectedRevision,
+            position: result.position,
+            type: decided.type,
+            data: decided.data,
+            metadata,
+            recordedAt: new Date(metadata.serverTime),
+          },
+        };
+      } catch (e) {
+        if (e instanceof WrongExpectedRevisionError && attempt < MAX_ATTEMPTS) continue;
+        if (e instanceof WrongExpectedRevisionError) {
+          throw new DomainError('STORE.CONFLICT', 409, 'This TPS is being changed by others right now; retry', {
+            currentRevision: e.actual === 'no_stream' ? null : Number(e.actual),
+          });
+        }
+        throw e;
+      }
+    }
+  }
+}

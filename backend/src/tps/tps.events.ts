@@ -1,0 +1,168 @@
+/**
+ * Events of a TPS stream (`tps-<13-digit TPS id>`). Every submission, correction, paper form and incident of one
+ * polling station lives in its stream, so its whole history is one ordered read and one hash chain.
+ * Catalogue with examples: docs/events.md.
+ */
+
+export const tpsStream = (tpsId: string): string => `tps-${tpsId}`;
+export const TPS_STREAM_PREFIX = 'tps-';
+
+export interface GeoPoint {
+  lat: number;
+  lon: number;
+  accuracyM?: number;
+}
+
+/** The numbers of the C.Hasil form as read by the monitor (names follow the form; see docs/domain.md in shared). */
+export interface TallyForm {
+  /** IV: valid votes per candidate number ("01", "02", ...). */
+  votes: Record<string, number>;
+  /** V.B: invalid votes. */
+  invalid: number;
+  /** V.A as written on the form, when typed. */
+  validTotal?: number;
+  /** V.C as written on the form, when typed. */
+  grandTotal?: number;
+  voters: {
+    /** A.1 */ dpt: number;
+    /** B.1 */ fromDpt: number;
+    /** B.2 */ fromDptb: number;
+    /** B.3 */ fromDpk: number;
+    /** B.4 as written on the form, when typed. */ total?: number;
+  };
+  /** Optional male/female split of section I, checked against the totals (rule 1). */
+  votersByGender?: {
+    male: { dpt: number; fromDpt: number; fromDptb: number; fromDpk: number };
+    female: { dpt: number; fromDpt: number; fromDptb: number; fromDpk: number };
+  };
+  ballots: {
+    /** II.1 */ received: number;
+    /** II.2 */ used: number;
+    /** II.3 */ spoiled: number;
+    /** II.4 */ unused: number;
+  };
+  /** III */
+  disabledVoters?: number;
+}
+
+/** A consistency rule of domain.md (1..11) that the form breaks, with the numbers involved. */
+export interface RuleViolation {
+  rule: number;
+  code: string;
+  message: string;
+  values: Record<string, number>;
+}
+
+/** Legal but suspicious: stored and flagged, never rejected. */
+export interface Oddity {
+  code: 'TURNOUT_ABOVE_DPT' | 'ONE_CANDIDATE_ALL_VOTES' | 'UNLIKE_KELURAHAN';
+  message: string;
+  values: Record<string, number>;
+}
+
+export interface TallyFlags {
+  /** Rules the form breaks; non-empty only when the monitor acknowledged them (the paper form itself says so). */
+  rules: RuleViolation[];
+  oddities: Oddity[];
+}
+
+export interface FieldDiff {
+  path: string;
+  before: number | null;
+  after: number | null;
+}
+
+export interface OfficerCheckedIn {
+  type: 'OfficerCheckedIn';
+  data: { tpsId: string; officer: string; at: string; location: GeoPoint | null };
+}
+
+export interface TallySubmitted {
+  type: 'TallySubmitted';
+  data: {
+    tpsId: string;
+    contest: string;
+    form: TallyForm;
+    flags: TallyFlags;
+    formSerial: string | null;
+    observedAt: string | null;
+  };
+}
+
+export interface TallyCorrected {
+  type: 'TallyCorrected';
+  data: {
+    tpsId: string;
+    contest: string;
+    form: TallyForm;
+    flags: TallyFlags;
+    formSerial: string | null;
+    observedAt: string | null;
+    /** Stream revision of the tally version this corrects. */
+    correctsRevision: number;
+    reason: string;
+    diff: FieldDiff[];
+  };
+}
+
+export interface PaperFormRecorded {
+  type: 'PaperFormRecorded';
+  data: {
+    tpsId: string;
+    contest: string;
+    form: TallyForm;
+    formSerial: string | null;
+    /** Stream revision of the online tally it was compared with, or null when none had been submitted. */
+    comparedWithRevision: number | null;
+    matches: boolean | null;
+    differences: FieldDiff[];
+  };
+}
+
+export type IncidentCategory =
+  | 'security'
+  | 'medical'
+  | 'fire'
+  | 'vote_buying'
+  | 'logistics'
+  | 'procedure'
+  | 'disaster'
+  | 'other';
+export type IncidentSeverity = 'low' | 'medium' | 'high' | 'critical';
+
+export interface IncidentReported {
+  type: 'IncidentReported';
+  data: {
+    incidentId: string;
+    tpsId: string;
+    category: IncidentCategory;
+    severity: IncidentSeverity;
+    description: string;
+    at: string;
+    location: GeoPoint | null;
+  };
+}
+
+export interface IncidentResolved {
+  type: 'IncidentResolved';
+  data: { incidentId: string; tpsId: string; note: string; resolvedAt: string };
+}
+
+export type TpsEvent =
+  | OfficerCheckedIn
+  | TallySubmitted
+  | TallyCorrected
+  | PaperFormRecorded
+  | IncidentReported
+  | IncidentResolved;
+
+export type TpsEventType = TpsEvent['type'];
+
+export const TPS_EVENT_TYPES: readonly TpsEventType[] = [
+  'OfficerCheckedIn',
+  'TallySubmitted',
+  'TallyCorrected',
+  'PaperFormRecorded',
+  'IncidentReported',
+  'IncidentResolved',
+];

@@ -1,0 +1,160 @@
+import { Body, Controller, Headers, HttpCode, Inject, Param, Post, Req } from '@nestjs/common';
+import type { Request } from 'express';
+import { CurrentPrincipal } from '../auth/auth.guard.js';
+import type { Principal } from '../auth/principal.js';
+import { Roles } from '../auth/roles.decorator.js';
+import { DomainError, ValidationError } from '../http/domain-error.js';
+import { parseBody } from '../http/parse-body.js';
+import { currentRequestId } from '../logging/request-context.js';
+import { CONTACTS, CONTESTS, REFERENCE_DATA } from '../reference/reference.module.js';
+import type { Contacts, Contests } from '../reference/contests.js';
+import type { ReferenceData } from '../reference/reference-data.js';
+import { OddityContextService } from './oddity-context.service.js';
+import { answerFor } from './tps-answers.js';
+import { TpsCommandHandler, type CommandContext } from './tps-command.handler.js';
+import type { TpsCommand } from './tps.decider.js';
+import type { TallyForm } from './tps.events.js';
+import {
+  checkInSchema,
+  correctTallySchema,
+  paperFormSchema,
+  reportIncidentSchema,
+  resolveIncidentSchema,
+  submitTallySchema,
+  type PaperFormBody,
+} from './tally-form.schema.js';
+
+const IDEMPOTENCY_KEY = /^[A-Za-z0-9_.:-]{8,128}$/;
+const INCIDENT_ID = /^(\d{13})-(\d{1,5})$/;
+
+/** The monitors' write routes. Each appends one event to the TPS stream and answers 201 with its revision and position. */
+@Controller()
+export class TpsHttpController {
+  constructor(
+    private readonly handler: TpsCommandHandler,
+    private readonly oddities: OddityContextService,
+    @Inject(REFERENCE_DATA) private readonly ref: ReferenceData,
+    @Inject(CONTESTS) private readonly contests: Contests,
+    @Inject(CONTACTS) private readonly contacts: Contacts,
+  ) {}
+
+  @Post('tps/:tpsId/check-in')
+  @Roles('officer')
+  async checkIn(@Param('tpsId') tpsId: string, @Body() body: unknown, @CurrentPrincipal() p: Principal, @Req() req: Request, @Headers('idempotency-key') key?: string) {
+    this.assertTps(tpsId, p);
+    const b = parseBody(checkInSchema, body);
+    const at = b.at ?? new Date().toISOString();
+    return this.run(tpsId, { type: 'CheckIn', data: { tpsId, officer: p.sub, at, location: b.location ?? null } }, p, req, body, b.at ?? null, key);
+  }
+
+  @Post('tps/:tpsId/tally')
+  @Roles('officer')
+  async submitTally(@Param('tpsId') tpsId: string, @Body() body: unknown, @CurrentPrincipal() p: Principal, @Req() req: Request, @Headers('idempotency-key') key?: string) {
+    const tps = this.assertTps(tpsId, p);
+    const b = parseBody(submitTallySchema, body);
+    const contest = this.contestOf(b);
+    const form = this.formOf(b, contest);
+    const oddityContext = await this.oddities.contextFor(tps.kelurahanCode, contest);
+    const data = { tpsId, contest, form, formSerial: b.formSerial ?? null, observedAt: b.observedAt ?? null, acknowledgeWarnings: b.acknowledgeWarnings ?? false, special: tps.special, oddityContext };
+    return this.run(tpsId, { type: 'SubmitTally', data }, p, req, body, b.observedAt ?? null, key);
+  }
+
+  @Post('tps/:tpsId/tally/corrections')
+  @Roles('officer', 'operator')
+  async correctTally(@Param('tpsId') tpsId: string, @Body() body: unknown, @CurrentPrincipal() p: Principal, @Req() req: Request, @Headers('idempotency-key') key?: string) {
+    const tps = this.assertTps(tpsId, p);
+    const b = parseBody(correctTallySchema, body);
+    const contest = this.contestOf(b);
+    const form = this.formOf(b, contest);
+    const oddityContext = await this.oddities.contextFor(tps.kelurahanCode, contest);
+    const data = {
+      tpsId, contest, form, formSerial: b.formSerial ?? null, observedAt: b.observedAt ?? null, acknowledgeWarnings: b.acknowledgeWarnings ?? false,
+      special: tps.special, oddityContext, expectedRevision: b.expectedRevision, reason: b.reason,
+    };
+    return this.run(tpsId, { type: 'CorrectTally', data }, p, req, body, b.observedAt ?? null, key);
+  }
+
+  @Post('tps/:tpsId/paper-forms')
+  @Roles('operator', 'auditor')
+  async paperForm(@Param('tpsId') tpsId: string, @Body() body: unknown, @CurrentPrincipal() p: Principal, @Req() req: Request, @Headers('idempotency-key') key?: string) {
+    this.assertTps(tpsId, p);
+    const b = parseBody(paperFormSchema, body);
+    const contest = this.contestOf(b);
+    const form = this.formOf(b, contest);
+    return this.run(tpsId, { type: 'RecordPaperForm', data: { tpsId, contest, form, formSerial: b.formSerial ?? null } }, p, req, body, null, key);
+  }
+
+  @Post('tps/:tpsId/incidents')
+  @Roles('officer', 'operator')
+  async reportIncident(@Param('tpsId') tpsId: string, @Body() body: unknown, @CurrentPrincipal() p: Principal, @Req() req: Request, @Headers('idempotency-key') key?: string) {
+    this.assertTps(tpsId, p);
+    const b = parseBody(reportIncidentSchema, body);
+    const data = { tpsId, category: b.category, severity: b.severity, description: b.description, at: b.at ?? new Date().toISOString(), location: b.location ?? null };
+    return this.run(tpsId, { type: 'ReportIncident', data }, p, req, body, b.at ?? null, key);
+  }
+
+  @Post('incidents/:incidentId/resolve')
+  @HttpCode(201)
+  @Roles('operator')
+  async resolveIncident(@Param('incidentId') incidentId: string, @Body() body: unknown, @CurrentPrincipal() p: Principal, @Req() req: Request, @Headers('idempotency-key') key?: string) {
+    const m = INCIDENT_ID.exec(incidentId);
+    if (!m || !this.ref.tpsById.has(m[1])) throw new DomainError('INCIDENT.NOT_FOUND', 404, 'No such incident');
+    const b = parseBody(resolveIncidentSchema, body);
+    const cmd: TpsCommand = { type: 'ResolveIncident', data: { tpsId: m[1], incidentId, note: b.note, resolvedAt: new Date().toISOString() } };
+    return this.run(m[1], cmd, p, req, body, null, key);
+  }
+
+  private async run(tpsId: string, cmd: TpsCommand, p: Principal, req: Request, body: unknown, clientTime: string | null, key?: string) {
+    if (key !== undefined && !IDEMPOTENCY_KEY.test(key)) {
+      throw new ValidationError([{ path: 'Idempotency-Key', problem: 'must be 8-128 characters of A-Z a-z 0-9 _ . : -' }]);
+    }
+    const ctx: CommandContext = {
+      principal: p,
+      requestId: currentRequestId() ?? 'none',
+      clientTime,
+      idempotencyKey: key,
+      route: `${req.method} ${req.route?.path ?? req.path}:${tpsId}`,
+      body,
+    };
+    return answerFor(await this.handler.handle(tpsId, cmd, ctx), this.contacts);
+  }
+
+  private assertTps(tpsId: string, p: Principal) {
+    const tps = this.ref.tpsById.get(tpsId);
+    if (!tps) throw new ValidationError([{ path: 'tpsId', problem: 'unknown TPS id (13 digits: kelurahan id + TPS number)' }], 'Unknown TPS');
+    if (p.role === 'officer' && p.tpsId !== tpsId) {
+      throw new DomainError('AUTH.WRONG_TPS', 403, 'Officers report only for the TPS assigned to them', { assignedTps: p.tpsId });
+    }
+    return tps;
+  }
+
+  private contestOf(b: { contest?: string }): string {
+    const code = b.contest ?? this.contests.defaultCode;
+    if (!this.contests.byCode.has(code)) {
+      throw new ValidationError([{ path: 'contest', problem: `unknown contest; known: ${[...this.contests.byCode.keys()].join(', ')}` }]);
+    }
+    return code;
+  }
+
+  /** Candidates must be exactly the contest's: an unknown number is a typo, a missing one is a skipped box. */
+  private formOf(b: PaperFormBody, contest: string): TallyForm {
+    const numbers = this.contests.byCode.get(contest)!.candidates.map((c) => c.number);
+    const problems = [
+      ...Object.keys(b.votes).filter((n) => !numbers.includes(n)).map((n) => ({ path: `votes.${n}`, problem: 'unknown candidate for this contest' })),
+      ...numbers.filter((n) => !(n in b.votes)).map((n) => ({ path: `votes.${n}`, problem: 'required' })),
+    ];
+    if (problems.length) throw new ValidationError(problems);
+    const form: TallyForm = {
+      votes: Object.fromEntries(numbers.map((n) => [n, b.votes[n]])),
+      invalid: b.invalid,
+      validTotal: b.validTotal,
+      grandTotal: b.grandTotal,
+      voters: b.voters,
+      votersByGender: b.votersByGender,
+      ballots: b.ballots,
+      disabledVoters: b.disabledVoters,
+    };
+    // Drops the optional boxes left empty, so stored forms and diffs hold only what was typed.
+    return JSON.parse(JSON.stringify(form)) as TallyForm;
+  }
+}

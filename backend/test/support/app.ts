@@ -1,0 +1,84 @@
+import type { INestApplication } from '@nestjs/common';
+import { randomBytes } from 'node:crypto';
+import { createApp } from '../../src/app.factory.js';
+import type { RuntimeConfig } from '../../src/config/config.module.js';
+import { parseConfig } from '../../src/config/config.schema.js';
+import { AppLogger } from '../../src/logging/app-logger.js';
+import { createTestDatabase, type TestDatabase } from './test-db.js';
+
+export interface TestApp {
+  app: INestApplication;
+  /** http://127.0.0.1:<port> */
+  url: string;
+  db: TestDatabase;
+  config: RuntimeConfig;
+  /** Signs in and returns the access token. */
+  login(nip: string, pin: string): Promise<string>;
+  /** fetch against the app with JSON body and optional bearer token. */
+  call(method: string, path: string, opts?: { token?: string; body?: unknown; headers?: Record<string, string> }): Promise<{ status: number; body: any; headers: Headers }>;
+  close(): Promise<void>;
+}
+
+/**
+ * Boots the whole application on its own fresh database, listening on port 0, with the demo users seeded
+ * (officer NIP = TPS id, PIN 123456; operator/operator123, auditor/auditor123, admin/admin123, display/display123).
+ */
+export async function startTestApp(env: Record<string, string> = {}, label = 'e2e'): Promise<TestApp> {
+  const db = await createTestDatabase(label);
+  const base = parseConfig({ DATABASE_URL: db.url, SEED_DEMO: 'true', NODE_ENV: 'test', LOG_LEVEL: 'error', ...env });
+  const config: RuntimeConfig = { ...base, databaseUrl: db.url, jwtSecret: randomBytes(32).toString('hex'), dataDir: '/nonexistent' };
+  const silent = new AppLogger('pretty', 'error', (l) => {
+    if (process.env.TEST_LOGS) console.log(l);
+  });
+  const app = await createApp(config, silent);
+  await app.listen(0, '127.0.0.1');
+  const addr = app.getHttpServer().address();
+  const url = `http://127.0.0.1:${typeof addr === 'object' && addr ? addr.port : 0}`;
+  const call: TestApp['call'] = async (method, path, opts = {}) => {
+    const res = await fetch(url + path, {
+      method,
+      headers: {
+        ...(opts.body !== undefined ? { 'content-type': 'application/json' } : {}),
+        ...(opts.token ? { authorization: `Bearer ${opts.token}` } : {}),
+        ...opts.headers,
+      },
+      body: opts.body === undefined ? undefined : typeof opts.body === 'string' ? opts.body : JSON.stringify(opts.body),
+    });
+    const text = await res.text();
+    let body: unknown = text;
+    try {
+      body = text ? JSON.parse(text) : null;
+    } catch {
+      /* not JSON: keep text */
+    }
+    return { status: res.status, body, headers: res.headers };
+  };
+  return {
+    app,
+    url,
+    db,
+    config,
+    call,
+    async login(nip, pin) {
+      const r = await call('POST', '/api/auth/login', { body: { nip, pin } });
+      if (r.status !== 200) throw new Error(`login ${nip} failed: ${r.status} ${JSON.stringify(r.body)}`);
+      return r.body.accessToken as string;
+    },
+    async close() {
+      await app.close();
+      await db.drop();
+    },
+  };
+}
+
+/** A consistent C.Hasil body for a normal TPS (DPT 250): 180 voters, 175 valid + 5 invalid. */
+export function goodTally(overrides: Record<string, unknown> = {}) {
+  return {
+    votes: { '01': 60, '02': 80, '03': 35 },
+    invalid: 5,
+    voters: { dpt: 250, fromDpt: 170, fromDptb: 6, fromDpk: 4 },
+    ballots: { received: 255, used: 180, spoiled: 2, unused: 73 },
+    disabledVoters: 3,
+    ...overrides,
+  };
+}

@@ -1,0 +1,15 @@
+import { defineConfig } from 'vite';
+import { svelte } from '@sveltejs/vite-plugin-svelte';
+import { fileURLToPath } from 'node:url';
+
+export default defineConfig({
+  plugins: [svelte()],
+  resolve: {
+    // Socket.IO message names and payload types are declared once, in the backend, and imported here.
+    alias: { $contract: fileURLToPath(new URL('../backend/src/live/live.contract.ts', import.meta.url)) },
+  },
+  server: {
+    proxy: { '/api': 'http://localhost:3000', '/socket.io': { target: 'http://localhost:3000', ws: true } },
+  },
+  build: { outDir: 'dist', emptyOutDir: true, chunkSizeWarningLimit: 1000 },
+});
