@@ -53,17 +53,18 @@ export class HttpExceptionFilter implements ExceptionFilter {
       this.logger.warn(`store unavailable: ${error.message}`);
       return send(503, 'STORE.UNAVAILABLE', 'The event store is unavailable; retry in a few seconds');
     }
-    if (error instanceof HttpException) {
-      const status = error.getStatus();
-      return send(status, HTTP_CODES[status] ?? `HTTP.${status}`, error.message);
-    }
-    const bp = error as BodyParserError;
+    // Nest wraps body-parser failures in an HttpException whose cause keeps the parser's error type.
+    const bp = (error instanceof HttpException ? error.cause : error) as BodyParserError;
     if (bp && typeof bp === 'object' && typeof bp.type === 'string' && typeof bp.status === 'number' && bp.status < 500) {
       if (bp.type === 'entity.too.large') return send(413, 'REQUEST.TOO_LARGE', 'The request body is too large');
       if (bp.type === 'entity.parse.failed') return send(400, 'REQUEST.MALFORMED_JSON', 'The request body is not valid JSON');
       if (bp.type === 'charset.unsupported' || bp.type === 'encoding.unsupported')
         return send(415, 'REQUEST.UNSUPPORTED_MEDIA_TYPE', 'Unsupported body encoding');
       return send(400, 'REQUEST.INVALID', 'The request body could not be read');
+    }
+    if (error instanceof HttpException) {
+      const status = error.getStatus();
+      return send(status, HTTP_CODES[status] ?? `HTTP.${status}`, status < 500 ? error.message : 'Internal error');
     }
     this.logger.error(error instanceof Error ? error.message : String(error), error instanceof Error ? error.stack : undefined);
     send(500, 'INTERNAL', 'Internal error; the request id identifies it in the server log');

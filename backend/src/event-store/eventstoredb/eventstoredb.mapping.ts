@@ -2,6 +2,7 @@
  * Translations between @eventstore/db-client's types and the event-store port: events, revisions, positions, errors.
  */
 import {
+  convertToCommandError,
   ErrorType,
   isCommandError,
   jsonEvent,
@@ -61,7 +62,9 @@ const UNAVAILABLE = new Set<string>([
 /** Errors after which the client has dropped its channel and a retry may reach a (new) node. */
 export function isTransient(error: unknown): boolean {
   if (error instanceof StoreUnavailableError) return true;
-  if (error instanceof Error && isCommandError(error)) return UNAVAILABLE.has(error.type);
+  // Some paths (the server-features probe before an append) reject with the raw gRPC error: convert it first.
+  const converted = error instanceof Error ? convertToCommandError(error) : error;
+  if (converted instanceof Error && isCommandError(converted)) return UNAVAILABLE.has(converted.type);
   // Cluster discovery gives up with a plain Error ("Failed to discover after N attempts.").
   return error instanceof Error && /failed to discover/i.test(error.message);
 }

@@ -67,9 +67,12 @@ export async function readAllEvents(client: EventStoreDBClient, options: ReadAll
     return [];
   }
   const out: RecordedEvent[] = [];
+  // Grows when pages come back full of skipped system records (a real node writes $stats-* events on its own).
+  let growth = 1;
   while (out.length < want) {
     // +1: the boundary event comes back once more on every page after the first.
-    const size = Math.max(2, Math.min(ALL_PAGE_SIZE, want - out.length + 1));
+    const size = Math.max(2, Math.min(ALL_PAGE_SIZE, (want - out.length + 1) * growth));
+    growth *= 4;
     const from = cursor;
     const page = await withRetry(() => readAllRaw(client, from, direction, size));
     for (const raw of page) {

@@ -99,6 +99,18 @@ describe('PostgresEventStore specifics', () => {
     }
   });
 
+  it('identical retries racing each other write once and all get the same result', async () => {
+    const clients = await Promise.all(Array.from({ length: 8 }, () => open()));
+    for (const expectedRevision of ['no_stream', 'any'] as const) {
+      const s = freshStream(`retry-race-${expectedRevision}`);
+      const batch = [newEvent(), newEvent()];
+      const results = await Promise.all(clients.map((c) => c.appendToStream(s, batch, { expectedRevision })));
+      for (const r of results) expect(r).toEqual(results[0]);
+      expect((await clients[0].readStream(s)).map((e) => e.id)).toEqual(batch.map((e) => e.id));
+    }
+    await Promise.all(clients.map((c) => c.close()));
+  });
+
   it('close() ends live subscriptions and releases every connection', async () => {
     const store = await PostgresEventStore.connect({ connectionString: db.url, pollIntervalMs: 10_000 });
     const probe = new SubscriptionProbe(store, { after: 'start' });

@@ -15,7 +15,7 @@ import type {
   SubscriptionMessage,
 } from '../event-store.port.js';
 import { WrongExpectedRevisionError } from '../event-store.errors.js';
-import { position, type Position } from '../position.js';
+import { comparePositions, position, type Position } from '../position.js';
 import { mapPgError } from './pg-errors.js';
 import * as sql from './sql.js';
 import { WakeUps } from './wake-ups.js';
@@ -30,6 +30,7 @@ export interface PostgresEventStoreOptions {
 }
 
 const DEFAULT_BATCH = 500;
+const MIN_RETRY_MS = 5;
 // A claim can fail because a concurrent append changed the stream between the attempt and the check; retry those.
 const APPEND_ATTEMPTS = 3;
 
@@ -82,8 +83,9 @@ export class PostgresEventStore implements EventStore {
           'appending', sql.appendSql(expected), params);
         if (rows.length > 0) {
           const last = rows.reduce((a, b) => (BigInt(a.revision) > BigInt(b.revision) ? a : b));
-          this.wakeUps.notify();
-          return { nextExpectedRevision: BigInt(last.revision), position: position(BigInt(last.transaction_id), BigInt(last.global_id)) };
+          const result = { nextExpectedRevision: BigInt(last.revision), position: position(BigInt(last.transaction_id), BigInt(last.global_id)) };
+          this.wakeUps.notify(result.position);
+          return result;
         }
       } catch (e) {
         // A repeated event id: maybe a retry of an append that already succeeded; decided below.
@@ -163,6 +165,7 @@ export class PostgresEventStore implements EventStore {
     yield { kind: 'caught-up', position: checkpoint };
 
     const waiter = this.wakeUps.join();
+    let retryMs = MIN_RETRY_MS;
     try {
       while (!stopped()) {
         const events = await this.readAllFrom('forwards', checkpoint, batchSize);
@@ -170,7 +173,12 @@ export class PostgresEventStore implements EventStore {
           checkpoint = events[events.length - 1].position;
           yield { kind: 'events', events };
         }
-        if (events.length < batchSize && !stopped()) await waiter.wait(this.pollIntervalMs, signal);
+        if (events.length === batchSize || stopped()) continue;
+        // Short of an announced commit: it hides behind an older open transaction (xmin); re-check soon, backing off.
+        const latest = this.wakeUps.latestNotified;
+        const behind = latest !== null && (checkpoint === null || comparePositions(checkpoint, latest) < 0);
+        retryMs = behind ? Math.min(retryMs * 2, this.pollIntervalMs) : MIN_RETRY_MS;
+        await waiter.wait(behind ? retryMs : this.pollIntervalMs, signal);
       }
     } finally {
       waiter.leave();

@@ -4,6 +4,7 @@
  * open while anyone subscribes, wakes every waiter. Losing it only costs latency: waiters still poll.
  */
 import pg from 'pg';
+import { isPositionString, maxPosition, positionFromString, positionToString, type Position } from '../position.js';
 import { NOTIFY_CHANNEL } from './sql.js';
 
 const RECONNECT_MS = 1000;
@@ -21,30 +22,32 @@ export class WakeUps {
   private lastFailure = 0;
   private closed = false;
   private notifying = false;
-  private notifyAgain = false;
+  private toNotify: Position | null = null;
+  /** Newest committed position anyone announced: a subscriber short of it knows more is coming (see subscribeToAll). */
+  latestNotified: Position | null = null;
 
   constructor(
     private readonly pool: pg.Pool,
     private readonly clientConfig: pg.ClientConfig,
   ) {}
 
-  /** After a commit. Fire-and-forget; while one NOTIFY is in flight, later requests coalesce into one more. */
-  notify(): void {
+  /**
+   * After a commit, with the append's position as payload. Fire-and-forget; while one NOTIFY is in flight, later
+   * requests coalesce into one more carrying the newest position.
+   */
+  notify(committed: Position): void {
     if (this.closed) return;
-    if (this.notifying) {
-      this.notifyAgain = true;
-      return;
-    }
+    this.toNotify = maxPosition(this.toNotify, committed);
+    if (this.notifying) return;
+    const payload = positionToString(this.toNotify!);
+    this.toNotify = null;
     this.notifying = true;
     this.pool
-      .query(`SELECT pg_notify('${NOTIFY_CHANNEL}', '')`)
+      .query(`SELECT pg_notify('${NOTIFY_CHANNEL}', $1)`, [payload])
       .catch(() => undefined)
       .finally(() => {
         this.notifying = false;
-        if (this.notifyAgain) {
-          this.notifyAgain = false;
-          this.notify();
-        }
+        if (this.toNotify) this.notify(this.toNotify);
       });
   }
 
@@ -105,7 +108,10 @@ export class WakeUps {
     };
     client.on('error', lost);
     client.on('end', lost);
-    client.on('notification', () => this.wakeAll());
+    client.on('notification', (n) => {
+      if (n.payload && isPositionString(n.payload)) this.latestNotified = maxPosition(this.latestNotified, positionFromString(n.payload));
+      this.wakeAll();
+    });
     this.connecting = (async () => {
       try {
         await client.connect();

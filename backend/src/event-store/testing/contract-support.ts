@@ -8,6 +8,7 @@ import type {
   EventStore,
   ExpectedRevision,
   NewEvent,
+  ReadAllOptions,
   RecordedEvent,
   SubscribeOptions,
   SubscriptionMessage,
@@ -78,6 +79,22 @@ export async function waitUntil(condition: () => boolean, what: () => string, ti
   while (!condition()) {
     if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what()}`);
     await new Promise((r) => setTimeout(r, 10));
+  }
+}
+
+/**
+ * readAll until it shows every wanted id (bounded). A store may show a commit to log readers slightly later than to
+ * stream readers: PostgreSQL hides it while any older transaction is still open (docs/event-store.md).
+ */
+export async function readAllShowing(store: EventStore, options: ReadAllOptions, wanted: string[]): Promise<RecordedEvent[]> {
+  const deadline = Date.now() + WAIT_MS;
+  for (;;) {
+    const all = await store.readAll(options);
+    const seen = new Set(ids(all));
+    const missing = wanted.filter((id) => !seen.has(id)).length;
+    if (missing === 0) return all;
+    if (Date.now() > deadline) throw new Error(`timed out after ${WAIT_MS} ms waiting for readAll to show ${missing} of ${wanted.length} appended events`);
+    await new Promise((r) => setTimeout(r, 20));
   }
 }
 

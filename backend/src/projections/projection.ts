@@ -1,0 +1,47 @@
+import type { QueryRunner } from 'typeorm';
+import type { RecordedEvent } from '../event-store/event-store.port.js';
+import { positionToString, type Position } from '../event-store/position.js';
+
+/** Where a batch writes: the live tables (`public`) or a rebuild's shadow copies (`proj_rebuild`). */
+export interface BatchContext {
+  tx: QueryRunner;
+  schema: string;
+}
+
+/** What a batch touched, for the live channel (merged into a ProjectionChange after commit). */
+export interface BatchEffect {
+  tpsIds: string[];
+  kelurahanCodes: string[];
+  incidentIds: string[];
+  coverageChanged: boolean;
+}
+
+export const NO_EFFECT: BatchEffect = { tpsIds: [], kelurahanCodes: [], incidentIds: [], coverageChanged: false };
+
+/**
+ * A projection: the event types it handles, the tables it owns (copied and swapped whole by a rebuild) and how one
+ * batch updates them. The runner calls `apply` inside the transaction that also moves the checkpoint, with only the
+ * events the projection handles, in log order, each strictly after the checkpoint.
+ */
+export interface Projection {
+  readonly name: string;
+  readonly handles: ReadonlySet<string>;
+  readonly tables: readonly string[];
+  apply(ctx: BatchContext, events: RecordedEvent[]): Promise<BatchEffect>;
+}
+
+/** Runs a query and returns its rows, whatever the statement (TypeORM returns [rows, count] for UPDATE otherwise). */
+export async function rows<T>(tx: QueryRunner, sql: string, params: unknown[] = []): Promise<T[]> {
+  const result = await tx.query(sql, params, true);
+  return (result.records ?? []) as T[];
+}
+
+/** Position halves as numeric(20,0) parameters. */
+export const posParams = (p: Position) => [p.commit.toString(), p.prepare.toString()];
+export { positionToString };
+
+/** Schema names are ours, never input; still, refuse anything but an identifier before splicing it into SQL. */
+export function table(schema: string, name: string): string {
+  if (!/^[a-z_][a-z0-9_]*$/.test(schema) || !/^[a-z_][a-z0-9_]*$/.test(name)) throw new Error(`bad table ${schema}.${name}`);
+  return `${schema}.${name}`;
+}

@@ -1,0 +1,169 @@
+/**
+ * TPS status and kelurahan totals, written together in each batch so a reader never sees a kelurahan total that
+ * disagrees with its TPS rows. Loads the docs a batch touches, folds the events with the pure evolveTps, moves each
+ * changed TPS's contribution in its kelurahan (kelurahan-tally.ts), and upserts the rows.
+ */
+import type { RecordedEvent } from '../event-store/event-store.port.js';
+import type { ReferenceData } from '../reference/reference-data.js';
+import { TPS_STREAM_PREFIX } from '../tps/tps.events.js';
+import { emptyStatus, moveTps, type KelurahanTotals } from './kelurahan-tally.js';
+import { posParams, rows, table, type BatchContext, type BatchEffect, type Projection } from './projection.js';
+import { evolveTps, initialTps, TPS_STATUS_EVENTS, tpsState, type TpsDoc } from './tps-doc.js';
+
+export function tpsIdOf(e: RecordedEvent): string {
+  const fromData = (e.data as { tpsId?: unknown }).tpsId;
+  return typeof fromData === 'string' ? fromData : e.stream.slice(TPS_STREAM_PREFIX.length);
+}
+
+/** Reference data places a TPS; an id it does not know is placed by its digits (kelurahan = first 10, kecamatan = 6). */
+export function placeTps(ref: ReferenceData, id: string) {
+  return ref.tpsById.get(id) ?? { id, number: Number(id.slice(10)) || 0, kelurahanCode: id.slice(0, 10), kecamatanCode: id.slice(0, 6) };
+}
+
+interface TallyRow {
+  kelurahan_code: string;
+  contest: string;
+  kecamatan_code: string;
+  tps_reported: number;
+  tps_flagged: number;
+  valid_votes: string;
+  invalid_votes: string;
+  dpt_covered: string;
+  sxx: string;
+  candidates: KelurahanTotals['contests'][string]['candidates'];
+}
+
+interface StatusRow {
+  kelurahan_code: string;
+  kecamatan_code: string;
+  tps_checked_in: number;
+  tps_reported: number;
+  tps_flagged: number;
+  open_incidents: number;
+}
+
+export class TpsStatusProjection implements Projection {
+  readonly name = 'tps-status';
+  readonly handles: ReadonlySet<string> = new Set(TPS_STATUS_EVENTS);
+  readonly tables = ['rm_tps', 'rm_kelurahan_tally', 'rm_kelurahan_status'] as const;
+
+  constructor(private readonly ref: ReferenceData) {}
+
+  async apply({ tx, schema }: BatchContext, events: RecordedEvent[]): Promise<BatchEffect> {
+    const t = (name: string) => table(schema, name);
+    const ids = [...new Set(events.map(tpsIdOf))];
+
+    // 1. Load the docs this batch touches.
+    const loaded = await rows<{ tps_id: string; doc: TpsDoc }>(tx, `SELECT tps_id, doc FROM ${t('rm_tps')} WHERE tps_id = ANY($1)`, [ids]);
+    const before = new Map(loaded.map((r) => [r.tps_id, r.doc]));
+
+    // 2. Fold the events (pure).
+    const after = new Map<string, { doc: TpsDoc; last: RecordedEvent }>();
+    for (const e of events) {
+      const id = tpsIdOf(e);
+      const doc = after.get(id)?.doc ?? before.get(id) ?? initialTps(placeTps(this.ref, id));
+      after.set(id, { doc: evolveTps(doc, e), last: e });
+    }
+
+    // 3. Move each changed TPS's contribution within its kelurahan totals.
+    const kelCodes = [...new Set([...after.values()].map((a) => a.doc.kelurahanCode))];
+    const totals = await this.loadTotals(ctxOf(tx, schema), kelCodes);
+    for (const [id, { doc }] of after) {
+      const k = doc.kelurahanCode;
+      const cur = totals.get(k) ?? { kelurahanCode: k, kecamatanCode: doc.kecamatanCode, status: emptyStatus(), contests: {} };
+      totals.set(k, moveTps(cur, before.get(id) ?? null, doc));
+    }
+
+    // 4. Write.
+    const tpsRows = [...after.values()].map(({ doc, last }) => {
+      const [c, p] = posParams(last.position);
+      return { tps_id: doc.id, kelurahan_code: doc.kelurahanCode, state: tpsState(doc), checked_in: doc.checkedInAt !== null, doc, last_commit: c, last_prepare: p };
+    });
+    await tx.query(
+      `INSERT INTO ${t('rm_tps')} (tps_id, kelurahan_code, state, checked_in, doc, last_commit, last_prepare)
+       SELECT tps_id, kelurahan_code, state, checked_in, doc, last_commit, last_prepare
+       FROM jsonb_to_recordset($1::jsonb) AS x(tps_id text, kelurahan_code text, state text, checked_in boolean, doc jsonb,
+                                               last_commit numeric, last_prepare numeric)
+       ON CONFLICT (tps_id) DO UPDATE SET state = EXCLUDED.state, checked_in = EXCLUDED.checked_in, doc = EXCLUDED.doc,
+         last_commit = EXCLUDED.last_commit, last_prepare = EXCLUDED.last_prepare`,
+      [JSON.stringify(tpsRows)],
+    );
+    await this.saveTotals(ctxOf(tx, schema), [...totals.values()]);
+    return { tpsIds: [...after.keys()], kelurahanCodes: kelCodes, incidentIds: [], coverageChanged: true };
+  }
+
+  private async loadTotals({ tx, schema }: BatchContext, codes: string[]): Promise<Map<string, KelurahanTotals>> {
+    const out = new Map<string, KelurahanTotals>();
+    const status = await rows<StatusRow>(tx, `SELECT * FROM ${table(schema, 'rm_kelurahan_status')} WHERE kelurahan_code = ANY($1)`, [codes]);
+    for (const s of status) {
+      out.set(s.kelurahan_code, {
+        kelurahanCode: s.kelurahan_code,
+        kecamatanCode: s.kecamatan_code,
+        status: { tpsCheckedIn: s.tps_checked_in, tpsReported: s.tps_reported, tpsFlagged: s.tps_flagged, openIncidents: s.open_incidents },
+        contests: {},
+      });
+    }
+    const tallies = await rows<TallyRow>(tx, `SELECT * FROM ${table(schema, 'rm_kelurahan_tally')} WHERE kelurahan_code = ANY($1)`, [codes]);
+    for (const r of tallies) {
+      const k = out.get(r.kelurahan_code) ?? { kelurahanCode: r.kelurahan_code, kecamatanCode: r.kecamatan_code, status: emptyStatus(), contests: {} };
+      k.contests[r.contest] = {
+        tpsReported: r.tps_reported,
+        tpsFlagged: r.tps_flagged,
+        validVotes: Number(r.valid_votes),
+        invalidVotes: Number(r.invalid_votes),
+        dptCovered: Number(r.dpt_covered),
+        sxx: Number(r.sxx),
+        candidates: r.candidates,
+      };
+      out.set(r.kelurahan_code, k);
+    }
+    return out;
+  }
+
+  private async saveTotals({ tx, schema }: BatchContext, totals: KelurahanTotals[]): Promise<void> {
+    const status = totals.map((k) => ({
+      kelurahan_code: k.kelurahanCode,
+      kecamatan_code: k.kecamatanCode,
+      tps_checked_in: k.status.tpsCheckedIn,
+      tps_reported: k.status.tpsReported,
+      tps_flagged: k.status.tpsFlagged,
+      open_incidents: k.status.openIncidents,
+    }));
+    await tx.query(
+      `INSERT INTO ${table(schema, 'rm_kelurahan_status')}
+         (kelurahan_code, kecamatan_code, tps_checked_in, tps_reported, tps_flagged, open_incidents)
+       SELECT * FROM jsonb_to_recordset($1::jsonb) AS x(kelurahan_code text, kecamatan_code text, tps_checked_in int,
+                                                        tps_reported int, tps_flagged int, open_incidents int)
+       ON CONFLICT (kelurahan_code) DO UPDATE SET tps_checked_in = EXCLUDED.tps_checked_in, tps_reported = EXCLUDED.tps_reported,
+         tps_flagged = EXCLUDED.tps_flagged, open_incidents = EXCLUDED.open_incidents`,
+      [JSON.stringify(status)],
+    );
+    const tally = totals.flatMap((k) =>
+      Object.entries(k.contests).map(([contest, c]) => ({
+        kelurahan_code: k.kelurahanCode,
+        contest,
+        kecamatan_code: k.kecamatanCode,
+        tps_reported: c.tpsReported,
+        tps_flagged: c.tpsFlagged,
+        valid_votes: c.validVotes,
+        invalid_votes: c.invalidVotes,
+        dpt_covered: c.dptCovered,
+        sxx: c.sxx,
+        candidates: c.candidates,
+      })),
+    );
+    if (tally.length === 0) return;
+    await tx.query(
+      `INSERT INTO ${table(schema, 'rm_kelurahan_tally')} (kelurahan_code, contest, kecamatan_code, tps_reported,
+         tps_flagged, valid_votes, invalid_votes, dpt_covered, sxx, candidates)
+       SELECT * FROM jsonb_to_recordset($1::jsonb) AS x(kelurahan_code text, contest text, kecamatan_code text, tps_reported int,
+         tps_flagged int, valid_votes bigint, invalid_votes bigint, dpt_covered bigint, sxx bigint, candidates jsonb)
+       ON CONFLICT (kelurahan_code, contest) DO UPDATE SET tps_reported = EXCLUDED.tps_reported, tps_flagged = EXCLUDED.tps_flagged,
+         valid_votes = EXCLUDED.valid_votes, invalid_votes = EXCLUDED.invalid_votes, dpt_covered = EXCLUDED.dpt_covered,
+         sxx = EXCLUDED.sxx, candidates = EXCLUDED.candidates`,
+      [JSON.stringify(tally)],
+    );
+  }
+}
+
+const ctxOf = (tx: BatchContext['tx'], schema: string): BatchContext => ({ tx, schema });
