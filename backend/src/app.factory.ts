@@ -1,4 +1,5 @@
 import { NestFactory } from '@nestjs/core';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import express from 'express';
 import { existsSync } from 'node:fs';
@@ -28,6 +29,14 @@ export async function createApp(config: RuntimeConfig, logger = new AppLogger(co
   app.use('/api', express.json({ limit: config.BODY_LIMIT, strict: true, type: ['application/json', 'application/*+json'] }));
   app.setGlobalPrefix('api');
   app.useGlobalFilters(new HttpExceptionFilter());
+
+  const openapi = new DocumentBuilder()
+    .setTitle('Sipantaumilu API')
+    .setDescription('Election-day monitoring of Kota Lubuklinggau: monitors report, the posko watches, auditors replay.')
+    .setVersion('1')
+    .addBearerAuth()
+    .build();
+  SwaggerModule.setup('api/docs', app, () => SwaggerModule.createDocument(app, openapi), { jsonDocumentUrl: 'api/docs.json' });
 
   const dir = dashboardDir(config);
   if (existsSync(join(dir, 'index.html'))) {

@@ -1,4 +1,6 @@
 import { type DynamicModule, Module } from '@nestjs/common';
+import { ProjectionsModule } from './projections/projections.module.js';
+import { ReadApiModule } from './read-api/read-api.module.js';
 import { ConfigModule, type RuntimeConfig } from './config/config.module.js';
 import { DatabaseModule } from './database/database.module.js';
 import { EventStoreModule } from './event-store/event-store.module.js';
@@ -6,6 +8,7 @@ import { HealthModule } from './health/health.module.js';
 import { ReferenceModule } from './reference/reference.module.js';
 import { AuthModule } from './auth/auth.module.js';
 import { TpsModule } from './tps/tps.module.js';
+import { LiveModule } from './live/live.module.js';
 
 @Module({})
 export class AppModule {
@@ -20,6 +23,9 @@ export class AppModule {
         AuthModule,
         TpsModule,
         HealthModule,
+        ProjectionsModule,
+        ReadApiModule,
+        LiveModule,
       ],
     };
   }

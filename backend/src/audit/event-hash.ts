@@ -31,5 +31,6 @@ export interface HashedContent {
  */
 export function eventHash(content: HashedContent): string {
   const { hash: _ignored, ...metadata } = content.metadata;
-  return sha256(`${String(metadata.prevHash ?? GENESIS_HASH)}\n${canonicalJson({ ...content, metadata })}`);
+  const prev = typeof metadata.prevHash === 'string' ? metadata.prevHash : GENESIS_HASH;
+  return sha256(`${prev}\n${canonicalJson({ ...content, metadata })}`);
 }

@@ -1,8 +1,9 @@
-import { Controller, Get, Inject, Res } from '@nestjs/common';
+import { Controller, Get, Inject, Optional, Res } from '@nestjs/common';
 import type { Response } from 'express';
 import { DataSource } from 'typeorm';
 import { Public } from '../auth/roles.decorator.js';
 import { EVENT_STORE, type EventStore } from '../event-store/event-store.port.js';
+import { ProjectionsHealth, type ProjectionLag } from '../projections/projections-health.js';
 
 interface Check {
   status: 'up' | 'down';
@@ -32,14 +33,20 @@ export class HealthController {
   constructor(
     private readonly db: DataSource,
     @Inject(EVENT_STORE) private readonly store: EventStore,
+    @Optional() private readonly projections?: ProjectionsHealth,
   ) {}
 
   @Get()
   async health(@Res() res: Response): Promise<void> {
     const [database, eventStore] = await Promise.all([check(() => this.db.query('select 1')), check(() => this.store.ping())]);
+    // A lagging projection is reported, not a 503: the read models still answer, only later.
+    let lag: ProjectionLag[] | { error: string } | undefined;
+    const lagCheck = await check(async () => (lag = await this.projections?.lag()));
+    if (lagCheck.status === 'down') lag = { error: lagCheck.error ?? 'unknown' };
     const body = {
       status: database.status === 'up' && eventStore.status === 'up' ? 'ok' : 'unavailable',
       checks: { database, eventStore: { ...eventStore, kind: this.store.kind } },
+      projections: lag ?? null,
       failing: [database.status === 'down' ? 'database' : null, eventStore.status === 'down' ? 'eventStore' : null].filter(Boolean),
     };
     res.status(body.status === 'ok' ? 200 : 503).json(body);

@@ -14,6 +14,16 @@ export const LiveMessage = {
   IncidentReported: 'incident:reported',
   IncidentResolved: 'incident:resolved',
   CoverageUpdated: 'coverage:updated',
+  /** Every few seconds: the position the read models have reached, so a client can tell it is live and not lagging. */
+  Heartbeat: 'live:heartbeat',
+} as const;
+
+/** Stable `connect_error` messages of the live namespace (the handshake carries `auth: { token }`). */
+export const LiveAuthError = {
+  Unauthenticated: 'AUTH.UNAUTHENTICATED',
+  InvalidToken: 'AUTH.INVALID_TOKEN',
+  TokenExpired: 'AUTH.TOKEN_EXPIRED',
+  Forbidden: 'AUTH.FORBIDDEN',
 } as const;
 
 /** Client -> server messages (with an acknowledgement callback). */
@@ -159,6 +169,14 @@ export interface ServerToClient {
   [LiveMessage.IncidentReported]: (msg: Positioned<IncidentView>) => void;
   [LiveMessage.IncidentResolved]: (msg: Positioned<IncidentView>) => void;
   [LiveMessage.CoverageUpdated]: (msg: Positioned<Coverage>) => void;
+  [LiveMessage.Heartbeat]: (msg: LiveHeartbeat) => void;
+}
+
+export interface LiveHeartbeat {
+  /** Position every projection has reached (null: nothing projected yet). */
+  position: string | null;
+  /** Server time, ISO 8601. */
+  at: string;
 }
 
 export type FollowScope = { level: 'city' } | { level: 'kecamatan'; code: string } | { level: 'kelurahan'; code: string };

@@ -76,13 +76,13 @@ export class TpsCommandHandler {
         clientTime: ctx.clientTime,
         serverTime: new Date().toISOString(),
         ...(ctx.idempotencyKey ? { idempotencyKey: ctx.idempotencyKey, requestHash } : {}),
-        prevHash: (last?.metadata.hash as string | undefined) ?? GENESIS_HASH,
+        prevHash: typeof last?.metadata.hash === 'string' ? last.metadata.hash : GENESIS_HASH,
       };
       metadata.hash = eventHash({ stream, revision, eventId, type: decided.type, data: decided.data, metadata });
       try {
         const result = await this.store.appendToStream(
           stream,
-          [{ id: eventId, type: decided.type, data: decided.data as unknown as Record<string, unknown>, metadata }],
+          [{ id: eventId, type: decided.type, data: { ...decided.data }, metadata }],
           { expectedRevision: last ? last.revision : 'no_stream' },
         );
         return {

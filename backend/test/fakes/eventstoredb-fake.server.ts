@@ -13,6 +13,7 @@
  * It checks that our adapter maps the real client's types, errors and options correctly. It says nothing about how a
  * real server performs or behaves under failure beyond the dropped-connection case it can simulate.
  */
+import { randomUUID } from 'node:crypto';
 import * as grpc from '@grpc/grpc-js';
 import streamsGrpc from '@eventstore/db-client/generated/streams_grpc_pb.js';
 import streamsPb from '@eventstore/db-client/generated/streams_pb.js';
@@ -105,12 +106,12 @@ export async function startFakeEventStoreDb(): Promise<FakeEventStoreDb> {
   const appendSystemEvent = () => {
     const bytes = Buffer.from(JSON.stringify({ n: ++systemEvents }));
     log.append('$stats-127.0.0.1:2113', EXPECT_ANY, [
-      { id: crypto.randomUUID(), type: '$statsCollected', contentType: 'application/json', data: bytes, metadata: new Uint8Array() },
+      { id: randomUUID(), type: '$statsCollected', contentType: 'application/json', data: bytes, metadata: new Uint8Array() },
     ]);
   };
   // A fresh real node already holds system events ($settings, $users, stats) before the first user write.
   log.append('$settings', EXPECT_ANY, [
-    { id: crypto.randomUUID(), type: '$settings', contentType: 'application/json', data: Buffer.from('{}'), metadata: new Uint8Array() },
+    { id: randomUUID(), type: '$settings', contentType: 'application/json', data: Buffer.from('{}'), metadata: new Uint8Array() },
   ]);
   appendSystemEvent();
 

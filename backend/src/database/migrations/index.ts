@@ -1,4 +1,5 @@
 import type { MixedList } from 'typeorm';
+import { Projections1700000000005 } from './1700000000005-projections.js';
 import { EventStore1700000000001 } from './1700000000001-event-store.js';
 import { Users1700000000002 } from './1700000000002-users.js';
 
@@ -6,4 +7,5 @@ import { Users1700000000002 } from './1700000000002-users.js';
 export const migrations: MixedList<Function> = [
   EventStore1700000000001,
   Users1700000000002,
+  Projections1700000000005,
 ];

@@ -65,6 +65,17 @@ describe('EventStoreDbEventStore over the fake EventStoreDB server', () => {
     expect(await store.readStream(s)).toHaveLength(2);
   });
 
+  it('writes nothing for ids the stream holds even when the expected revision is the current one', async () => {
+    // EventStoreDB (and the fake) would append these again: the adapter's read-before-write keeps the port's promise.
+    const s = freshStream('current');
+    const batch = newEvents(2);
+    const first = await store.appendToStream(s, batch, { expectedRevision: 'no_stream' });
+    expect(await store.appendToStream(s, batch, { expectedRevision: 1n })).toEqual(first);
+    expect(await store.appendToStream(s, batch, { expectedRevision: 'stream_exists' })).toEqual(first);
+    await expect(store.appendToStream(s, [batch[1], ...newEvents(1)], { expectedRevision: 1n })).rejects.toBeInstanceOf(WrongExpectedRevisionError);
+    expect(ids(await store.readStream(s))).toEqual(ids(batch));
+  });
+
   it('hides system events from readAll, headPosition and subscriptions', async () => {
     const start = (await store.headPosition()) ?? 'start';
     const s = freshStream('sys');

@@ -1,10 +1,11 @@
 /**
- * appendToStream with the port's guarantees on top of EventStoreDB's own:
- * - EventStoreDB skips a re-append only when it carries the same expected revision as the original write, and then
- *   answers without a log position. The port promises more: a batch whose ids the stream already holds returns the
- *   original result whatever the expected revision. So after a conflict we look for the batch in the stream.
- * - For 'any' and 'stream_exists' the server's dedup rests on a bounded cache of recent ids, so we check the stream
- *   first and then append with the exact revision we saw, retrying on a race: the check and the write stay atomic.
+ * appendToStream with the port's guarantees on top of EventStoreDB's own.
+ * EventStoreDB skips a re-append only when it carries the same expected revision as the original write (and then
+ * answers without a log position); for 'any'/'stream_exists' its dedup rests on a bounded cache of recent ids, and an
+ * exact revision equal to the current one is written again whatever its ids. The port promises more, like the
+ * PostgreSQL store's unique (stream, event id): a batch whose ids the stream already holds returns the original result
+ * whatever the expected revision, and a batch that only partly repeats is rejected. So every append first reads the
+ * stream (streams here are per TPS/incident: small), which costs one extra round trip.
  */
 import type { EventStoreDBClient, AppendExpectedRevision, ResolvedEvent } from '@eventstore/db-client';
 import { WrongExpectedVersionError } from '@eventstore/db-client';
@@ -65,33 +66,28 @@ export async function appendEvents(
   events: NewEvent[],
   expected: ExpectedRevision,
 ): Promise<AppendResult> {
-  if (expected === 'any' || expected === 'stream_exists') return appendLoose(client, stream, events, expected);
-  const attempt = await send(client, stream, events, expected);
-  if (attempt.ok) return completed(client, stream, events, attempt);
-  const found = findBatch(await readStreamRaw(client, stream), events);
-  if (found && found !== 'partial') return found;
-  throw new WrongExpectedRevisionError(stream, expected, attempt.actual);
-}
-
-async function appendLoose(
-  client: EventStoreDBClient,
-  stream: string,
-  events: NewEvent[],
-  expected: 'any' | 'stream_exists',
-): Promise<AppendResult> {
+  const loose = expected === 'any' || expected === 'stream_exists';
   for (let i = 0; i < MAX_OPTIMISTIC_ATTEMPTS; i++) {
+    // 1. Is the batch already there? (EventStoreDB itself would write it again when `expected` is the current revision.)
     const existing = await readStreamRaw(client, stream);
     const current = existing && existing.length > 0 ? existing[existing.length - 1].event!.revision : null;
     const found = findBatch(existing, events);
     if (found === 'partial') throw new WrongExpectedRevisionError(stream, expected, current ?? 'no_stream');
     if (found) return found;
     if (current === null && expected === 'stream_exists') throw new WrongExpectedRevisionError(stream, expected, 'no_stream');
-    const attempt = await send(client, stream, events, current ?? 'no_stream');
+    // 2. Write, pinned to the revision just checked when the caller gave none, so check and write stay atomic.
+    const attempt = await send(client, stream, events, loose ? (current ?? 'no_stream') : expected);
     if (attempt.ok) return completed(client, stream, events, attempt);
-    // Someone appended between our read and our write: look again (our own batch may be what landed).
+    // 3. Conflict. With an exact revision it is the caller's, unless our own batch landed meanwhile (a concurrent
+    //    retry); with 'any'/'stream_exists' someone appended between our read and write: look again.
+    if (!loose) {
+      const raced = findBatch(await readStreamRaw(client, stream), events);
+      if (raced && raced !== 'partial') return raced;
+      throw new WrongExpectedRevisionError(stream, expected, attempt.actual);
+    }
     await sleep(Math.random() * Math.min(50, 2 * (i + 1)));
   }
-  // Pathological contention: let the server decide, as EventStoreDB itself would for this expected revision.
+  // Pathological contention on a loose append: let the server decide, as EventStoreDB itself would.
   const attempt = await send(client, stream, events, expected);
   if (attempt.ok) return completed(client, stream, events, attempt);
   throw new WrongExpectedRevisionError(stream, expected, attempt.actual);

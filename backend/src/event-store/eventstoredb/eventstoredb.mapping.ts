@@ -8,7 +8,6 @@ import {
   jsonEvent,
   WrongExpectedVersionError,
   type AllStreamResolvedEvent,
-  type AppendExpectedRevision,
   type ResolvedEvent,
 } from '@eventstore/db-client';
 import type { EventMetadata, ExpectedRevision, NewEvent, RecordedEvent } from '../event-store.port.js';
@@ -16,11 +15,6 @@ import { StoreUnavailableError, WrongExpectedRevisionError } from '../event-stor
 import { position } from '../position.js';
 
 export type ClientResolvedEvent = ResolvedEvent | AllStreamResolvedEvent;
-
-/** The port's kinds have the client's spelling already; only the type differs. */
-export function toClientExpected(expected: ExpectedRevision): AppendExpectedRevision {
-  return expected;
-}
 
 export function toClientEvent(e: NewEvent) {
   // Data and metadata go in as JSON so other EventStoreDB tools (UI, projections) can read them.

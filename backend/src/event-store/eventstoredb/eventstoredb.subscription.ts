@@ -41,6 +41,19 @@ function abortable(signal: AbortSignal, ms: number): Promise<void> {
   });
 }
 
+/** The work's result, or null as soon as the signal aborts (the work is then left to finish on its own). */
+function untilAborted<T>(signal: AbortSignal, work: Promise<T>): Promise<T | null> {
+  return new Promise((resolve, reject) => {
+    const onAbort = () => resolve(null);
+    if (signal.aborted) onAbort();
+    else signal.addEventListener('abort', onAbort, { once: true });
+    work.then(
+      (value) => (signal.removeEventListener('abort', onAbort), resolve(value)),
+      (error: unknown) => (signal.removeEventListener('abort', onAbort), reject(error)),
+    );
+  });
+}
+
 /** Buffers what one live subscription delivers until the consumer asks for it. */
 class LiveBuffer {
   private items: AllStreamResolvedEvent[] = [];
@@ -109,7 +122,10 @@ export async function* catchUpAndSubscribe(
     if (signal.aborted) return;
     let page: RecordedEvent[];
     try {
-      page = await readAllEvents(client, { after: last ?? 'start', maxCount: ALL_PAGE_SIZE });
+      // Raced with the signal: $all reads carry no deadline, and an abort must not wait for a stalled server.
+      const got = await untilAborted(signal, readAllEvents(client, { after: last ?? 'start', maxCount: ALL_PAGE_SIZE }));
+      if (!got) return;
+      page = got;
     } catch (error) {
       if (!isTransient(error)) throw toStoreError(error);
       await abortable(signal, backoff);

@@ -1,0 +1,62 @@
+import type { Namespace } from 'socket.io';
+import type { ProjectionChange, ReadModels } from '../projections/read-models.port.js';
+import type { ReferenceData } from '../reference/reference-data.js';
+import { comparePositionStrings, LiveMessage, type ClientToServer, type ServerToClient } from './live.contract.js';
+import { roomsOfKelurahan } from './rooms.js';
+
+export type LiveNamespace = Namespace<ClientToServer, ServerToClient>;
+
+/**
+ * Loads what a (coalesced) change touched and emits it to the rooms that follow it. Every message of one flush carries
+ * the same stamp: the position all projections had reached before the items were read, never lower than the previous
+ * flush's. Data read later can only be newer, so a client that keeps per item the highest stamp it applied never goes
+ * backwards, and a resume from its highest stamp misses nothing.
+ */
+export class LivePublisher {
+  private lastStamp: string | null = null;
+
+  constructor(
+    private readonly ns: LiveNamespace,
+    private readonly rm: ReadModels,
+    private readonly ref: ReferenceData,
+  ) {}
+
+  /** One flush: 1. read the stamp, 2. take the pending change, 3. load the items, 4. emit. */
+  async flush(take: () => ProjectionChange | null): Promise<void> {
+    const read = await this.rm.position();
+    const change = take();
+    if (!change) return;
+    // The change's own position is only a fallback: before every projection has committed once it may overstate.
+    const stamp = (comparePositionStrings(read, this.lastStamp) >= 0 ? read : this.lastStamp) ?? change.position;
+    this.lastStamp = stamp;
+
+    const kelCodes = new Set(change.kelurahanCodes);
+    for (const id of change.tpsIds) {
+      const k = this.ref.tpsById.get(id)?.kelurahanCode;
+      if (k) kelCodes.add(k);
+    }
+    const [summary, tps, kelurahan, incidents, coverage] = await Promise.all([
+      this.rm.summary(),
+      change.tpsIds.length ? this.rm.tpsMany(change.tpsIds) : [],
+      kelCodes.size ? this.rm.kelurahanList() : [],
+      change.incidentIds.length ? this.rm.incidents({ ids: change.incidentIds }) : [],
+      change.coverageChanged ? this.rm.coverage() : null,
+    ]);
+
+    for (const t of tps) this.ns.to(roomsOfKelurahan(this.ref, t.kelurahanCode)).emit(LiveMessage.TpsUpdated, { position: stamp, data: t });
+    for (const k of kelurahan) {
+      if (kelCodes.has(k.code)) this.ns.to(roomsOfKelurahan(this.ref, k.code)).emit(LiveMessage.KelurahanUpdated, { position: stamp, data: k });
+    }
+    for (const i of incidents) {
+      const name = i.status === 'resolved' ? LiveMessage.IncidentResolved : LiveMessage.IncidentReported;
+      this.ns.to(roomsOfKelurahan(this.ref, i.kelurahanCode)).emit(name, { position: stamp, data: i });
+    }
+    // The city numbers and coverage go to everyone, whatever they follow: the header of every screen shows them.
+    this.ns.emit(LiveMessage.SummaryUpdated, { position: stamp, data: summary });
+    if (coverage) this.ns.emit(LiveMessage.CoverageUpdated, { position: stamp, data: coverage });
+  }
+
+  async heartbeat(): Promise<void> {
+    this.ns.emit(LiveMessage.Heartbeat, { position: await this.rm.position(), at: new Date().toISOString() });
+  }
+}

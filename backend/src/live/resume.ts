@@ -1,0 +1,35 @@
+import type { ReadModels } from '../projections/read-models.port.js';
+import { comparePositionStrings, type ResumeAnswer } from './live.contract.js';
+
+const POSITION = /^\d{1,20}\/\d{1,20}$/;
+
+/** Past this many changed TPS the client is better served by the whole picture (635 TPS is one small answer). */
+const MAX_CHANGED_TPS = 300;
+
+export class ResumeError extends Error {}
+
+/**
+ * What a (re)connecting client needs to be current: the changes after the last position it applied, or a snapshot when
+ * it has none, when that position is too far back, or when it lies ahead of this server (a reset database).
+ * 1. Read the position first: the items read after it reflect at least that much, and anything committed later reaches
+ *    the client as a broadcast (it already sits in its rooms).
+ * 2. Ask the read models what changed since `after`.
+ * 3. Load those items, or everything.
+ */
+export async function resume(rm: ReadModels, after: unknown): Promise<ResumeAnswer> {
+  if (after !== null && (typeof after !== 'string' || !POSITION.test(after))) throw new ResumeError('RESUME.BAD_POSITION');
+  const position = await rm.position();
+  const ahead = after !== null && comparePositionStrings(after, position) > 0;
+  const changed = after === null || ahead ? null : await rm.changedSince(after);
+  if (changed && changed.tpsIds.length <= MAX_CHANGED_TPS) {
+    const [summary, kelurahan, tps, incidents] = await Promise.all([
+      rm.summary(),
+      rm.kelurahanList(),
+      changed.tpsIds.length ? rm.tpsMany(changed.tpsIds) : [],
+      changed.incidentIds.length ? rm.incidents({ ids: changed.incidentIds }) : [],
+    ]);
+    return { mode: 'changes', position, summary, kelurahan, tps, incidents };
+  }
+  const [summary, kelurahan, tps, incidents] = await Promise.all([rm.summary(), rm.kelurahanList(), rm.tpsList(), rm.incidents()]);
+  return { mode: 'snapshot', position, summary, kelurahan, tps, incidents };
+}

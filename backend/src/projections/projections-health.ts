@@ -1,0 +1,63 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { EVENT_STORE, type EventStore } from '../event-store/event-store.port.js';
+import { positionToString } from '../event-store/position.js';
+import { readCheckpoints } from './checkpoints.js';
+import { PROJECTION_NAMES } from './projection-registry.js';
+
+/** Counting stops here: the port has no cheap count, so a projection further behind reports `eventsBehind: LAG_CAP`. */
+export const LAG_CAP = 1000;
+
+export interface ProjectionLag {
+  name: string;
+  position: string | null;
+  /** Events in the log after the checkpoint, at most LAG_CAP (then `capped`). */
+  eventsBehind: number;
+  capped: boolean;
+  /** How long the oldest event not yet applied has been in the log (0 when caught up). */
+  msBehind: number;
+  eventsApplied: number;
+}
+
+/** Lag of each projection behind the head of the log, for /api/health and /api/metrics. */
+@Injectable()
+export class ProjectionsHealth {
+  constructor(
+    private readonly ds: DataSource,
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+  ) {}
+
+  async lag(now = new Date()): Promise<ProjectionLag[]> {
+    const cps = await readCheckpoints(this.ds, [...PROJECTION_NAMES]);
+    return Promise.all(
+      PROJECTION_NAMES.map(async (name) => {
+        const cp = cps.get(name);
+        const pending = await this.store.readAll({ after: cp?.position ?? 'start', maxCount: LAG_CAP + 1 });
+        return {
+          name,
+          position: cp?.position ? positionToString(cp.position) : null,
+          eventsBehind: Math.min(pending.length, LAG_CAP),
+          capped: pending.length > LAG_CAP,
+          msBehind: pending.length > 0 ? Math.max(0, now.getTime() - pending[0].recordedAt.getTime()) : 0,
+          eventsApplied: cp?.eventsApplied ?? 0,
+        };
+      }),
+    );
+  }
+
+  /** Prometheus text exposition of the lag gauges. */
+  async metrics(): Promise<string> {
+    const lags = await this.lag();
+    const out: string[] = [];
+    const gauge = (metric: string, type: 'gauge' | 'counter', help: string, value: (l: ProjectionLag) => number) => {
+      out.push(`# HELP ${metric} ${help}`, `# TYPE ${metric} ${type}`);
+      for (const l of lags) out.push(`${metric}{projection="${l.name}"} ${value(l)}`);
+    };
+    gauge('sipantaumilu_projection_events_behind', 'gauge', `Events in the log after the projection checkpoint (counted up to ${LAG_CAP + 1}).`,
+      (l) => (l.capped ? LAG_CAP + 1 : l.eventsBehind));
+    gauge('sipantaumilu_projection_lag_seconds', 'gauge', 'Age of the oldest event the projection has not applied yet.', (l) => l.msBehind / 1000);
+    gauge('sipantaumilu_projection_events_applied_total', 'counter', 'Events the projection has applied since it last started from zero.',
+      (l) => l.eventsApplied);
+    return out.join('\n') + '\n';
+  }
+}

@@ -1,0 +1,37 @@
+import type { DataSource, QueryRunner } from 'typeorm';
+import { comparePositions, positionToString, type Position } from '../event-store/position.js';
+import { readCheckpoints } from './checkpoints.js';
+import { PROJECTION_NAMES } from './projection-registry.js';
+
+/** The position every projection has reached: the lowest checkpoint, null while any projection has none. */
+export async function lowestPosition(db: DataSource | QueryRunner): Promise<Position | null> {
+  const cps = await readCheckpoints(db, [...PROJECTION_NAMES]);
+  let low: Position | null = null;
+  for (const name of PROJECTION_NAMES) {
+    const p = cps.get(name)?.position ?? null;
+    if (!p) return null;
+    if (!low || comparePositions(p, low) < 0) low = p;
+  }
+  return low;
+}
+
+/**
+ * Runs reads in one REPEATABLE READ snapshot whose first statement reads the checkpoints: the position handed to `fn`
+ * is exactly what the rows it reads reflect (the checkpoint commits with the rows).
+ */
+export async function inSnapshot<T>(ds: DataSource, fn: (tx: QueryRunner, position: string | null) => Promise<T>): Promise<T> {
+  const tx = ds.createQueryRunner();
+  await tx.connect();
+  try {
+    await tx.startTransaction('REPEATABLE READ');
+    const low = await lowestPosition(tx);
+    const out = await fn(tx, low ? positionToString(low) : null);
+    await tx.commitTransaction();
+    return out;
+  } catch (e) {
+    if (tx.isTransactionActive) await tx.rollbackTransaction().catch(() => undefined);
+    throw e;
+  } finally {
+    await tx.release();
+  }
+}

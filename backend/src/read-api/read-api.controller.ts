@@ -1,0 +1,94 @@
+/** The read routes (any signed-in role): areas, TPS, coverage and incidents, each saying which log position it reflects. */
+import { Controller, Get, Inject, Param, Query, Res } from '@nestjs/common';
+import type { Response } from 'express';
+import { DomainError, ValidationError } from '../http/domain-error.js';
+import type { Coverage, IncidentView, KecamatanSummary, KelurahanSummary, Summary, TpsState, TpsView } from '../live/live.contract.js';
+import { READ_MODELS, type ReadModels } from '../projections/read-models.port.js';
+import { awaitPosition, POSITION_HEADER } from './read-position.js';
+
+const TPS_STATES: readonly TpsState[] = ['no_officer', 'checked_in', 'reported', 'flagged', 'incident'];
+const CONTEST = /^[A-Z0-9_]{2,20}$/;
+
+function contestOf(contest: string | undefined): string | undefined {
+  if (contest !== undefined && !CONTEST.test(contest)) throw new ValidationError([{ path: 'contest', problem: 'must be a contest code like PPWP' }]);
+  return contest;
+}
+
+@Controller()
+export class ReadApiController {
+  constructor(@Inject(READ_MODELS) private readonly rm: ReadModels) {}
+
+  @Get('summary')
+  async summary(@Query('contest') contest: string | undefined, @Query('minPosition') min: string | undefined, @Res({ passthrough: true }) res: Response): Promise<Summary> {
+    await awaitPosition(this.rm, min, res);
+    const summary = await this.rm.summary(contestOf(contest));
+    // The body's position comes from the same snapshot as the numbers: the exact one.
+    if (summary.position) res.setHeader(POSITION_HEADER, summary.position);
+    return summary;
+  }
+
+  @Get('kecamatan')
+  async kecamatan(@Query('contest') contest: string | undefined, @Query('minPosition') min: string | undefined, @Res({ passthrough: true }) res: Response): Promise<KecamatanSummary[]> {
+    await awaitPosition(this.rm, min, res);
+    return this.rm.kecamatan(contestOf(contest));
+  }
+
+  @Get('kelurahan')
+  async kelurahanList(@Query('contest') contest: string | undefined, @Query('minPosition') min: string | undefined, @Res({ passthrough: true }) res: Response): Promise<KelurahanSummary[]> {
+    await awaitPosition(this.rm, min, res);
+    return this.rm.kelurahanList(contestOf(contest));
+  }
+
+  @Get('kelurahan/:code')
+  async kelurahan(
+    @Param('code') code: string,
+    @Query('contest') contest: string | undefined,
+    @Query('minPosition') min: string | undefined,
+    @Res({ passthrough: true }) res: Response,
+  ): Promise<KelurahanSummary & { tps: TpsView[] }> {
+    await awaitPosition(this.rm, min, res);
+    const found = /^\d{10}$/.test(code) ? await this.rm.kelurahan(code, contestOf(contest)) : null;
+    if (!found) throw new DomainError('KELURAHAN.NOT_FOUND', 404, `No kelurahan ${code} in this city`);
+    return found;
+  }
+
+  @Get('tps')
+  async tpsList(
+    @Query('status') status: string | undefined,
+    @Query('kelurahan') kelurahan: string | undefined,
+    @Query('minPosition') min: string | undefined,
+    @Res({ passthrough: true }) res: Response,
+  ): Promise<TpsView[]> {
+    const problems = [];
+    if (status !== undefined && !TPS_STATES.includes(status as TpsState)) problems.push({ path: 'status', problem: `must be one of ${TPS_STATES.join(', ')}` });
+    if (kelurahan !== undefined && !/^\d{10}$/.test(kelurahan)) problems.push({ path: 'kelurahan', problem: 'must be a 10-digit kelurahan code' });
+    if (problems.length) throw new ValidationError(problems);
+    await awaitPosition(this.rm, min, res);
+    return this.rm.tpsList({ state: status as TpsState | undefined, kelurahan });
+  }
+
+  @Get('tps/:tpsId')
+  async tps(@Param('tpsId') tpsId: string, @Query('minPosition') min: string | undefined, @Res({ passthrough: true }) res: Response): Promise<TpsView> {
+    await awaitPosition(this.rm, min, res);
+    const found = /^\d{13}$/.test(tpsId) ? await this.rm.tps(tpsId) : null;
+    if (!found) throw new DomainError('TPS.NOT_FOUND', 404, `No TPS ${tpsId} in this city`);
+    return found;
+  }
+
+  @Get('coverage')
+  async coverage(@Query('minPosition') min: string | undefined, @Res({ passthrough: true }) res: Response): Promise<Coverage> {
+    await awaitPosition(this.rm, min, res);
+    const coverage = await this.rm.coverage();
+    if (coverage.position) res.setHeader(POSITION_HEADER, coverage.position);
+    return coverage;
+  }
+
+  @Get('incidents')
+  async incidents(@Query('status') status: string | undefined, @Query('minPosition') min: string | undefined, @Res({ passthrough: true }) res: Response): Promise<IncidentView[]> {
+    if (status !== undefined && status !== 'open' && status !== 'resolved') {
+      throw new ValidationError([{ path: 'status', problem: 'must be open or resolved' }]);
+    }
+    await awaitPosition(this.rm, min, res);
+    return this.rm.incidents({ status });
+  }
+}

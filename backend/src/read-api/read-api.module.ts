@@ -1,0 +1,7 @@
+import { Module } from '@nestjs/common';
+import { AdminProjectionsController } from './admin-projections.controller.js';
+import { ReadApiController } from './read-api.controller.js';
+
+/** Read routes over READ_MODELS (provided globally by ProjectionsModule), metrics and the rebuild route. */
+@Module({ controllers: [ReadApiController, AdminProjectionsController] })
+export class ReadApiModule {}
