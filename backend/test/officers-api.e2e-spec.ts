@@ -23,6 +23,29 @@ describe("officers' API (e2e, real PostgreSQL)", () => {
   });
   afterAll(() => t?.close());
 
+  it('publishes an OpenAPI document generated from the routes, with an example for every write route', async () => {
+    const r = await t.call('GET', '/api/docs.json');
+    expect(r.status).toBe(200);
+    const paths = r.body.paths as Record<string, Record<string, any>>;
+    const writes = [
+      '/api/auth/login',
+      '/api/tps/{tpsId}/check-in',
+      '/api/tps/{tpsId}/tally',
+      '/api/tps/{tpsId}/tally/corrections',
+      '/api/tps/{tpsId}/paper-forms',
+      '/api/tps/{tpsId}/incidents',
+      '/api/incidents/{incidentId}/resolve',
+    ];
+    for (const path of writes) {
+      const op = paths[path]?.post;
+      expect({ path, hasExample: Boolean(op?.requestBody?.content?.['application/json']?.examples?.example?.value) }).toEqual({ path, hasExample: true });
+    }
+    const tally = paths['/api/tps/{tpsId}/tally'].post.requestBody.content['application/json'].schema;
+    expect(tally.properties.invalid).toMatchObject({ type: 'integer', minimum: 0, maximum: 999 });
+    expect(tally.additionalProperties).toBe(false);
+    expect((await t.call('GET', '/api/docs')).status).toBe(200);
+  });
+
   describe('sign-in', () => {
     it('answers a token, its lifetime, the role and the TPS', async () => {
       const r = await t.call('POST', '/api/auth/login', { body: { nip: TPS, pin: '123456' } });

@@ -1,5 +1,6 @@
 import { Body, Controller, Headers, HttpCode, Inject, Param, Post, Req } from '@nestjs/common';
 import type { Request } from 'express';
+import { ApiTags } from '@nestjs/swagger';
 import { CurrentPrincipal } from '../auth/auth.guard.js';
 import type { Principal } from '../auth/principal.js';
 import { Roles } from '../auth/roles.decorator.js';
@@ -11,6 +12,8 @@ import type { Contacts, Contests } from '../reference/contests.js';
 import type { ReferenceData } from '../reference/reference-data.js';
 import { OddityContextService } from './oddity-context.service.js';
 import { answerFor } from './tps-answers.js';
+import { tpsApiDocs } from './tps.api-docs.js';
+import { ApiRoute } from '../http/api-doc.decorator.js';
 import { TpsCommandHandler, type CommandContext } from './tps-command.handler.js';
 import type { TpsCommand } from './tps.decider.js';
 import type { TallyForm } from './tps.events.js';
@@ -28,6 +31,7 @@ const IDEMPOTENCY_KEY = /^[A-Za-z0-9_.:-]{8,128}$/;
 const INCIDENT_ID = /^(\d{13})-(\d{1,5})$/;
 
 /** The monitors' write routes. Each appends one event to the TPS stream and answers 201 with its revision and position. */
+@ApiTags('officers')
 @Controller()
 export class TpsHttpController {
   constructor(
@@ -39,6 +43,7 @@ export class TpsHttpController {
   ) {}
 
   @Post('tps/:tpsId/check-in')
+  @ApiRoute(tpsApiDocs.checkIn)
   @Roles('officer')
   async checkIn(@Param('tpsId') tpsId: string, @Body() body: unknown, @CurrentPrincipal() p: Principal, @Req() req: Request, @Headers('idempotency-key') key?: string) {
     this.assertTps(tpsId, p);
@@ -48,6 +53,7 @@ export class TpsHttpController {
   }
 
   @Post('tps/:tpsId/tally')
+  @ApiRoute(tpsApiDocs.submitTally)
   @Roles('officer')
   async submitTally(@Param('tpsId') tpsId: string, @Body() body: unknown, @CurrentPrincipal() p: Principal, @Req() req: Request, @Headers('idempotency-key') key?: string) {
     const tps = this.assertTps(tpsId, p);
@@ -60,6 +66,7 @@ export class TpsHttpController {
   }
 
   @Post('tps/:tpsId/tally/corrections')
+  @ApiRoute(tpsApiDocs.correctTally)
   @Roles('officer', 'operator')
   async correctTally(@Param('tpsId') tpsId: string, @Body() body: unknown, @CurrentPrincipal() p: Principal, @Req() req: Request, @Headers('idempotency-key') key?: string) {
     const tps = this.assertTps(tpsId, p);
@@ -75,6 +82,7 @@ export class TpsHttpController {
   }
 
   @Post('tps/:tpsId/paper-forms')
+  @ApiRoute(tpsApiDocs.paperForm)
   @Roles('operator', 'auditor')
   async paperForm(@Param('tpsId') tpsId: string, @Body() body: unknown, @CurrentPrincipal() p: Principal, @Req() req: Request, @Headers('idempotency-key') key?: string) {
     this.assertTps(tpsId, p);
@@ -85,6 +93,7 @@ export class TpsHttpController {
   }
 
   @Post('tps/:tpsId/incidents')
+  @ApiRoute(tpsApiDocs.reportIncident)
   @Roles('officer', 'operator')
   async reportIncident(@Param('tpsId') tpsId: string, @Body() body: unknown, @CurrentPrincipal() p: Principal, @Req() req: Request, @Headers('idempotency-key') key?: string) {
     this.assertTps(tpsId, p);
@@ -94,6 +103,7 @@ export class TpsHttpController {
   }
 
   @Post('incidents/:incidentId/resolve')
+  @ApiRoute(tpsApiDocs.resolveIncident)
   @HttpCode(201)
   @Roles('operator')
   async resolveIncident(@Param('incidentId') incidentId: string, @Body() body: unknown, @CurrentPrincipal() p: Principal, @Req() req: Request, @Headers('idempotency-key') key?: string) {

@@ -1,0 +1,98 @@
+/** Rebuild from position zero while the old tables keep serving, then switch over: same tables as built incrementally. */
+import { afterAll, beforeAll, expect, it } from '@jest/globals';
+import { createTestDatabase, type TestDatabase } from '../../test/support/test-db.js';
+import { DomainError } from '../http/domain-error.js';
+import type { TpsEvent } from '../tps/tps.events.js';
+import { readCheckpoint } from './checkpoints.js';
+import { createProjections } from './projection-registry.js';
+import { rebuildProjection } from './rebuild.js';
+import { ev, RULE_FLAG } from './testing/events.js';
+import { openBench, REF, type Bench } from './testing/fixture.js';
+import { cityTotals, dumpTables } from './testing/model.js';
+
+let db: TestDatabase;
+let bench: Bench;
+const history: TpsEvent[] = [];
+
+function eventsFor(from: number, to: number): TpsEvent[] {
+  return REF.tps.slice(from, to).flatMap((t, i) => [
+    ev.checkIn(t.id, '2024-02-14T06:30:00+07:00'),
+    ev.tally(t.id, { '01': i, '02': 2 * i, '03': 7 }, i % 4 === 0 ? RULE_FLAG : undefined),
+    ...(i % 5 === 0 ? [ev.incident(t.id, `inc-${t.id}`, '2024-02-14T08:00:00+07:00')] : []),
+    ...(i % 10 === 0 ? [ev.resolve(t.id, `inc-${t.id}`, '2024-02-14T08:30:00+07:00'), ev.correct(t.id, 1, { '01': 1, '02': 1, '03': 1 })] : []),
+  ]);
+}
+
+beforeAll(async () => {
+  db = await createTestDatabase('rebuild');
+  bench = await openBench(db.url);
+  history.push(...eventsFor(0, 60));
+  await bench.append(history);
+  await bench.catchUp();
+});
+
+afterAll(async () => {
+  await bench?.close();
+  await db?.drop();
+});
+
+it('produces exactly the incrementally built tables and checkpoint', async () => {
+  const before = await dumpTables(bench.ds);
+  const cpBefore = await readCheckpoint(bench.ds, 'tps-status');
+  for (const p of createProjections(REF)) await rebuildProjection(bench.ds, bench.store, p, 13);
+  expect(await dumpTables(bench.ds)).toEqual(before);
+  expect((await readCheckpoint(bench.ds, 'tps-status'))!.position).toEqual(cpBefore!.position);
+  expect((await readCheckpoint(bench.ds, 'tps-status'))!.eventsApplied).toBe(history.length);
+  expect(await readCheckpoint(bench.ds, 'tps-status@rebuild')).toBeNull();
+});
+
+it('keeps serving reads and following the log while it rebuilds', async () => {
+  const runners = bench.runners();
+  runners.forEach((r) => r.start());
+  let reads = 0;
+  let rebuilding = true;
+  const reader = (async () => {
+    while (rebuilding) {
+      const s = await bench.reads.summary();
+      expect(s.tpsReported).toBeGreaterThanOrEqual(60);
+      reads++;
+    }
+  })();
+  const more = eventsFor(60, 100);
+  try {
+    const [, written] = await Promise.all([
+      (async () => {
+        for (const p of createProjections(REF)) await rebuildProjection(bench.ds, bench.store, p, 17);
+      })().finally(() => (rebuilding = false)),
+      bench.append(more),
+    ]);
+    await reader;
+    expect(reads).toBeGreaterThan(0);
+    expect(await bench.reads.waitForPosition(written, 10_000)).toBe(true);
+  } finally {
+    rebuilding = false;
+    await Promise.all(runners.map((r) => r.stop()));
+  }
+  history.push(...more);
+  const want = cityTotals(history);
+  const s = await bench.reads.summary();
+  expect(Object.fromEntries(s.candidates.map((c) => [c.number, c.votes]))).toEqual(want.votes);
+  expect(s.tpsReported).toBe(100);
+  expect((await readCheckpoint(bench.ds, 'tps-status'))!.eventsApplied).toBe(history.length);
+  expect((await bench.reads.incidents({ status: 'open' })).length).toBe(history.filter((e) => e.type === 'IncidentReported').length - history.filter((e) => e.type === 'IncidentResolved').length);
+});
+
+it('refuses a second rebuild of the same projection while one runs', async () => {
+  const lock = bench.ds.createQueryRunner();
+  await lock.connect();
+  try {
+    await lock.query(`SELECT pg_advisory_lock(hashtext('projection-rebuild:incidents'))`);
+    const [, incidents] = createProjections(REF);
+    const error = await rebuildProjection(bench.ds, bench.store, incidents).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(DomainError);
+    expect(error).toMatchObject({ code: 'PROJECTION.REBUILD_RUNNING', status: 409 });
+  } finally {
+    await lock.query(`SELECT pg_advisory_unlock_all()`);
+    await lock.release();
+  }
+});

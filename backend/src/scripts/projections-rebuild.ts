@@ -1,0 +1,57 @@
+/**
+ * `npm run projections:rebuild [name]`: rebuilds one projection (or all) from position zero while the old tables keep
+ * serving, then switches over (docs/projections.md). Connects with DATABASE_URL (and EVENTSTORE_URL when set); without
+ * DATABASE_URL it starts the embedded PostgreSQL in DATA_DIR, which only works while the app is not running on it
+ * (use `POST /api/admin/projections/rebuild` against a running app instead).
+ */
+import 'reflect-metadata';
+import { resolve } from 'node:path';
+import type { RuntimeConfig } from '../config/config.module.js';
+import { ConfigError, loadConfig } from '../config/config.schema.js';
+import { openDataSource } from '../database/data-source.js';
+import { startEmbeddedPostgres, type EmbeddedServer } from '../database/embedded-postgres.js';
+import { createEventStore } from '../event-store/event-store.module.js';
+import { createProjections } from '../projections/projection-registry.js';
+import { rebuildProjection } from '../projections/rebuild.js';
+import { loadReferenceData } from '../reference/reference-data.js';
+
+async function main(): Promise<number> {
+  const name = process.argv[2];
+  const projections = createProjections(loadReferenceData());
+  const chosen = name ? projections.filter((p) => p.name === name) : projections;
+  if (chosen.length === 0) {
+    console.error(`no projection named ${name}; known: ${projections.map((p) => p.name).join(', ')}`);
+    return 2;
+  }
+  const config = loadConfig();
+  let embedded: EmbeddedServer | undefined;
+  try {
+    if (config.embedded) embedded = await startEmbeddedPostgres(resolve(config.DATA_DIR), (m) => console.error(m));
+    const databaseUrl = embedded?.url ?? config.DATABASE_URL!;
+    // The store adapters need no signing secret; the field only completes the runtime config type.
+    const runtime: RuntimeConfig = { ...config, databaseUrl, jwtSecret: '', dataDir: resolve(config.DATA_DIR) };
+    const ds = await openDataSource(databaseUrl, 4);
+    const store = await createEventStore(runtime);
+    try {
+      for (const p of chosen) {
+        console.log(`rebuilding ${p.name} from position zero ...`);
+        const r = await rebuildProjection(ds, store, p);
+        console.log(`rebuilt ${p.name}: ${r.eventsApplied} events in ${r.ms} ms; now at position ${r.position ?? '(empty log)'}`);
+      }
+    } finally {
+      await store.close();
+      await ds.destroy();
+    }
+    return 0;
+  } finally {
+    await embedded?.stop();
+  }
+}
+
+main().then(
+  (code) => process.exit(code),
+  (e: unknown) => {
+    console.error(e instanceof ConfigError ? e.message : e instanceof Error ? (e.stack ?? e.message) : String(e));
+    process.exit(1);
+  },
+);

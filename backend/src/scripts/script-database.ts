@@ -1,0 +1,36 @@
+import { resolve } from 'node:path';
+import type { DataSource } from 'typeorm';
+import { loadConfig } from '../config/config.schema.js';
+import { openDataSource } from '../database/data-source.js';
+import { startEmbeddedPostgres, type EmbeddedServer } from '../database/embedded-postgres.js';
+
+export interface ScriptDatabase {
+  url: string;
+  db: DataSource;
+  close(): Promise<void>;
+}
+
+/**
+ * The database a command-line script works on: DATABASE_URL, else the embedded PostgreSQL under DATA_DIR (the same
+ * data `npm start` uses; stop the server first, the embedded cluster has one owner at a time). Migrations applied.
+ */
+export async function openScriptDatabase(): Promise<ScriptDatabase> {
+  const config = loadConfig();
+  let embedded: EmbeddedServer | undefined;
+  if (config.embedded) embedded = await startEmbeddedPostgres(resolve(config.DATA_DIR), (m) => console.error(m));
+  const url = embedded?.url ?? config.DATABASE_URL!;
+  try {
+    const db = await openDataSource(url);
+    return {
+      url,
+      db,
+      async close() {
+        await db.destroy();
+        await embedded?.stop();
+      },
+    };
+  } catch (e) {
+    await embedded?.stop();
+    throw e;
+  }
+}
