@@ -2,6 +2,7 @@ import { NestFactory } from '@nestjs/core';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import express from 'express';
+import helmet from 'helmet';
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -10,6 +11,7 @@ import type { RuntimeConfig } from './config/config.module.js';
 import { HttpExceptionFilter } from './http/http-exception.filter.js';
 import { AppLogger } from './logging/app-logger.js';
 import { requestIdMiddleware } from './logging/request-id.middleware.js';
+import { requestDeadline } from './http/request-deadline.middleware.js';
 
 /** Where the built dashboard lives: DASHBOARD_DIR, else dashboard/dist next to the backend. */
 export function dashboardDir(config: RuntimeConfig): string {
@@ -26,6 +28,20 @@ export async function createApp(config: RuntimeConfig, logger = new AppLogger(co
   });
   app.use(requestIdMiddleware);
   app.disable('x-powered-by');
+  const tileOrigin = config.MAP_TILE_URL ? new URL(config.MAP_TILE_URL.replace(/\{[a-z]\}/g, 'a')).origin : null;
+  app.use(
+    helmet({
+      contentSecurityPolicy: {
+        directives: {
+          'img-src': ["'self'", 'data:', 'blob:', ...(tileOrigin ? [tileOrigin] : [])],
+          'connect-src': ["'self'", 'ws:', 'wss:'],
+        },
+      },
+    }),
+  );
+  const origins = config.CORS_ORIGINS.split(',').map((o) => o.trim()).filter(Boolean);
+  if (origins.length) app.enableCors({ origin: origins, credentials: false, exposedHeaders: ['X-Request-Id', 'Retry-After'] });
+  app.use('/api', requestDeadline(config.REQUEST_TIMEOUT_MS));
   app.use('/api', express.json({ limit: config.BODY_LIMIT, strict: true, type: ['application/json', 'application/*+json'] }));
   app.setGlobalPrefix('api');
   app.useGlobalFilters(new HttpExceptionFilter());

@@ -46,6 +46,21 @@ describe("officers' API (e2e, real PostgreSQL)", () => {
     expect((await t.call('GET', '/api/docs')).status).toBe(200);
   });
 
+  it('answers every request with a request id and security headers; unknown routes and huge bodies get stable codes', async () => {
+    const r = await t.call('GET', '/api/health', { headers: { 'x-request-id': 'drill-request-0001' } });
+    expect(r.status).toBe(200);
+    expect(r.headers.get('x-request-id')).toBe('drill-request-0001');
+    expect(r.headers.get('x-content-type-options')).toBe('nosniff');
+    expect(r.headers.get('x-powered-by')).toBeNull();
+    const missing = await t.call('GET', '/api/nothing-here', { token: display });
+    expect([missing.status, missing.body.code]).toEqual([404, 'HTTP.NOT_FOUND']);
+    const huge = await t.call('POST', `/api/tps/${TPS}/incidents`, {
+      token: officer,
+      body: { category: 'other', severity: 'low', description: 'x'.repeat(100_000) },
+    });
+    expect([huge.status, huge.body.code]).toEqual([413, 'REQUEST.TOO_LARGE']);
+  });
+
   describe('sign-in', () => {
     it('answers a token, its lifetime, the role and the TPS', async () => {
       const r = await t.call('POST', '/api/auth/login', { body: { nip: TPS, pin: '123456' } });

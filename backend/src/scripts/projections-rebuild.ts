@@ -8,12 +8,11 @@ import 'reflect-metadata';
 import { resolve } from 'node:path';
 import type { RuntimeConfig } from '../config/config.module.js';
 import { ConfigError, loadConfig } from '../config/config.schema.js';
-import { openDataSource } from '../database/data-source.js';
-import { startEmbeddedPostgres, type EmbeddedServer } from '../database/embedded-postgres.js';
 import { createEventStore } from '../event-store/event-store.module.js';
 import { createProjections } from '../projections/projection-registry.js';
 import { rebuildProjection } from '../projections/rebuild.js';
 import { loadReferenceData } from '../reference/reference-data.js';
+import { openScriptDatabase } from './script-database.js';
 
 async function main(): Promise<number> {
   const name = process.argv[2];
@@ -24,27 +23,23 @@ async function main(): Promise<number> {
     return 2;
   }
   const config = loadConfig();
-  let embedded: EmbeddedServer | undefined;
+  const database = await openScriptDatabase();
   try {
-    if (config.embedded) embedded = await startEmbeddedPostgres(resolve(config.DATA_DIR), (m) => console.error(m));
-    const databaseUrl = embedded?.url ?? config.DATABASE_URL!;
     // The store adapters need no signing secret; the field only completes the runtime config type.
-    const runtime: RuntimeConfig = { ...config, databaseUrl, jwtSecret: '', dataDir: resolve(config.DATA_DIR) };
-    const ds = await openDataSource(databaseUrl, 4);
+    const runtime: RuntimeConfig = { ...config, databaseUrl: database.url, jwtSecret: '', dataDir: resolve(config.DATA_DIR) };
     const store = await createEventStore(runtime);
     try {
       for (const p of chosen) {
         console.log(`rebuilding ${p.name} from position zero ...`);
-        const r = await rebuildProjection(ds, store, p);
+        const r = await rebuildProjection(database.db, store, p);
         console.log(`rebuilt ${p.name}: ${r.eventsApplied} events in ${r.ms} ms; now at position ${r.position ?? '(empty log)'}`);
       }
     } finally {
       await store.close();
-      await ds.destroy();
     }
     return 0;
   } finally {
-    await embedded?.stop();
+    await database.close();
   }
 }
 
