@@ -8,6 +8,7 @@ import { HealthModule } from './health/health.module.js';
 import { ReferenceModule } from './reference/reference.module.js';
 import { AuthModule } from './auth/auth.module.js';
 import { TpsModule } from './tps/tps.module.js';
+import { AuditModule } from './audit/audit.module.js';
 import { LiveModule } from './live/live.module.js';
 
 @Module({})
@@ -22,6 +23,7 @@ export class AppModule {
         ReferenceModule,
         AuthModule,
         TpsModule,
+        AuditModule,
         HealthModule,
         ProjectionsModule,
         ReadApiModule,

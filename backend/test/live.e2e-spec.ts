@@ -194,6 +194,12 @@ describe('live channel (e2e, socket.io-client)', () => {
       for (const p of positions) if (comparePositionStrings(p, lastWrite) > 0) lastWrite = p;
     }
 
+    // Wait until the read models hold every write, so all 50 must come from the resume (no broadcast can reach a socket
+    // that is not connected).
+    const summary = await t.call('GET', `/api/summary?minPosition=${encodeURIComponent(lastWrite)}`, { token: display });
+    const kelurahan = await t.call('GET', '/api/kelurahan', { token: display });
+    expect(summary.body.tpsReported).toBe(53);
+
     const again = track(connect(t, display));
     mirror.listen(again);
     await connected(again);
@@ -201,18 +207,45 @@ describe('live channel (e2e, socket.io-client)', () => {
     expect(answer.mode).toBe('changes');
     expect(answer.tps.map((v) => v.id)).toEqual(expect.arrayContaining(away));
     mirror.applyResume(answer);
-    if (comparePositionStrings(mirror.position, lastWrite) < 0) {
-      await next<Summary>(again, LiveMessage.SummaryUpdated, (m) => comparePositionStrings(m.position, lastWrite) >= 0);
-    }
-
-    const summary = await t.call('GET', `/api/summary?minPosition=${encodeURIComponent(lastWrite)}`, { token: display });
-    const kelurahan = await t.call('GET', '/api/kelurahan', { token: display });
+    expect(comparePositionStrings(mirror.position, lastWrite)).toBeGreaterThanOrEqual(0);
     expect(mirror.summary).toEqual(summary.body);
-    expect(summary.body.tpsReported).toBe(53);
     expect([...mirror.kelurahan.values()].map((k) => k.data).sort((a, b) => a.code.localeCompare(b.code))).toEqual(
       [...(kelurahan.body as KelurahanSummary[])].sort((a, b) => a.code.localeCompare(b.code)),
     );
     for (const id of away) expect(mirror.tps.get(id)?.state).toBe('reported');
+  });
+
+  it('under a burst the last state of every item arrives, and the screen ends equal to the read API', async () => {
+    const mirror = new Mirror();
+    const s = track(connect(t, display));
+    mirror.listen(s);
+    await connected(s);
+    mirror.applyResume((await resumeFrom(s, null)) as ResumeAnswer);
+    const ids = Array.from({ length: 12 }, (_, i) => `1673051009${String(i + 1).padStart(3, '0')}`);
+    const officers = await Promise.all(ids.map((id) => t.login(id, '123456')));
+    const written = await Promise.all(ids.map((id, i) => t.call('POST', `/api/tps/${id}/tally`, { token: officers[i], body: goodTally() })));
+    expect(written.map((w) => w.status)).toEqual(ids.map(() => 201));
+    // Then a run of corrections to one TPS: only its last version may stay on screen.
+    let last = '';
+    for (let rev = 0; rev < 6; rev++) {
+      const body = { ...goodTally({ votes: { '01': 60 + rev + 1, '02': 80 - rev - 1, '03': 35 } }), expectedRevision: rev, reason: `koreksi pembacaan ke-${rev + 1}` };
+      const r = await t.call('POST', `/api/tps/${ids[0]}/tally/corrections`, { token: officers[0], body });
+      expect(r.status).toBe(201);
+      last = r.body.position;
+    }
+    await next<Summary>(s, LiveMessage.SummaryUpdated, (m) => comparePositionStrings(m.position, last) >= 0);
+    const tps = await t.call('GET', `/api/tps/${ids[0]}`, { token: display });
+    expect(mirror.tps.get(ids[0])).toEqual(tps.body);
+    expect(mirror.tps.get(ids[0])?.tallies[0].votes).toEqual({ '01': 66, '02': 74, '03': 35 });
+    const kelurahan = await t.call('GET', '/api/kelurahan', { token: display });
+    expect((kelurahan.body as KelurahanSummary[]).map((k) => mirror.kelurahan.get(k.code)?.data)).toEqual(kelurahan.body);
+  });
+
+  it('the map routes need a sign-in and say when no boundary file is configured', async () => {
+    expect((await t.call('GET', '/api/map/config')).status).toBe(401);
+    expect((await t.call('GET', '/api/map/config', { token: display })).body).toEqual({ tileUrl: null, hasBoundaries: false });
+    const none = await t.call('GET', '/api/map/boundaries', { token: display });
+    expect([none.status, none.body.code]).toEqual([404, 'MAP.NO_BOUNDARIES']);
   });
 
   it('answers a snapshot to a position ahead of the server and an error to a malformed one', async () => {

@@ -32,7 +32,10 @@ describe('read API (e2e)', () => {
         token: officer,
         body: { ...goodTally({ votes: { '01': 65, '02': 75, '03': 35 } }), expectedRevision: 1, reason: 'salah baca angka paslon 02' },
       }),
-      await t.call('POST', `/api/tps/${OTHER}/incidents`, { token: operator, body: { category: 'fire', severity: 'critical', description: 'kebakaran di dekat TPS' } }),
+      await t.call('POST', `/api/tps/${OTHER}/incidents`, {
+        token: operator,
+        body: { category: 'fire', severity: 'critical', description: 'kebakaran di dekat TPS' },
+      }),
     ];
     for (const w of writes) expect([w.status, w.body.position]).toEqual([201, expect.stringMatching(/^\d+\/\d+$/)]);
     last = writes[writes.length - 1].body.position;
@@ -57,7 +60,11 @@ describe('read API (e2e)', () => {
     expect(one.body).toMatchObject({ code: KEL, tpsReported: 2, validVotes: 350 });
     expect(one.body.tps.length).toBe(one.body.tpsTotal);
     const tps = await t.call('GET', `/api/tps/${TPS}`, { token: officer });
-    expect(tps.body).toMatchObject({ id: TPS, state: 'reported', tallies: [expect.objectContaining({ revision: 2, corrected: true, votes: { '01': 65, '02': 75, '03': 35 } })] });
+    expect(tps.body).toMatchObject({
+      id: TPS,
+      state: 'reported',
+      tallies: [expect.objectContaining({ revision: 2, corrected: true, votes: { '01': 65, '02': 75, '03': 35 } })],
+    });
     const incidentTps = await t.call('GET', `/api/tps?status=incident&kelurahan=${KEL}`, { token: display });
     expect(incidentTps.body.map((x: { id: string }) => x.id)).toEqual([OTHER]);
     const coverage = await t.call('GET', '/api/coverage', { token: display });
@@ -97,7 +104,10 @@ describe('read API (e2e)', () => {
     const health = await t.call('GET', '/api/health');
     expect(health.status).toBe(200);
     expect(health.body.projections).toEqual(
-      expect.arrayContaining([expect.objectContaining({ name: 'tps-status', eventsBehind: 0, msBehind: 0 }), expect.objectContaining({ name: 'incidents' })]),
+      expect.arrayContaining([
+        expect.objectContaining({ name: 'tps-status', eventsBehind: 0, msBehind: 0 }),
+        expect.objectContaining({ name: 'incidents' }),
+      ]),
     );
     const metrics = await t.call('GET', '/api/metrics');
     expect(metrics.status).toBe(200);
@@ -108,7 +118,9 @@ describe('read API (e2e)', () => {
   it('rebuilds projections for an admin only, with the same answers afterwards', async () => {
     const before = await t.call('GET', '/api/kelurahan', { token: display });
     expect((await t.call('POST', '/api/admin/projections/rebuild', { token: display, body: {} })).status).toBe(403);
-    expect((await t.call('POST', '/api/admin/projections/rebuild', { token: admin, body: { name: 'nope' } })).body.code).toBe('PROJECTION.UNKNOWN');
+    expect((await t.call('POST', '/api/admin/projections/rebuild', { token: admin, body: { name: 'nope' } })).body.code).toBe(
+      'PROJECTION.UNKNOWN',
+    );
     const r = await t.call('POST', '/api/admin/projections/rebuild', { token: admin, body: {} });
     expect(r.status).toBe(200);
     expect(r.body.rebuilt.map((x: { name: string }) => x.name)).toEqual(['tps-status', 'incidents']);

@@ -10,6 +10,7 @@ import {
 import type { Socket } from 'socket.io';
 import type { Subscription } from 'rxjs';
 import type { Principal } from '../auth/principal.js';
+import { Public } from '../auth/roles.decorator.js';
 import { TokenService } from '../auth/token.service.js';
 import { DomainError } from '../http/domain-error.js';
 import { READ_MODELS, type ReadModels } from '../projections/read-models.port.js';
@@ -33,6 +34,9 @@ type LiveSocket = Socket<ClientToServer, ServerToClient, Record<string, never>, 
  * projection batch has committed (ReadModels.changes$), coalesced per tick.
  */
 @WebSocketGateway({ namespace: LIVE_NAMESPACE })
+// The global HTTP guard reads an Authorization header a socket message does not have; here the token was checked
+// once, at the handshake, and no socket exists without it.
+@Public()
 export class LiveGateway implements OnGatewayInit<LiveNamespace>, OnGatewayConnection<LiveSocket>, OnModuleDestroy {
   private readonly logger = new Logger('Live');
   private subscription: Subscription | null = null;

@@ -44,25 +44,38 @@ export async function loadAreaSums(tx: QueryRunner, level: AreaLevel, contest: s
   const out = new Map<string, AreaSums>();
   const at = (code: string) => out.get(code) ?? out.set(code, emptySums()).get(code)!;
 
-  const totals = await rows<Record<string, string>>(tx,
+  const totals = await rows<Record<string, string>>(
+    tx,
     `SELECT ${key} AS code, sum(tps_reported) AS reported, sum(tps_flagged) AS flagged, sum(valid_votes) AS valid,
        sum(invalid_votes) AS invalid, sum(dpt_covered) AS dpt, sum(sxx) AS sxx
-     FROM rm_kelurahan_tally WHERE contest = $1 ${where} GROUP BY 1`, params);
+     FROM rm_kelurahan_tally WHERE contest = $1 ${where} GROUP BY 1`,
+    params,
+  );
   for (const r of totals) {
     Object.assign(at(r.code), {
-      tpsReported: Number(r.reported), tpsFlagged: Number(r.flagged), validVotes: Number(r.valid),
-      invalidVotes: Number(r.invalid), dptCovered: Number(r.dpt), sxx: Number(r.sxx),
+      tpsReported: Number(r.reported),
+      tpsFlagged: Number(r.flagged),
+      validVotes: Number(r.valid),
+      invalidVotes: Number(r.invalid),
+      dptCovered: Number(r.dpt),
+      sxx: Number(r.sxx),
     });
   }
-  const candidates = await rows<Record<string, string>>(tx,
+  const candidates = await rows<Record<string, string>>(
+    tx,
     `SELECT ${key} AS code, e.key AS number, sum((e.value->>'y')::bigint) AS y, sum((e.value->>'yy')::bigint) AS yy,
        sum((e.value->>'xy')::bigint) AS xy
-     FROM rm_kelurahan_tally t, jsonb_each(t.candidates) AS e WHERE contest = $1 ${where} GROUP BY 1, 2`, params);
+     FROM rm_kelurahan_tally t, jsonb_each(t.candidates) AS e WHERE contest = $1 ${where} GROUP BY 1, 2`,
+    params,
+  );
   for (const r of candidates) at(r.code).candidates[r.number] = { y: Number(r.y), yy: Number(r.yy), xy: Number(r.xy) };
 
-  const status = await rows<Record<string, string>>(tx,
+  const status = await rows<Record<string, string>>(
+    tx,
     `SELECT ${key} AS code, sum(tps_checked_in) AS checked_in, sum(open_incidents) AS open
-     FROM rm_kelurahan_status ${only ? 'WHERE kelurahan_code = $1' : ''} GROUP BY 1`, only ? [only] : []);
+     FROM rm_kelurahan_status ${only ? 'WHERE kelurahan_code = $1' : ''} GROUP BY 1`,
+    only ? [only] : [],
+  );
   for (const r of status) Object.assign(at(r.code), { tpsCheckedIn: Number(r.checked_in), openIncidents: Number(r.open) });
   return out;
 }
@@ -70,7 +83,12 @@ export async function loadAreaSums(tx: QueryRunner, level: AreaLevel, contest: s
 /** The contest's candidates in ballot order, then any number the forms carried that the configuration lacks. */
 export function candidateTotals(contest: Contest | undefined, sums: AreaSums): CandidateTotal[] {
   const listed = contest?.candidates ?? [];
-  const numbers = [...listed.map((c) => c.number), ...Object.keys(sums.candidates).filter((n) => !listed.some((c) => c.number === n)).sort()];
+  const numbers = [
+    ...listed.map((c) => c.number),
+    ...Object.keys(sums.candidates)
+      .filter((n) => !listed.some((c) => c.number === n))
+      .sort(),
+  ];
   return numbers.map((number) => {
     const votes = sums.candidates[number]?.y ?? 0;
     return {

@@ -18,10 +18,7 @@ export function missingOfficers(ref: ReferenceData, checkedIn: ReadonlySet<strin
 }
 
 /** One monitor per TPS is assigned (docs/domain.md), so `assigned` is the kelurahan's TPS count. */
-export function coverageRows(
-  ref: ReferenceData,
-  status: Map<string, { checkedIn: number; reported: number }>,
-): CoverageRow[] {
+export function coverageRows(ref: ReferenceData, status: Map<string, { checkedIn: number; reported: number }>): CoverageRow[] {
   return ref.kelurahan.map((k) => ({
     kelurahanCode: k.code,
     name: k.name,

@@ -47,7 +47,11 @@ export class IncidentsProjection implements Projection {
   async apply({ tx, schema }: BatchContext, events: RecordedEvent[]): Promise<BatchEffect> {
     const t = table(schema, 'rm_incident');
     const ids = [...new Set(events.map(incidentIdOf))];
-    const loaded = await rows<{ incident_id: string; doc: IncidentView }>(tx, `SELECT incident_id, doc FROM ${t} WHERE incident_id = ANY($1)`, [ids]);
+    const loaded = await rows<{ incident_id: string; doc: IncidentView }>(
+      tx,
+      `SELECT incident_id, doc FROM ${t} WHERE incident_id = ANY($1)`,
+      [ids],
+    );
     const views = new Map<string, { view: IncidentView | null; last: RecordedEvent | null }>(
       loaded.map((r) => [r.incident_id, { view: r.doc, last: null }]),
     );
@@ -60,7 +64,16 @@ export class IncidentsProjection implements Projection {
     if (changed.length === 0) return { tpsIds: [], kelurahanCodes: [], incidentIds: [], coverageChanged: false };
     const out = changed.map(({ view, last }) => {
       const [c, p] = posParams(last.position);
-      return { incident_id: view.incidentId, tps_id: view.tpsId, kelurahan_code: view.kelurahanCode, status: view.status, reported_at: view.reportedAt, doc: view, last_commit: c, last_prepare: p };
+      return {
+        incident_id: view.incidentId,
+        tps_id: view.tpsId,
+        kelurahan_code: view.kelurahanCode,
+        status: view.status,
+        reported_at: view.reportedAt,
+        doc: view,
+        last_commit: c,
+        last_prepare: p,
+      };
     });
     await tx.query(
       `INSERT INTO ${t} (incident_id, tps_id, kelurahan_code, status, reported_at, doc, last_commit, last_prepare)

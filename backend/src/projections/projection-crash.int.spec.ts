@@ -4,8 +4,10 @@
  */
 import { afterAll, beforeAll, beforeEach, expect, it } from '@jest/globals';
 import type { QueryRunner } from 'typeorm';
+import type { RecordedEvent } from '../event-store/event-store.port.js';
 import { createTestDatabase, type TestDatabase } from '../../test/support/test-db.js';
 import type { TpsEvent } from '../tps/tps.events.js';
+import { positionFromString } from '../event-store/position.js';
 import { readCheckpoint } from './checkpoints.js';
 import { ev } from './testing/events.js';
 import { openBench, REF, type Bench } from './testing/fixture.js';
@@ -39,11 +41,14 @@ afterAll(async () => {
 function killOnBatch(nth: number) {
   let batches = 0;
   let killed = false;
+  const sizes: number[] = [];
   return {
     get killed() {
       return killed;
     },
-    async hook(tx: QueryRunner) {
+    sizes,
+    async hook(tx: QueryRunner, events: RecordedEvent[]) {
+      sizes.push(events.length);
       if (++batches !== nth) return;
       killed = true;
       await tx.query('SELECT pg_terminate_backend(pg_backend_pid())');
@@ -61,7 +66,7 @@ async function expectExactlyOnce(): Promise<void> {
 
 it('retries a killed batch from the checkpoint', async () => {
   const crash = killOnBatch(3);
-  const runners = bench.runners({ batchSize: 7, retryDelayMs: 20, beforeCommit: (tx) => crash.hook(tx) });
+  const runners = bench.runners({ batchSize: 7, retryDelayMs: 20, beforeCommit: (tx, events) => crash.hook(tx, events) });
   runners.forEach((r) => r.start());
   try {
     expect(await bench.reads.waitForPosition(written, 15_000)).toBe(true);
@@ -74,12 +79,13 @@ it('retries a killed batch from the checkpoint', async () => {
 
 it('resumes in a fresh runner after the first one died mid-batch', async () => {
   const crash = killOnBatch(2);
-  const [dying] = bench.runners({ batchSize: 7, beforeCommit: (tx) => crash.hook(tx) });
+  const [dying] = bench.runners({ batchSize: 7, beforeCommit: (tx, events) => crash.hook(tx, events) });
   await expect(dying.catchUp()).rejects.toThrow();
   expect(crash.killed).toBe(true);
-  // Only the first batch committed: 7 events, not 14.
-  expect((await readCheckpoint(bench.ds, 'tps-status'))!.eventsApplied).toBe(7);
+  // Only the first batch committed, not the killed second one.
+  expect(crash.sizes).toHaveLength(2);
+  expect((await readCheckpoint(bench.ds, 'tps-status'))!.eventsApplied).toBe(crash.sizes[0]);
 
-  for (const r of bench.runners({ batchSize: 7 })) await r.catchUp();
+  for (const r of bench.runners({ batchSize: 7 })) await r.catchUp(positionFromString(written));
   await expectExactlyOnce();
 });

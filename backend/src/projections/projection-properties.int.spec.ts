@@ -100,43 +100,55 @@ afterAll(async () => {
 
 it('holds for random valid histories', async () => {
   await fc.assert(
-    fc.asyncProperty(fc.array(step, { minLength: 1, maxLength: 40 }), fc.array(fc.nat(), { maxLength: 8 }), fc.nat(), async (steps, cuts, replayPick) => {
-      await resetReadModels(ds, ['public', 'prop_zero']);
-      const history = toHistory(steps);
-      const recorded = recordAll(history);
+    fc.asyncProperty(
+      fc.array(step, { minLength: 1, maxLength: 40 }),
+      fc.array(fc.nat(), { maxLength: 8 }),
+      fc.nat(),
+      async (steps, cuts, replayPick) => {
+        await resetReadModels(ds, ['public', 'prop_zero']);
+        const history = toHistory(steps);
+        const recorded = recordAll(history);
 
-      // Incremental, in random batches.
-      const runners = bench.runners();
-      const parts = batches(recorded, cuts);
-      for (const part of parts) for (const r of runners) await r.applyBatch(part);
+        // Incremental, in random batches.
+        const runners = bench.runners();
+        const parts = batches(recorded, cuts);
+        for (const part of parts) for (const r of runners) await r.applyBatch(part);
 
-      // City totals = sum over TPS of the latest tally.
-      const want = cityTotals(history);
-      const summary = await bench.reads.summary();
-      expect(Object.fromEntries(summary.candidates.map((c) => [c.number, c.votes]))).toEqual({ '01': 0, '02': 0, '03': 0, ...want.votes });
-      expect({ valid: summary.validVotes, invalid: summary.invalidVotes, reported: summary.tpsReported }).toEqual({
-        valid: want.valid, invalid: want.invalid, reported: want.reported,
-      });
-      if (summary.estimate.shown) {
-        const direct = estimateShares(sumsFromTps([...latestTallies(history).values()], 635));
-        summary.estimate.candidates.forEach((c, i) => expect(c.marginOfError).toBeCloseTo(direct[i].marginOfError, 9));
-      }
+        // City totals = sum over TPS of the latest tally.
+        const want = cityTotals(history);
+        const summary = await bench.reads.summary();
+        expect(Object.fromEntries(summary.candidates.map((c) => [c.number, c.votes]))).toEqual({
+          '01': 0,
+          '02': 0,
+          '03': 0,
+          ...want.votes,
+        });
+        expect({ valid: summary.validVotes, invalid: summary.invalidVotes, reported: summary.tpsReported }).toEqual({
+          valid: want.valid,
+          invalid: want.invalid,
+          reported: want.reported,
+        });
+        if (summary.estimate.shown) {
+          const direct = estimateShares(sumsFromTps([...latestTallies(history).values()], 635));
+          summary.estimate.candidates.forEach((c, i) => expect(c.marginOfError).toBeCloseTo(direct[i].marginOfError, 9));
+        }
 
-      // Replaying an already applied batch changes nothing (a history of only no-op steps has no batch to replay).
-      const built = await dumpTables(ds);
-      if (parts.length > 0) {
-        const again = parts[replayPick % parts.length];
-        for (const r of runners) expect(await r.applyBatch(again)).toBeNull();
-        expect(await dumpTables(ds)).toEqual(built);
-      }
+        // Replaying an already applied batch changes nothing (a history of only no-op steps has no batch to replay).
+        const built = await dumpTables(ds);
+        if (parts.length > 0) {
+          const again = parts[replayPick % parts.length];
+          for (const r of runners) expect(await r.applyBatch(again)).toBeNull();
+          expect(await dumpTables(ds)).toEqual(built);
+        }
 
-      // From zero in one batch (as a rebuild does, into copies of the tables) = incremental.
-      for (const name of ['tps-status', 'incidents']) {
-        const fromZero = bench.runners({ schema: 'prop_zero', checkpointName: `${name}@zero` }).find((x) => x.projection.name === name)!;
-        if (recorded.length > 0) await fromZero.applyBatch(recorded);
-      }
-      expect(await dumpTables(ds, 'prop_zero')).toEqual(built);
-    }),
+        // From zero in one batch (as a rebuild does, into copies of the tables) = incremental.
+        for (const name of ['tps-status', 'incidents']) {
+          const fromZero = bench.runners({ schema: 'prop_zero', checkpointName: `${name}@zero` }).find((x) => x.projection.name === name)!;
+          if (recorded.length > 0) await fromZero.applyBatch(recorded);
+        }
+        expect(await dumpTables(ds, 'prop_zero')).toEqual(built);
+      },
+    ),
     { numRuns: 40 },
   );
 });

@@ -60,7 +60,7 @@ export class ProjectionRunner {
   async applyBatch(events: RecordedEvent[]): Promise<AppliedBatch | null> {
     const tx = this.ds.createQueryRunner();
     await tx.connect();
-    let result: AppliedBatch | null = null;
+    let result: AppliedBatch | null;
     try {
       await tx.startTransaction('READ COMMITTED');
       result = await this.applyInTransaction(tx, events);
@@ -93,15 +93,26 @@ export class ProjectionRunner {
     return { position: last.position, effect, applied: fresh.length };
   }
 
-  /** Reads and applies everything after the checkpoint up to the current head of the log; returns events applied. */
-  async catchUp(): Promise<number> {
+  /**
+   * Reads and applies everything after the checkpoint up to the head of the log; with `until`, keeps polling until the
+   * checkpoint has reached it. (The PostgreSQL store shows an event only once every older transaction of the cluster
+   * has ended, so "nothing more to read" does not yet mean "everything written is applied".) Returns events applied.
+   */
+  async catchUp(until?: Position, timeoutMs = 10_000): Promise<number> {
     const batchSize = this.opts.batchSize ?? 500;
+    const deadline = Date.now() + timeoutMs;
     let total = 0;
     for (;;) {
       const cp = (await readCheckpoint(this.ds, this.checkpointName))?.position ?? null;
       const events = await this.store.readAll({ after: cp ?? 'start', maxCount: batchSize });
-      if (events.length === 0) return total;
-      total += (await this.applyBatch(events))?.applied ?? 0;
+      if (events.length > 0) {
+        total += (await this.applyBatch(events))?.applied ?? 0;
+        continue;
+      }
+      if (!until || (cp && comparePositions(cp, until) >= 0)) return total;
+      if (Date.now() > deadline)
+        throw new Error(`${this.projection.name} did not reach ${until.commit}/${until.prepare} within ${timeoutMs} ms`);
+      await new Promise((r) => setTimeout(r, 20));
     }
   }
 

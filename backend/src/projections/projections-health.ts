@@ -53,11 +53,24 @@ export class ProjectionsHealth {
       out.push(`# HELP ${metric} ${help}`, `# TYPE ${metric} ${type}`);
       for (const l of lags) out.push(`${metric}{projection="${l.name}"} ${value(l)}`);
     };
-    gauge('sipantaumilu_projection_events_behind', 'gauge', `Events in the log after the projection checkpoint (counted up to ${LAG_CAP + 1}).`,
-      (l) => (l.capped ? LAG_CAP + 1 : l.eventsBehind));
-    gauge('sipantaumilu_projection_lag_seconds', 'gauge', 'Age of the oldest event the projection has not applied yet.', (l) => l.msBehind / 1000);
-    gauge('sipantaumilu_projection_events_applied_total', 'counter', 'Events the projection has applied since it last started from zero.',
-      (l) => l.eventsApplied);
+    gauge(
+      'sipantaumilu_projection_events_behind',
+      'gauge',
+      `Events in the log after the projection checkpoint (counted up to ${LAG_CAP + 1}).`,
+      (l) => (l.capped ? LAG_CAP + 1 : l.eventsBehind),
+    );
+    gauge(
+      'sipantaumilu_projection_lag_seconds',
+      'gauge',
+      'Age of the oldest event the projection has not applied yet.',
+      (l) => l.msBehind / 1000,
+    );
+    gauge(
+      'sipantaumilu_projection_events_applied_total',
+      'counter',
+      'Events the projection has applied since it last started from zero.',
+      (l) => l.eventsApplied,
+    );
     return out.join('\n') + '\n';
   }
 }

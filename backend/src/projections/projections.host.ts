@@ -41,7 +41,10 @@ export class ProjectionsHost implements OnApplicationBootstrap, OnModuleDestroy 
       this.logger.warn('PROJECTIONS=false: this instance serves reads but does not run the projections');
       return;
     }
-    const cps = await readCheckpoints(this.ds, this.projections.map((p) => p.name));
+    const cps = await readCheckpoints(
+      this.ds,
+      this.projections.map((p) => p.name),
+    );
     for (const r of this.runners) {
       this.feed.track(r.projection.name, cps.get(r.projection.name)?.position ?? null);
       r.start();

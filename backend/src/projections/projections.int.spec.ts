@@ -53,7 +53,9 @@ describe('TPS status', () => {
   it('shows the latest accepted tally per contest with its revision', async () => {
     const a1 = await bench.reads.tps(A1);
     expect(a1).toMatchObject({ state: 'reported', officer: 'officer-001', checkedInAt: WIB('06:45'), kelurahanCode: AIR_KUTI });
-    expect(a1!.tallies).toEqual([expect.objectContaining({ contest: 'PPWP', revision: 2, corrected: true, votes: { '01': 100, '02': 20, '03': 30 } })]);
+    expect(a1!.tallies).toEqual([
+      expect.objectContaining({ contest: 'PPWP', revision: 2, corrected: true, votes: { '01': 100, '02': 20, '03': 30 } }),
+    ]);
     expect(a1!.lastChangeAt).not.toBeNull();
   });
 
@@ -67,7 +69,15 @@ describe('TPS status', () => {
     expect((await bench.reads.tpsList({ state: 'incident' })).map((t) => t.id)).toEqual([A3]);
     expect((await bench.reads.tpsList({ state: 'flagged' })).map((t) => t.id)).toEqual([A2, M1]);
     const airKuti = await bench.reads.tpsList({ kelurahan: AIR_KUTI });
-    expect(airKuti.map((t) => t.state)).toEqual(['reported', 'flagged', 'incident', 'no_officer', 'no_officer', 'no_officer', 'no_officer']);
+    expect(airKuti.map((t) => t.state)).toEqual([
+      'reported',
+      'flagged',
+      'incident',
+      'no_officer',
+      'no_officer',
+      'no_officer',
+      'no_officer',
+    ]);
     expect((await bench.reads.tpsList({ kelurahan: AIR_KUTI, state: 'no_officer' })).length).toBe(4);
     expect((await bench.reads.tps(M1))!.flags.map((f) => f.kind)).toEqual(['paper_mismatch']);
     expect(await bench.reads.tps('1673999999001')).toBeNull();
@@ -79,7 +89,11 @@ describe('area totals', () => {
   it('sums the latest tally of each TPS per kelurahan (corrections replace)', async () => {
     const k = await bench.reads.kelurahan(AIR_KUTI);
     expect(k).toMatchObject({ name: 'Air Kuti', tpsTotal: 7, tpsReported: 2, tpsCheckedIn: 3, tpsFlagged: 1, openIncidents: 1 });
-    expect(k!.candidates.map((c) => [c.number, c.votes])).toEqual([['01', 150], ['02', 80], ['03', 100]]);
+    expect(k!.candidates.map((c) => [c.number, c.votes])).toEqual([
+      ['01', 150],
+      ['02', 80],
+      ['03', 100],
+    ]);
     expect(k).toMatchObject({ validVotes: 330, invalidVotes: 6, totalVotes: 336, dptCovered: 560 });
     expect(k!.tps).toHaveLength(7);
     expect(await bench.reads.kelurahan('1673000000')).toBeNull();
@@ -94,7 +108,14 @@ describe('area totals', () => {
     expect(list.find((x) => x.code === MAJAPAHIT)).toMatchObject({ validVotes: 60, tpsFlagged: 1 });
 
     const s = await bench.reads.summary();
-    expect(s).toMatchObject({ area: { level: 'city', code: '1673' }, tpsTotal: 635, tpsReported: 3, tpsCheckedIn: 3, tpsFlagged: 2, openIncidents: 1 });
+    expect(s).toMatchObject({
+      area: { level: 'city', code: '1673' },
+      tpsTotal: 635,
+      tpsReported: 3,
+      tpsCheckedIn: 3,
+      tpsFlagged: 2,
+      openIncidents: 1,
+    });
     expect(s.candidates.map((c) => c.votes)).toEqual([160, 100, 130]);
     expect(s.candidates[0].share).toBeCloseTo(160 / 390, 12);
     expect(s.candidates[0].name).toBe('Anies - Muhaimin');
@@ -120,7 +141,13 @@ describe('coverage', () => {
     bench.now.value = new Date(WIB('07:29'));
     const before = await bench.reads.coverage();
     expect(before).toMatchObject({ deadline: WIB('07:30'), missing: [] });
-    expect(before.rows.find((r) => r.kelurahanCode === AIR_KUTI)).toEqual({ kelurahanCode: AIR_KUTI, name: 'Air Kuti', assigned: 7, checkedIn: 3, reported: 2 });
+    expect(before.rows.find((r) => r.kelurahanCode === AIR_KUTI)).toEqual({
+      kelurahanCode: AIR_KUTI,
+      name: 'Air Kuti',
+      assigned: 7,
+      checkedIn: 3,
+      reported: 2,
+    });
     bench.now.value = new Date(WIB('07:31'));
     const after = await bench.reads.coverage();
     expect(after.missing).toHaveLength(635 - 3);
@@ -134,8 +161,17 @@ describe('incidents', () => {
   it('keeps open and resolved incidents with their resolution', async () => {
     expect((await bench.reads.incidents({ status: 'open' })).map((i) => i.incidentId)).toEqual(['inc-2']);
     const [resolved] = await bench.reads.incidents({ status: 'resolved' });
-    expect(resolved).toMatchObject({ incidentId: 'inc-1', tpsId: A3, kelurahanCode: AIR_KUTI, category: 'security', severity: 'high',
-      status: 'resolved', reportedAt: WIB('08:00'), resolvedAt: WIB('08:30'), resolutionNote: 'crowd dispersed' });
+    expect(resolved).toMatchObject({
+      incidentId: 'inc-1',
+      tpsId: A3,
+      kelurahanCode: AIR_KUTI,
+      category: 'security',
+      severity: 'high',
+      status: 'resolved',
+      reportedAt: WIB('08:00'),
+      resolvedAt: WIB('08:30'),
+      resolutionNote: 'crowd dispersed',
+    });
     expect(await bench.reads.incidents({ ids: ['inc-2'] })).toEqual([expect.objectContaining({ category: 'logistics', status: 'open' })]);
   });
 });

@@ -66,10 +66,4 @@ export class IncidentEntity {
   @Column({ name: 'last_prepare', type: 'numeric', precision: 20, scale: 0 }) lastPrepare: string;
 }
 
-export const readModelEntities = [
-  ProjectionCheckpointEntity,
-  TpsStatusEntity,
-  KelurahanTallyEntity,
-  KelurahanStatusEntity,
-  IncidentEntity,
-];
+export const readModelEntities = [ProjectionCheckpointEntity, TpsStatusEntity, KelurahanTallyEntity, KelurahanStatusEntity, IncidentEntity];

@@ -10,7 +10,7 @@ import type { Coverage, IncidentView, KecamatanSummary, KelurahanSummary, Summar
 import type { Contests } from '../reference/contests.js';
 import { CONTESTS, REFERENCE_DATA } from '../reference/reference.module.js';
 import type { ReferenceData } from '../reference/reference-data.js';
-import { areaTotals, loadAreaSums, quickCountSums, type AreaLevel } from './area-totals.js';
+import { areaTotals, loadAreaSums, quickCountSums } from './area-totals.js';
 import { ChangeFeed } from './change-feed.js';
 import { CLOCK, checkinDeadline, coverageRows, missingOfficers, type Clock } from './coverage.js';
 import { posParams, rows } from './projection.js';
@@ -43,7 +43,9 @@ export class ReadModelsService implements ReadModels {
   async summary(contest = this.contests.defaultCode): Promise<Summary> {
     return this.snapshot(async (tx, position) => {
       const sums = (await loadAreaSums(tx, 'city', contest)).get('city');
-      const [cp] = await rows<{ at: Date | null }>(tx, `SELECT max(last_event_at) AS at FROM proj_checkpoint WHERE name = ANY($1)`, [[...PROJECTION_NAMES]]);
+      const [cp] = await rows<{ at: Date | null }>(tx, `SELECT max(last_event_at) AS at FROM proj_checkpoint WHERE name = ANY($1)`, [
+        [...PROJECTION_NAMES],
+      ]);
       const N = this.ref.tps.length;
       const min = this.config.QUICKCOUNT_MIN_TPS;
       const shown = (sums?.tpsReported ?? 0) >= min;
@@ -69,12 +71,17 @@ export class ReadModelsService implements ReadModels {
     return this.ref.kecamatan.map((k) => ({
       code: k.code,
       name: k.name,
-      ...areaTotals(contest, this.contests.byCode.get(contest), sums.get(k.code), this.ref.tps.filter((t) => t.kecamatanCode === k.code).length),
+      ...areaTotals(
+        contest,
+        this.contests.byCode.get(contest),
+        sums.get(k.code),
+        this.ref.tps.filter((t) => t.kecamatanCode === k.code).length,
+      ),
     }));
   }
 
   async kelurahanList(contest = this.contests.defaultCode): Promise<KelurahanSummary[]> {
-    const sums = await this.snapshot((tx) => loadAreaSums(tx, 'kelurahan' as AreaLevel, contest));
+    const sums = await this.snapshot((tx) => loadAreaSums(tx, 'kelurahan', contest));
     return this.ref.kelurahan.map((k) => this.kelurahanSummary(k.code, contest, sums));
   }
 
@@ -106,12 +113,18 @@ export class ReadModelsService implements ReadModels {
 
   async coverage(): Promise<Coverage> {
     return this.snapshot(async (tx, position) => {
-      const status = await rows<{ kelurahan_code: string; tps_checked_in: number; tps_reported: number }>(tx, `SELECT * FROM rm_kelurahan_status`);
+      const status = await rows<{ kelurahan_code: string; tps_checked_in: number; tps_reported: number }>(
+        tx,
+        `SELECT * FROM rm_kelurahan_status`,
+      );
       const checkedIn = await rows<{ tps_id: string }>(tx, `SELECT tps_id FROM rm_tps WHERE checked_in`);
       const deadline = checkinDeadline(this.config.ELECTION_DATE, this.config.CHECKIN_DEADLINE);
       return {
         deadline,
-        rows: coverageRows(this.ref, new Map(status.map((s) => [s.kelurahan_code, { checkedIn: s.tps_checked_in, reported: s.tps_reported }]))),
+        rows: coverageRows(
+          this.ref,
+          new Map(status.map((s) => [s.kelurahan_code, { checkedIn: s.tps_checked_in, reported: s.tps_reported }])),
+        ),
         missing: missingOfficers(this.ref, new Set(checkedIn.map((r) => r.tps_id)), this.clock(), deadline),
         position,
       };
@@ -124,7 +137,9 @@ export class ReadModelsService implements ReadModels {
     if (filter.status) where.push(`status = $${params.push(filter.status)}`);
     if (filter.ids) where.push(`incident_id = ANY($${params.push(filter.ids)})`);
     const found: { doc: IncidentView }[] = await this.ds.query(
-      `SELECT doc FROM rm_incident ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY reported_at DESC, incident_id`, params);
+      `SELECT doc FROM rm_incident ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY reported_at DESC, incident_id`,
+      params,
+    );
     return found.map((r) => r.doc);
   }
 
@@ -159,7 +174,10 @@ export class ReadModelsService implements ReadModels {
     const p = posParams(positionFromString(position));
     const after = `(last_commit, last_prepare) > ($1::numeric, $2::numeric)`;
     const tps: { id: string }[] = await this.ds.query(`SELECT tps_id AS id FROM rm_tps WHERE ${after} LIMIT ${CHANGES_LIMIT + 1}`, p);
-    const inc: { id: string }[] = await this.ds.query(`SELECT incident_id AS id FROM rm_incident WHERE ${after} LIMIT ${CHANGES_LIMIT + 1}`, p);
+    const inc: { id: string }[] = await this.ds.query(
+      `SELECT incident_id AS id FROM rm_incident WHERE ${after} LIMIT ${CHANGES_LIMIT + 1}`,
+      p,
+    );
     if (tps.length + inc.length > CHANGES_LIMIT) return null;
     return { tpsIds: tps.map((r) => r.id).sort(), incidentIds: inc.map((r) => r.id).sort() };
   }
@@ -182,10 +200,15 @@ export class ReadModelsService implements ReadModels {
     const params: unknown[] = [];
     if (filter.kelurahan) where.push(`kelurahan_code = $${params.push(filter.kelurahan)}`);
     if (filter.state && filter.state !== 'no_officer') where.push(`state = $${params.push(filter.state)}`);
-    const found = await rows<{ tps_id: string; doc: TpsDoc }>(tx, `SELECT tps_id, doc FROM rm_tps ${where.length ? `WHERE ${where.join(' AND ')}` : ''}`, params);
+    const found = await rows<{ tps_id: string; doc: TpsDoc }>(
+      tx,
+      `SELECT tps_id, doc FROM rm_tps ${where.length ? `WHERE ${where.join(' AND ')}` : ''}`,
+      params,
+    );
     const docs = new Map(found.map((r) => [r.tps_id, r.doc]));
     if (!filter.state || filter.state === 'no_officer') {
-      for (const t of this.ref.tps) if ((!filter.kelurahan || t.kelurahanCode === filter.kelurahan) && !docs.has(t.id)) docs.set(t.id, initialTps(t));
+      for (const t of this.ref.tps)
+        if ((!filter.kelurahan || t.kelurahanCode === filter.kelurahan) && !docs.has(t.id)) docs.set(t.id, initialTps(t));
     }
     const views = [...docs.values()].map(tpsView).sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
     return filter.state ? views.filter((v) => v.state === filter.state) : views;

@@ -15,12 +15,16 @@ let bench: Bench;
 const history: TpsEvent[] = [];
 
 function eventsFor(from: number, to: number): TpsEvent[] {
-  return REF.tps.slice(from, to).flatMap((t, i) => [
-    ev.checkIn(t.id, '2024-02-14T06:30:00+07:00'),
-    ev.tally(t.id, { '01': i, '02': 2 * i, '03': 7 }, i % 4 === 0 ? RULE_FLAG : undefined),
-    ...(i % 5 === 0 ? [ev.incident(t.id, `inc-${t.id}`, '2024-02-14T08:00:00+07:00')] : []),
-    ...(i % 10 === 0 ? [ev.resolve(t.id, `inc-${t.id}`, '2024-02-14T08:30:00+07:00'), ev.correct(t.id, 1, { '01': 1, '02': 1, '03': 1 })] : []),
-  ]);
+  return REF.tps
+    .slice(from, to)
+    .flatMap((t, i) => [
+      ev.checkIn(t.id, '2024-02-14T06:30:00+07:00'),
+      ev.tally(t.id, { '01': i, '02': 2 * i, '03': 7 }, i % 4 === 0 ? RULE_FLAG : undefined),
+      ...(i % 5 === 0 ? [ev.incident(t.id, `inc-${t.id}`, '2024-02-14T08:00:00+07:00')] : []),
+      ...(i % 10 === 0
+        ? [ev.resolve(t.id, `inc-${t.id}`, '2024-02-14T08:30:00+07:00'), ev.correct(t.id, 1, { '01': 1, '02': 1, '03': 1 })]
+        : []),
+    ]);
 }
 
 beforeAll(async () => {
@@ -79,7 +83,9 @@ it('keeps serving reads and following the log while it rebuilds', async () => {
   expect(Object.fromEntries(s.candidates.map((c) => [c.number, c.votes]))).toEqual(want.votes);
   expect(s.tpsReported).toBe(100);
   expect((await readCheckpoint(bench.ds, 'tps-status'))!.eventsApplied).toBe(history.length);
-  expect((await bench.reads.incidents({ status: 'open' })).length).toBe(history.filter((e) => e.type === 'IncidentReported').length - history.filter((e) => e.type === 'IncidentResolved').length);
+  expect((await bench.reads.incidents({ status: 'open' })).length).toBe(
+    history.filter((e) => e.type === 'IncidentReported').length - history.filter((e) => e.type === 'IncidentResolved').length,
+  );
 });
 
 it('refuses a second rebuild of the same projection while one runs', async () => {

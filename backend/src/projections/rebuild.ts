@@ -22,7 +22,12 @@ export interface RebuildResult {
   ms: number;
 }
 
-export async function rebuildProjection(ds: DataSource, store: EventStore, projection: Projection, batchSize = 1000): Promise<RebuildResult> {
+export async function rebuildProjection(
+  ds: DataSource,
+  store: EventStore,
+  projection: Projection,
+  batchSize = 1000,
+): Promise<RebuildResult> {
   const started = Date.now();
   const shadowName = `${projection.name}@rebuild`;
   // A session lock on a connection of its own: one rebuild per projection at a time, released even if we crash.
@@ -72,7 +77,12 @@ export async function rebuildProjection(ds: DataSource, store: EventStore, proje
         await deleteCheckpoint(tx, shadowName);
         await tx.commitTransaction();
         const pos = rebuilt.position;
-        return { name: projection.name, position: pos ? `${pos.commit}/${pos.prepare}` : null, eventsApplied: rebuilt.eventsApplied, ms: Date.now() - started };
+        return {
+          name: projection.name,
+          position: pos ? `${pos.commit}/${pos.prepare}` : null,
+          eventsApplied: rebuilt.eventsApplied,
+          ms: Date.now() - started,
+        };
       } catch (e) {
         if (tx.isTransactionActive) await tx.rollbackTransaction().catch(() => undefined);
         throw e;

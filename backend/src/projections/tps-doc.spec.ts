@@ -21,9 +21,23 @@ describe('TPS status fold', () => {
   });
 
   it('replaces a tally by its correction, keeping the correction revision', () => {
-    const view = tpsView(given(ev.checkIn(TPS, '2024-02-14T06:40:00+07:00'), ev.tally(TPS, { '01': 80, '02': 120 }), ev.correct(TPS, 1, { '01': 30, '02': 120 })));
+    const view = tpsView(
+      given(
+        ev.checkIn(TPS, '2024-02-14T06:40:00+07:00'),
+        ev.tally(TPS, { '01': 80, '02': 120 }),
+        ev.correct(TPS, 1, { '01': 30, '02': 120 }),
+      ),
+    );
     expect(view.tallies).toHaveLength(1);
-    expect(view.tallies[0]).toMatchObject({ revision: 2, corrected: true, votes: { '01': 30, '02': 120 }, validVotes: 150, invalid: 3, voters: 153, dpt: 280 });
+    expect(view.tallies[0]).toMatchObject({
+      revision: 2,
+      corrected: true,
+      votes: { '01': 30, '02': 120 },
+      validVotes: 150,
+      invalid: 3,
+      voters: 153,
+      dpt: 280,
+    });
     expect(view.state).toBe('reported');
   });
 
@@ -39,8 +53,14 @@ describe('TPS status fold', () => {
 
   it('flags a paper form mismatch, and re-compares after a correction', () => {
     const mismatch = given(ev.tally(TPS, { '01': 80, '02': 120 }), ev.paper(TPS, { '01': 30, '02': 120 }, 0, false));
-    expect(tpsView(mismatch).flags).toEqual([{ kind: 'paper_mismatch', code: 'PAPER_MISMATCH', message: 'PPWP: paper form differs from the online tally' }]);
-    const fixed = given(ev.tally(TPS, { '01': 80, '02': 120 }), ev.paper(TPS, { '01': 30, '02': 120 }, 0, false), ev.correct(TPS, 0, { '01': 30, '02': 120 }));
+    expect(tpsView(mismatch).flags).toEqual([
+      { kind: 'paper_mismatch', code: 'PAPER_MISMATCH', message: 'PPWP: paper form differs from the online tally' },
+    ]);
+    const fixed = given(
+      ev.tally(TPS, { '01': 80, '02': 120 }),
+      ev.paper(TPS, { '01': 30, '02': 120 }, 0, false),
+      ev.correct(TPS, 0, { '01': 30, '02': 120 }),
+    );
     expect(tpsView(fixed)).toMatchObject({ state: 'reported', flags: [] });
   });
 });

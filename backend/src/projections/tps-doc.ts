@@ -179,7 +179,9 @@ export function tpsView(doc: TpsDoc): TpsView {
     officer: doc.officer,
     checkedInAt: doc.checkedInAt,
     location: doc.location,
-    tallies: Object.keys(doc.tallies).sort().map((c) => tallyView(doc.tallies[c])),
+    tallies: Object.keys(doc.tallies)
+      .sort()
+      .map((c) => tallyView(doc.tallies[c])),
     flags: tpsFlags(doc),
     openIncidents: doc.openIncidentIds.length,
     lastChangeAt: doc.lastChangeAt,

@@ -77,7 +77,15 @@ export class TpsStatusProjection implements Projection {
     // 4. Write.
     const tpsRows = [...after.values()].map(({ doc, last }) => {
       const [c, p] = posParams(last.position);
-      return { tps_id: doc.id, kelurahan_code: doc.kelurahanCode, state: tpsState(doc), checked_in: doc.checkedInAt !== null, doc, last_commit: c, last_prepare: p };
+      return {
+        tps_id: doc.id,
+        kelurahan_code: doc.kelurahanCode,
+        state: tpsState(doc),
+        checked_in: doc.checkedInAt !== null,
+        doc,
+        last_commit: c,
+        last_prepare: p,
+      };
     });
     await tx.query(
       `INSERT INTO ${t('rm_tps')} (tps_id, kelurahan_code, state, checked_in, doc, last_commit, last_prepare)
@@ -94,7 +102,9 @@ export class TpsStatusProjection implements Projection {
 
   private async loadTotals({ tx, schema }: BatchContext, codes: string[]): Promise<Map<string, KelurahanTotals>> {
     const out = new Map<string, KelurahanTotals>();
-    const status = await rows<StatusRow>(tx, `SELECT * FROM ${table(schema, 'rm_kelurahan_status')} WHERE kelurahan_code = ANY($1)`, [codes]);
+    const status = await rows<StatusRow>(tx, `SELECT * FROM ${table(schema, 'rm_kelurahan_status')} WHERE kelurahan_code = ANY($1)`, [
+      codes,
+    ]);
     for (const s of status) {
       out.set(s.kelurahan_code, {
         kelurahanCode: s.kelurahan_code,
@@ -103,9 +113,16 @@ export class TpsStatusProjection implements Projection {
         contests: {},
       });
     }
-    const tallies = await rows<TallyRow>(tx, `SELECT * FROM ${table(schema, 'rm_kelurahan_tally')} WHERE kelurahan_code = ANY($1)`, [codes]);
+    const tallies = await rows<TallyRow>(tx, `SELECT * FROM ${table(schema, 'rm_kelurahan_tally')} WHERE kelurahan_code = ANY($1)`, [
+      codes,
+    ]);
     for (const r of tallies) {
-      const k = out.get(r.kelurahan_code) ?? { kelurahanCode: r.kelurahan_code, kecamatanCode: r.kecamatan_code, status: emptyStatus(), contests: {} };
+      const k = out.get(r.kelurahan_code) ?? {
+        kelurahanCode: r.kelurahan_code,
+        kecamatanCode: r.kecamatan_code,
+        status: emptyStatus(),
+        contests: {},
+      };
       k.contests[r.contest] = {
         tpsReported: r.tps_reported,
         tpsFlagged: r.tps_flagged,

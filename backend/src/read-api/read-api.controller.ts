@@ -10,7 +10,8 @@ const TPS_STATES: readonly TpsState[] = ['no_officer', 'checked_in', 'reported',
 const CONTEST = /^[A-Z0-9_]{2,20}$/;
 
 function contestOf(contest: string | undefined): string | undefined {
-  if (contest !== undefined && !CONTEST.test(contest)) throw new ValidationError([{ path: 'contest', problem: 'must be a contest code like PPWP' }]);
+  if (contest !== undefined && !CONTEST.test(contest))
+    throw new ValidationError([{ path: 'contest', problem: 'must be a contest code like PPWP' }]);
   return contest;
 }
 
@@ -19,7 +20,11 @@ export class ReadApiController {
   constructor(@Inject(READ_MODELS) private readonly rm: ReadModels) {}
 
   @Get('summary')
-  async summary(@Query('contest') contest: string | undefined, @Query('minPosition') min: string | undefined, @Res({ passthrough: true }) res: Response): Promise<Summary> {
+  async summary(
+    @Query('contest') contest: string | undefined,
+    @Query('minPosition') min: string | undefined,
+    @Res({ passthrough: true }) res: Response,
+  ): Promise<Summary> {
     await awaitPosition(this.rm, min, res);
     const summary = await this.rm.summary(contestOf(contest));
     // The body's position comes from the same snapshot as the numbers: the exact one.
@@ -28,13 +33,21 @@ export class ReadApiController {
   }
 
   @Get('kecamatan')
-  async kecamatan(@Query('contest') contest: string | undefined, @Query('minPosition') min: string | undefined, @Res({ passthrough: true }) res: Response): Promise<KecamatanSummary[]> {
+  async kecamatan(
+    @Query('contest') contest: string | undefined,
+    @Query('minPosition') min: string | undefined,
+    @Res({ passthrough: true }) res: Response,
+  ): Promise<KecamatanSummary[]> {
     await awaitPosition(this.rm, min, res);
     return this.rm.kecamatan(contestOf(contest));
   }
 
   @Get('kelurahan')
-  async kelurahanList(@Query('contest') contest: string | undefined, @Query('minPosition') min: string | undefined, @Res({ passthrough: true }) res: Response): Promise<KelurahanSummary[]> {
+  async kelurahanList(
+    @Query('contest') contest: string | undefined,
+    @Query('minPosition') min: string | undefined,
+    @Res({ passthrough: true }) res: Response,
+  ): Promise<KelurahanSummary[]> {
     await awaitPosition(this.rm, min, res);
     return this.rm.kelurahanList(contestOf(contest));
   }
@@ -60,15 +73,21 @@ export class ReadApiController {
     @Res({ passthrough: true }) res: Response,
   ): Promise<TpsView[]> {
     const problems = [];
-    if (status !== undefined && !TPS_STATES.includes(status as TpsState)) problems.push({ path: 'status', problem: `must be one of ${TPS_STATES.join(', ')}` });
-    if (kelurahan !== undefined && !/^\d{10}$/.test(kelurahan)) problems.push({ path: 'kelurahan', problem: 'must be a 10-digit kelurahan code' });
+    if (status !== undefined && !TPS_STATES.includes(status as TpsState))
+      problems.push({ path: 'status', problem: `must be one of ${TPS_STATES.join(', ')}` });
+    if (kelurahan !== undefined && !/^\d{10}$/.test(kelurahan))
+      problems.push({ path: 'kelurahan', problem: 'must be a 10-digit kelurahan code' });
     if (problems.length) throw new ValidationError(problems);
     await awaitPosition(this.rm, min, res);
     return this.rm.tpsList({ state: status as TpsState | undefined, kelurahan });
   }
 
   @Get('tps/:tpsId')
-  async tps(@Param('tpsId') tpsId: string, @Query('minPosition') min: string | undefined, @Res({ passthrough: true }) res: Response): Promise<TpsView> {
+  async tps(
+    @Param('tpsId') tpsId: string,
+    @Query('minPosition') min: string | undefined,
+    @Res({ passthrough: true }) res: Response,
+  ): Promise<TpsView> {
     await awaitPosition(this.rm, min, res);
     const found = /^\d{13}$/.test(tpsId) ? await this.rm.tps(tpsId) : null;
     if (!found) throw new DomainError('TPS.NOT_FOUND', 404, `No TPS ${tpsId} in this city`);
@@ -84,7 +103,11 @@ export class ReadApiController {
   }
 
   @Get('incidents')
-  async incidents(@Query('status') status: string | undefined, @Query('minPosition') min: string | undefined, @Res({ passthrough: true }) res: Response): Promise<IncidentView[]> {
+  async incidents(
+    @Query('status') status: string | undefined,
+    @Query('minPosition') min: string | undefined,
+    @Res({ passthrough: true }) res: Response,
+  ): Promise<IncidentView[]> {
     if (status !== undefined && status !== 'open' && status !== 'resolved') {
       throw new ValidationError([{ path: 'status', problem: 'must be open or resolved' }]);
     }

@@ -13,7 +13,12 @@ export const MIN_POSITION_WAIT_MS = 5000;
  * Still behind after the bounded wait: 503 with Retry-After, rather than an answer that silently lacks the write.
  * Sets the header to the position read before the data: a lower bound of what the data reflects.
  */
-export async function awaitPosition(readModels: ReadModels, minPosition: string | undefined, res: Response, waitMs = MIN_POSITION_WAIT_MS): Promise<void> {
+export async function awaitPosition(
+  readModels: ReadModels,
+  minPosition: string | undefined,
+  res: Response,
+  waitMs = MIN_POSITION_WAIT_MS,
+): Promise<void> {
   if (minPosition !== undefined) {
     if (!isPositionString(minPosition)) {
       throw new ValidationError([{ path: 'minPosition', problem: 'must be a log position like 1234/56' }]);

@@ -5,14 +5,11 @@
  * (use `POST /api/admin/projections/rebuild` against a running app instead).
  */
 import 'reflect-metadata';
-import { resolve } from 'node:path';
-import type { RuntimeConfig } from '../config/config.module.js';
-import { ConfigError, loadConfig } from '../config/config.schema.js';
-import { createEventStore } from '../event-store/event-store.module.js';
+import { ConfigError } from '../config/config.schema.js';
 import { createProjections } from '../projections/projection-registry.js';
 import { rebuildProjection } from '../projections/rebuild.js';
 import { loadReferenceData } from '../reference/reference-data.js';
-import { openScriptDatabase } from './script-database.js';
+import { openScriptDatabase, openScriptStore } from './script-database.js';
 
 async function main(): Promise<number> {
   const name = process.argv[2];
@@ -22,12 +19,9 @@ async function main(): Promise<number> {
     console.error(`no projection named ${name}; known: ${projections.map((p) => p.name).join(', ')}`);
     return 2;
   }
-  const config = loadConfig();
   const database = await openScriptDatabase();
   try {
-    // The store adapters need no signing secret; the field only completes the runtime config type.
-    const runtime: RuntimeConfig = { ...config, databaseUrl: database.url, jwtSecret: '', dataDir: resolve(config.DATA_DIR) };
-    const store = await createEventStore(runtime);
+    const store = await openScriptStore(database);
     try {
       for (const p of chosen) {
         console.log(`rebuilding ${p.name} from position zero ...`);

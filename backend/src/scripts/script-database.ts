@@ -1,5 +1,8 @@
 import { resolve } from 'node:path';
 import type { DataSource } from 'typeorm';
+import type { RuntimeConfig } from '../config/config.module.js';
+import { createEventStore } from '../event-store/event-store.module.js';
+import type { EventStore } from '../event-store/event-store.port.js';
 import { loadConfig } from '../config/config.schema.js';
 import { openDataSource } from '../database/data-source.js';
 import { startEmbeddedPostgres, type EmbeddedServer } from '../database/embedded-postgres.js';
@@ -33,4 +36,12 @@ export async function openScriptDatabase(): Promise<ScriptDatabase> {
     await embedded?.stop();
     throw e;
   }
+}
+
+/** The event store a script reads, on the script's database (or EVENTSTORE_URL when set). */
+export async function openScriptStore(database: ScriptDatabase): Promise<EventStore> {
+  const config = loadConfig();
+  // The store adapters need no signing secret; the field only completes the runtime config type.
+  const runtime: RuntimeConfig = { ...config, databaseUrl: database.url, jwtSecret: '', dataDir: resolve(config.DATA_DIR) };
+  return createEventStore(runtime);
 }

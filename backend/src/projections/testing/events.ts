@@ -25,7 +25,12 @@ export function form(votes: Record<string, number>, invalid = 3, dpt = 280): Tal
 }
 
 export const ev = {
-  checkIn: (tpsId: string, at: string, officer = `officer-${tpsId.slice(-3)}`, location: GeoPoint | null = { lat: -3.29, lon: 102.86 }): TpsEvent => ({
+  checkIn: (
+    tpsId: string,
+    at: string,
+    officer = `officer-${tpsId.slice(-3)}`,
+    location: GeoPoint | null = { lat: -3.29, lon: 102.86 },
+  ): TpsEvent => ({
     type: 'OfficerCheckedIn',
     data: { tpsId, officer, at, location },
   }),
@@ -37,11 +42,23 @@ export const ev = {
     type: 'TallyCorrected',
     data: { tpsId, contest, form: form(votes), flags, formSerial: null, observedAt: null, correctsRevision, reason: 'misread', diff: [] },
   }),
-  paper: (tpsId: string, votes: Record<string, number>, comparedWithRevision: number | null, matches: boolean | null, contest = 'PPWP'): TpsEvent => ({
+  paper: (
+    tpsId: string,
+    votes: Record<string, number>,
+    comparedWithRevision: number | null,
+    matches: boolean | null,
+    contest = 'PPWP',
+  ): TpsEvent => ({
     type: 'PaperFormRecorded',
     data: { tpsId, contest, form: form(votes), formSerial: 'C-1', comparedWithRevision, matches, differences: [] },
   }),
-  incident: (tpsId: string, incidentId: string, at: string, category: IncidentCategory = 'security', severity: IncidentSeverity = 'high'): TpsEvent => ({
+  incident: (
+    tpsId: string,
+    incidentId: string,
+    at: string,
+    category: IncidentCategory = 'security',
+    severity: IncidentSeverity = 'high',
+  ): TpsEvent => ({
     type: 'IncidentReported',
     data: { incidentId, tpsId, category, severity, description: 'crowd at the gate', at, location: null },
   }),
@@ -55,7 +72,7 @@ export function toNew(e: TpsEvent): NewEvent {
   return {
     id: randomUUID(),
     type: e.type,
-    data: e.data as unknown as Record<string, unknown>,
+    data: e.data,
     metadata: { actor: 'test', role: 'officer', correlationId: randomUUID(), serverTime: '2024-02-14T01:00:00.000Z' },
   };
 }
@@ -76,7 +93,7 @@ export function recordAll(events: TpsEvent[], startAt = 1, revisions = new Map<s
       revision: BigInt(revision),
       position: position(n, n),
       type: e.type,
-      data: e.data as unknown as Record<string, unknown>,
+      data: e.data,
       metadata: { actor: 'test', role: 'officer', correlationId: 'c', serverTime: '2024-02-14T01:00:00.000Z' },
       recordedAt: new Date(Date.UTC(2024, 1, 14, 0, 0, 0) + (startAt + i) * 1000),
     };

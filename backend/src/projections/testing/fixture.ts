@@ -2,6 +2,7 @@
 import type { DataSource } from 'typeorm';
 import { openDataSource } from '../../database/data-source.js';
 import type { EventStore } from '../../event-store/event-store.port.js';
+import type { Position } from '../../event-store/position.js';
 import { PostgresEventStore } from '../../event-store/postgres/postgres.event-store.js';
 import { loadContests } from '../../reference/contests.js';
 import { loadReferenceData, type ReferenceData } from '../../reference/reference-data.js';
@@ -23,6 +24,7 @@ export interface Bench {
   now: { value: Date };
   runners(opts?: RunnerOptions): ProjectionRunner[];
   append(events: TpsEvent[]): Promise<string>;
+  /** Applies everything appended so far (waits until the runners reached the last append). */
   catchUp(): Promise<void>;
   close(): Promise<void>;
 }
@@ -35,8 +37,11 @@ export async function openBench(url: string, config: Partial<ReadModelsConfig> =
   const cfg: ReadModelsConfig = { CHECKIN_DEADLINE: '07:30', ELECTION_DATE: '2024-02-14', QUICKCOUNT_MIN_TPS: 30, ...config };
   const reads = new ReadModelsService(ds, REF, loadContests(), cfg, () => now.value, feed);
   const runners = (opts: RunnerOptions = {}) =>
-    createProjections(REF).map((p) => new ProjectionRunner(ds, store, p, { onCommitted: (at, e) => feed.committed(p.name, at, e), ...opts }));
+    createProjections(REF).map(
+      (p) => new ProjectionRunner(ds, store, p, { onCommitted: (at, e) => feed.committed(p.name, at, e), ...opts }),
+    );
   const live = runners();
+  let lastWritten: Position | undefined;
   return {
     ds,
     store,
@@ -50,11 +55,12 @@ export async function openBench(url: string, config: Partial<ReadModelsConfig> =
       for (const e of events) {
         const r = await store.appendToStream(tpsStream(e.data.tpsId), [toNew(e)], { expectedRevision: 'any' });
         last = `${r.position.commit}/${r.position.prepare}`;
+        lastWritten = r.position;
       }
       return last;
     },
     async catchUp() {
-      for (const r of live) await r.catchUp();
+      for (const r of live) await r.catchUp(lastWritten);
     },
     async close() {
       await store.close();

@@ -38,7 +38,12 @@ export async function dumpTables(ds: DataSource, schema = 'public'): Promise<Rec
 }
 
 export async function resetReadModels(ds: DataSource, schemas = ['public']): Promise<void> {
-  for (const s of schemas) await ds.query(`TRUNCATE ${Object.keys(READ_MODEL_TABLES).map((t) => `${s}.${t}`).join(', ')}`);
+  for (const s of schemas)
+    await ds.query(
+      `TRUNCATE ${Object.keys(READ_MODEL_TABLES)
+        .map((t) => `${s}.${t}`)
+        .join(', ')}`,
+    );
   await ds.query(`DELETE FROM proj_checkpoint`);
 }
 

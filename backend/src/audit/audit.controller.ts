@@ -1,0 +1,56 @@
+import { Controller, Get, Inject, Param, Query, Res } from '@nestjs/common';
+import { ApiTags } from '@nestjs/swagger';
+import type { Response } from 'express';
+import { Roles } from '../auth/roles.decorator.js';
+import { ApiRoute } from '../http/api-doc.decorator.js';
+import { ValidationError } from '../http/domain-error.js';
+import { REFERENCE_DATA } from '../reference/reference.module.js';
+import type { ReferenceData } from '../reference/reference-data.js';
+import { AuditService } from './audit.service.js';
+import { historyCsv } from './tps-history.js';
+
+@ApiTags('audit')
+@Controller()
+export class AuditController {
+  constructor(
+    private readonly audit: AuditService,
+    @Inject(REFERENCE_DATA) private readonly ref: ReferenceData,
+  ) {}
+
+  @Get('tps/:tpsId/history')
+  @Roles('auditor', 'operator', 'admin')
+  @ApiRoute({ summary: 'Every event of one TPS in order, with who, when, why and the difference from the version before; ?format=csv downloads it' })
+  async history(@Param('tpsId') tpsId: string, @Query('format') format: string | undefined, @Res() res: Response): Promise<void> {
+    if (!this.ref.tpsById.has(tpsId)) throw new ValidationError([{ path: 'tpsId', problem: 'unknown TPS id' }], 'Unknown TPS');
+    if (format !== undefined && format !== 'json' && format !== 'csv') {
+      throw new ValidationError([{ path: 'format', problem: 'must be json or csv' }]);
+    }
+    const entries = await this.audit.history(tpsId);
+    if (format === 'csv') {
+      res.setHeader('Content-Type', 'text/csv; charset=utf-8');
+      res.setHeader('Content-Disposition', `attachment; filename="tps-${tpsId}-history.csv"`);
+      res.send(historyCsv(entries));
+      return;
+    }
+    res.json({ tpsId, events: entries });
+  }
+
+  @Get('audit/verify')
+  @Roles('auditor', 'admin')
+  @ApiRoute({ summary: 'Re-reads the whole store and reports every broken hash link with its stream and revision' })
+  verify() {
+    return this.audit.verify();
+  }
+
+  @Get('audit/export')
+  @Roles('auditor', 'admin')
+  @ApiRoute({ summary: 'Every event as JSON lines with its hash and the running log-chain head (application/x-ndjson)' })
+  async export(@Res() res: Response): Promise<void> {
+    res.setHeader('Content-Type', 'application/x-ndjson; charset=utf-8');
+    res.setHeader('Content-Disposition', 'attachment; filename="sipantaumilu-events.jsonl"');
+    for await (const line of this.audit.exportLines()) {
+      if (!res.write(line + '\n')) await new Promise((ok) => res.once('drain', ok));
+    }
+    res.end();
+  }
+}

@@ -1,0 +1,101 @@
+import type { RecordedEvent } from '../event-store/event-store.port.js';
+import { positionToString } from '../event-store/position.js';
+import { diffForms } from '../tps/tally-rules.js';
+import type { FieldDiff, TallyForm, TpsEvent } from '../tps/tps.events.js';
+
+export interface HistoryEntry {
+  revision: number;
+  position: string;
+  eventId: string;
+  type: TpsEvent['type'];
+  actor: string;
+  role: string;
+  serverTime: string;
+  clientTime: string | null;
+  contest: string | null;
+  reason: string | null;
+  /** The event's full values. */
+  values: Record<string, unknown>;
+  /** Tallies: difference from the version before (all fields for the first); paper forms: from the online tally. */
+  diff: FieldDiff[];
+  hash: string | null;
+}
+
+/** A TPS stream as an auditor reads it: who, when, why, what, and what changed. Pure. */
+export function tpsHistory(events: RecordedEvent[]): HistoryEntry[] {
+  const latest = new Map<string, TallyForm>();
+  return events.map((e) => {
+    const ev = { type: e.type, data: e.data } as TpsEvent;
+    let diff: FieldDiff[] = [];
+    let contest: string | null = null;
+    let reason: string | null = null;
+    switch (ev.type) {
+      case 'TallySubmitted':
+      case 'TallyCorrected':
+        contest = ev.data.contest;
+        diff = diffForms(latest.get(contest) ?? null, ev.data.form);
+        latest.set(contest, ev.data.form);
+        if (ev.type === 'TallyCorrected') reason = ev.data.reason;
+        break;
+      case 'PaperFormRecorded':
+        contest = ev.data.contest;
+        diff = ev.data.differences;
+        break;
+      case 'IncidentResolved':
+        reason = ev.data.note;
+        break;
+      case 'OfficerCheckedIn':
+      case 'IncidentReported':
+        break;
+      default: {
+        const never: never = ev;
+        void never;
+      }
+    }
+    return {
+      revision: Number(e.revision),
+      position: positionToString(e.position),
+      eventId: e.id,
+      type: ev.type,
+      actor: e.metadata.actor,
+      role: e.metadata.role,
+      serverTime: e.metadata.serverTime,
+      clientTime: e.metadata.clientTime ?? null,
+      contest,
+      reason,
+      values: e.data,
+      diff,
+      hash: typeof e.metadata.hash === 'string' ? e.metadata.hash : null,
+    };
+  });
+}
+
+const csvCell = (v: unknown): string => {
+  const s = v === null || v === undefined ? '' : typeof v === 'string' ? v : JSON.stringify(v);
+  // Quote always; a leading = + - @ is neutralised so a spreadsheet never runs it as a formula.
+  const safe = /^[=+\-@\t\r]/.test(s) ? `'${s}` : s;
+  return `"${safe.replace(/"/g, '""')}"`;
+};
+
+export function historyCsv(entries: HistoryEntry[]): string {
+  const header = ['revision', 'position', 'type', 'server_time', 'client_time', 'actor', 'role', 'contest', 'reason', 'changes', 'values', 'hash'];
+  const lines = entries.map((h) =>
+    [
+      h.revision,
+      h.position,
+      h.type,
+      h.serverTime,
+      h.clientTime,
+      h.actor,
+      h.role,
+      h.contest,
+      h.reason,
+      h.diff.map((d) => `${d.path}: ${d.before ?? '-'} -> ${d.after ?? '-'}`).join('; '),
+      h.values,
+      h.hash,
+    ]
+      .map(csvCell)
+      .join(','),
+  );
+  return [header.join(','), ...lines].join('\r\n') + '\r\n';
+}

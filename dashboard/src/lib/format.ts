@@ -1,0 +1,78 @@
+import type { IncidentView, TpsState } from '$contract';
+
+const WIB = 'Asia/Jakarta';
+const nf = new Intl.NumberFormat('id-ID');
+const pf = new Intl.NumberFormat('id-ID', { minimumFractionDigits: 1, maximumFractionDigits: 1 });
+const timeFmt = new Intl.DateTimeFormat('id-ID', { timeZone: WIB, hour: '2-digit', minute: '2-digit', second: '2-digit', hour12: false });
+const shortTimeFmt = new Intl.DateTimeFormat('id-ID', { timeZone: WIB, hour: '2-digit', minute: '2-digit', hour12: false });
+const dateFmt = new Intl.DateTimeFormat('id-ID', { timeZone: WIB, weekday: 'long', day: 'numeric', month: 'long', year: 'numeric' });
+
+export const num = (n: number): string => nf.format(n);
+/** 0..1 -> "45,2%" */
+export const pct = (share: number): string => `${pf.format(share * 100)}%`;
+export const timeWib = (d: Date | string): string => timeFmt.format(new Date(d));
+export const shortTimeWib = (d: Date | string): string => shortTimeFmt.format(new Date(d));
+export const dateWib = (d: Date): string => dateFmt.format(d);
+
+export const TPS_STATE_LABEL: Record<TpsState, string> = {
+  no_officer: 'Petugas belum hadir',
+  checked_in: 'Petugas hadir',
+  reported: 'Sudah melapor',
+  flagged: 'Perlu diperiksa',
+  incident: 'Ada insiden',
+};
+
+export const TPS_STATE_COLOR: Record<TpsState, string> = {
+  no_officer: '#64748b',
+  checked_in: '#38bdf8',
+  reported: '#22c55e',
+  flagged: '#f59e0b',
+  incident: '#ef4444',
+};
+
+export const CATEGORY_LABEL: Record<string, string> = {
+  security: 'Keamanan',
+  medical: 'Darurat medis',
+  fire: 'Kebakaran',
+  vote_buying: 'Politik uang',
+  logistics: 'Logistik',
+  procedure: 'Pelanggaran prosedur',
+  disaster: 'Bencana',
+  other: 'Lainnya',
+};
+
+export const SEVERITY_LABEL: Record<IncidentView['severity'], string> = {
+  low: 'Rendah',
+  medium: 'Sedang',
+  high: 'Tinggi',
+  critical: 'Kritis',
+};
+
+/** Reporting progress of an area, 0..1, as the map's fill colour (dark = nothing yet, bright green = all in). */
+export function progressColor(reported: number, total: number): string {
+  if (total <= 0 || reported <= 0) return '#334155';
+  const r = reported / total;
+  if (r >= 1) return '#4ade80';
+  if (r >= 0.75) return '#22a06b';
+  if (r >= 0.5) return '#1d8a7a';
+  if (r >= 0.25) return '#1f6f8b';
+  return '#1e4f7a';
+}
+
+export const PROGRESS_LEGEND: { color: string; label: string }[] = [
+  { color: '#334155', label: '0%' },
+  { color: '#1e4f7a', label: '< 25%' },
+  { color: '#1f6f8b', label: '25–50%' },
+  { color: '#1d8a7a', label: '50–75%' },
+  { color: '#22a06b', label: '75–99%' },
+  { color: '#4ade80', label: '100%' },
+];
+
+const CANDIDATE_COLORS = ['#60a5fa', '#fbbf24', '#f87171', '#a78bfa', '#34d399', '#f472b6'];
+export const candidateColor = (index: number): string => CANDIDATE_COLORS[index % CANDIDATE_COLORS.length];
+
+/** "Ulak Lebar · TPS 001" from a 13-digit TPS id. */
+export function tpsLabel(tpsId: string, kelurahanName?: string): string {
+  const n = `TPS ${tpsId.slice(10)}`;
+  return kelurahanName ? `${kelurahanName} · ${n}` : n;
+}

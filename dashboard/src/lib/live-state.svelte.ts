@@ -1,0 +1,121 @@
+import { SvelteMap } from 'svelte/reactivity';
+import {
+  comparePositionStrings,
+  type Coverage,
+  type IncidentView,
+  type KelurahanSummary,
+  type LiveHeartbeat,
+  type ResumeAnswer,
+  type Summary,
+  type TpsView,
+} from '$contract';
+
+export type ConnectionStatus = 'connecting' | 'live' | 'lagging' | 'down';
+
+/** No message or heartbeat for this long on an open connection: the screen says it may be behind. */
+export const SILENCE_MS = 15_000;
+
+/**
+ * What the wall shows, fed by the one socket module. Each item remembers the position it came with and ignores
+ * anything older, so a late message or a resume answer that crossed a broadcast can never move the screen backwards.
+ * Item values are replaced whole (never mutated), so the maps hold them unproxied.
+ */
+export class LiveState {
+  summary = $state.raw<Summary | null>(null);
+  coverage = $state.raw<Coverage | null>(null);
+  readonly kelurahan = new SvelteMap<string, KelurahanSummary>();
+  readonly tps = new SvelteMap<string, TpsView>();
+  readonly incidents = new SvelteMap<string, IncidentView>();
+  status = $state<ConnectionStatus>('connecting');
+  /** Client time of the last applied change. */
+  lastUpdate = $state<Date | null>(null);
+  /** True once a snapshot has been applied: before that the screen says it is loading. */
+  ready = $state(false);
+
+  /** Highest position applied: what a reconnect resumes from. */
+  position: string | null = null;
+  private lastSignal = 0;
+  private previousBeat: string | null = null;
+  private readonly at = new Map<string, string | null>();
+
+  incidentsNewestFirst = $derived(
+    [...this.incidents.values()].sort((a, b) => (a.reportedAt < b.reportedAt ? 1 : a.reportedAt > b.reportedAt ? -1 : 0)),
+  );
+
+  /** Applies `data` under `key` when `position` is not older than what is held; true when applied. */
+  private fresh(key: string, position: string | null): boolean {
+    if (comparePositionStrings(position, this.at.get(key) ?? null) < 0) return false;
+    this.at.set(key, position);
+    if (comparePositionStrings(position, this.position) > 0) this.position = position;
+    return true;
+  }
+
+  private touched(): void {
+    this.lastUpdate = new Date();
+    this.lastSignal = Date.now();
+  }
+
+  setSummary(position: string | null, s: Summary): void {
+    if (this.fresh('summary', position)) this.summary = s;
+  }
+  setCoverage(position: string | null, c: Coverage): void {
+    if (this.fresh('coverage', position)) this.coverage = c;
+  }
+  setKelurahan(position: string | null, k: KelurahanSummary): void {
+    if (this.fresh(`kel:${k.code}`, position)) this.kelurahan.set(k.code, k);
+  }
+  setTps(position: string | null, t: TpsView): void {
+    if (this.fresh(`tps:${t.id}`, position)) this.tps.set(t.id, t);
+  }
+  setIncident(position: string | null, i: IncidentView): void {
+    if (this.fresh(`inc:${i.incidentId}`, position)) this.incidents.set(i.incidentId, i);
+  }
+
+  /** After a broadcast batch was applied. */
+  changed(): void {
+    this.touched();
+  }
+
+  applyResume(a: ResumeAnswer): void {
+    if (a.mode === 'snapshot') {
+      // The snapshot is the whole truth: drop what it no longer holds, and let its items replace newer-stamped ones.
+      this.at.clear();
+      const kept = new Set(a.tps.map((t) => t.id));
+      for (const id of [...this.tps.keys()]) if (!kept.has(id)) this.tps.delete(id);
+      this.incidents.clear();
+    }
+    this.setSummary(a.position, a.summary);
+    for (const k of a.kelurahan) this.setKelurahan(a.position, k);
+    for (const t of a.tps) this.setTps(a.position, t);
+    for (const i of a.incidents) this.setIncident(a.position, i);
+    this.ready = true;
+    this.status = 'live';
+    this.previousBeat = null;
+    this.touched();
+  }
+
+  /** A heartbeat: true when the screen is behind the previous beat, i.e. something was missed and a resume is due. */
+  heartbeat(h: LiveHeartbeat): boolean {
+    this.lastSignal = Date.now();
+    const behind = this.previousBeat !== null && comparePositionStrings(this.position, this.previousBeat) < 0;
+    this.previousBeat = h.position;
+    if (behind) this.status = 'lagging';
+    else if (this.status === 'lagging') this.status = 'live';
+    return behind;
+  }
+
+  /** Called every few seconds: an open but silent connection is shown as lagging. */
+  checkSilence(now = Date.now()): void {
+    if (this.status === 'live' && now - this.lastSignal > SILENCE_MS) this.status = 'lagging';
+  }
+
+  connected(): void {
+    this.lastSignal = Date.now();
+  }
+
+  down(): void {
+    this.status = 'down';
+  }
+}
+
+export const live = new LiveState();

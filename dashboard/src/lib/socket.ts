@@ -1,0 +1,90 @@
+/**
+ * The one socket module: connects to the live namespace with the current token, resumes from the last applied
+ * position on every (re)connect, whether or not Socket.IO recovered the session itself, and feeds LiveState.
+ * Messages are applied in small batches so a burst costs one screen update per batch, not one per message.
+ */
+import { io, type Socket } from 'socket.io-client';
+import { LIVE_NAMESPACE, LiveAuthError, LiveMessage, LiveRequest, type ClientToServer, type ResumeAnswer, type ServerToClient } from '$contract';
+import { currentToken, refreshNow, signOut } from './api.ts';
+import type { LiveState } from './live-state.svelte.ts';
+
+type LiveSocket = Socket<ServerToClient, ClientToServer>;
+
+const BATCH_MS = 50;
+const RESUME_TIMEOUT_MS = 15_000;
+
+export function startLive(state: LiveState): () => void {
+  const socket: LiveSocket = io(LIVE_NAMESPACE, {
+    // A function, so every reconnect presents the token as refreshed by then.
+    auth: (cb) => cb({ token: currentToken() ?? '' }),
+    reconnectionDelay: 1000,
+    reconnectionDelayMax: 5000,
+  });
+
+  let queue: (() => void)[] = [];
+  let dataInQueue = false;
+  let timer: ReturnType<typeof setTimeout> | null = null;
+  /** `data`: false for a heartbeat, which must not move the "last update" time. */
+  const enqueue = (apply: () => void, data = true) => {
+    queue.push(apply);
+    dataInQueue ||= data;
+    timer ??= setTimeout(() => {
+      timer = null;
+      const [batch, changed] = [queue, dataInQueue];
+      [queue, dataInQueue] = [[], false];
+      for (const f of batch) f();
+      if (changed) state.changed();
+    }, BATCH_MS);
+  };
+
+  let resuming = false;
+  async function resume(): Promise<void> {
+    if (resuming) return;
+    resuming = true;
+    try {
+      const answer = (await socket.timeout(RESUME_TIMEOUT_MS).emitWithAck(LiveRequest.Resume, { after: state.position })) as
+        | ResumeAnswer
+        | { error: string };
+      if ('error' in answer) throw new Error(answer.error);
+      enqueue(() => state.applyResume(answer));
+    } catch {
+      // Timed out or refused: try again while connected; a reconnect resumes anyway.
+      if (socket.connected) setTimeout(() => void resume(), 3000);
+    } finally {
+      resuming = false;
+    }
+  }
+
+  socket.on('connect', () => {
+    state.connected();
+    void resume();
+  });
+  socket.on('disconnect', (reason) => {
+    state.down();
+    // The server closed us on purpose (restart, kick): Socket.IO does not retry by itself then.
+    if (reason === 'io server disconnect') setTimeout(() => socket.connect(), 2000);
+  });
+  socket.on('connect_error', async (err) => {
+    state.down();
+    if (socket.active) return; // a transport problem: Socket.IO keeps retrying
+    const auth = Object.values(LiveAuthError) as string[];
+    if (auth.includes(err.message) && err.message !== LiveAuthError.Forbidden && (await refreshNow())) socket.connect();
+    else if (auth.includes(err.message)) signOut();
+    else setTimeout(() => socket.connect(), 5000);
+  });
+
+  socket.on(LiveMessage.SummaryUpdated, (m) => enqueue(() => state.setSummary(m.position, m.data)));
+  socket.on(LiveMessage.KelurahanUpdated, (m) => enqueue(() => state.setKelurahan(m.position, m.data)));
+  socket.on(LiveMessage.TpsUpdated, (m) => enqueue(() => state.setTps(m.position, m.data)));
+  socket.on(LiveMessage.IncidentReported, (m) => enqueue(() => state.setIncident(m.position, m.data)));
+  socket.on(LiveMessage.IncidentResolved, (m) => enqueue(() => state.setIncident(m.position, m.data)));
+  socket.on(LiveMessage.CoverageUpdated, (m) => enqueue(() => state.setCoverage(m.position, m.data)));
+  socket.on(LiveMessage.Heartbeat, (h) => enqueue(() => state.heartbeat(h) && void resume(), false));
+
+  const silence = setInterval(() => state.checkSilence(), 2000);
+  return () => {
+    clearInterval(silence);
+    if (timer) clearTimeout(timer);
+    socket.disconnect();
+  };
+}
