@@ -66,6 +66,8 @@ if (unavailable) {
       operator = await t.login('operator', 'operator123');
       launched = await launchChromium();
       page = await launched.context.newPage();
+      // Every wait below is bounded well inside jest's own limit, so a failure names what never appeared.
+      page.setDefaultTimeout(20_000);
       await sockets.install(page);
     });
     afterAll(async () => {
@@ -110,31 +112,35 @@ if (unavailable) {
       expect(inc.status).toBe(201);
       const item = `incident-${inc.body.incidentId}`;
       await waitForAttr(page, item, 'data-status', 'open');
-      expect(await page.locator(`[data-testid="${item}"]`).getAttribute('class')).toContain('critical');
+      expect(await page.locator(`[data-testid="${item}"]`).getAttribute('data-highlight')).toBe('true');
       await waitForText(page, 'open-incidents', '1');
       if (hasBoundaries) await page.locator(`[data-testid="incident-marker-${inc.body.incidentId}"]`).waitFor();
       await t.call('POST', `/api/incidents/${inc.body.incidentId}/resolve`, { token: operator, body: { note: 'api sudah dipadamkan' } });
       await waitForAttr(page, item, 'data-status', 'resolved');
-      expect(await page.locator(`[data-testid="${item}"]`).getAttribute('class')).not.toContain('critical');
+      expect(await page.locator(`[data-testid="${item}"]`).getAttribute('data-highlight')).toBe('false');
       await waitForText(page, 'open-incidents', '0');
       expect(await page.evaluate(() => (window as unknown as { sameDocument?: boolean }).sameDocument)).toBe(true);
     });
 
     it('shows the warning while the live socket is cut and ends on the right numbers once it is back', async () => {
       await sockets.cut();
-      await page.locator('[data-testid="conn-warning"][data-status="down"]').waitFor();
-      expect(await textOf(page, 'conn-warning')).toContain('Koneksi langsung terputus');
-      let last = '';
-      for (const n of [5, 6, 7, 8, 9]) last = await report(`${ULAK_LEBAR}00${n}`, { '01': 10 * n, '02': 100, '03': 45 });
-      const summary = (await t.call('GET', `/api/summary?minPosition=${encodeURIComponent(last)}`, { token: operator })).body;
-      // Cut off, the screen cannot have moved: it still shows the last numbers it had.
-      expect(await textOf(page, 'tps-reported')).toBe('3 / 635');
-      await page.locator('[data-testid="conn-warning"]').waitFor();
-
-      sockets.restore();
+      let summary: { tpsReported: number; candidates: { number: string; votes: number }[] };
+      try {
+        await page.locator('[data-testid="conn-warning"][data-status="down"]').waitFor();
+        expect(await textOf(page, 'conn-warning')).toContain('Koneksi langsung terputus');
+        let last = '';
+        for (const n of [5, 6, 7, 8, 9]) last = await report(`${ULAK_LEBAR}00${n}`, { '01': 10 * n, '02': 130 - 10 * n, '03': 45 });
+        summary = (await t.call('GET', `/api/summary?minPosition=${encodeURIComponent(last)}`, { token: operator })).body;
+        // Cut off, the screen cannot have moved: it still shows the last numbers it had.
+        expect(await textOf(page, 'tps-reported')).toBe('3 / 635');
+        await page.locator('[data-testid="conn-warning"]').waitFor();
+      } finally {
+        // Restored even when a check above fails, so the tests after this one still get a live page.
+        sockets.restore();
+      }
       await page.locator('[data-testid="conn-warning"]').waitFor({ state: 'detached' });
       await waitForText(page, 'tps-reported', `${summary.tpsReported} / 635`);
-      for (const c of summary.candidates as { number: string; votes: number }[]) {
+      for (const c of summary.candidates) {
         await waitForText(page, `candidate-votes-${c.number}`, `${fmt.format(c.votes)} suara`);
       }
       await waitForAttr(page, `kelurahan-${ULAK_LEBAR}`, 'data-reported', '8');
@@ -164,7 +170,7 @@ if (unavailable) {
       });
       expect(fits).toEqual({ scroll: true, parts: [] });
       await page.setViewportSize({ width: 1920, height: 1080 });
-    });
+    }, 150_000);
 
     it('opens a kelurahan from the map and from its URL, listing its TPS with state and tally', async () => {
       await page.locator(`[data-testid="map"] [data-testid="kelurahan-${ULAK_LEBAR}"]`).dispatchEvent('click');
@@ -180,17 +186,6 @@ if (unavailable) {
       await page.getByText('Kelurahan Air Kuti').waitFor();
     });
 
-    it('refreshes the token before it expires, so the wall never asks to sign in again', async () => {
-      const before = await page.evaluate(() => localStorage.getItem('sipantaumilu.session'));
-      await page.clock.install();
-      await page.goto(`${t.url}/`);
-      await waitForText(page, 'tps-reported', /\d+ \/ 635/);
-      await page.clock.fastForward('11:00:00');
-      await page.waitForFunction((old) => localStorage.getItem('sipantaumilu.session') !== old, before);
-      expect(page.url()).toBe(`${t.url}/`);
-      expect(await page.locator('[data-testid="wall"]').count()).toBe(1);
-    });
-
     it('without a boundary file draws the 72 kelurahan as a schematic grid by kecamatan', async () => {
       const plain = await startTestApp({}, 'wallgrid');
       try {
@@ -200,11 +195,32 @@ if (unavailable) {
         await waitForAttr(p, 'map', 'data-mode', 'schematic');
         expect(await p.locator('[data-testid="schematic-map"] [data-testid^="kelurahan-"]').count()).toBe(72);
         expect(await p.locator('[data-testid="schematic-map"] h3').count()).toBe(8);
+        for (const size of [{ width: 1920, height: 1080 }, { width: 1366, height: 768 }]) {
+          await p.setViewportSize(size);
+          const clipped = await p.evaluate(() => {
+            const box = document.querySelector('[data-testid="schematic-map"]')!.getBoundingClientRect();
+            const tiles = [...document.querySelectorAll('[data-testid="schematic-map"] [data-testid^="kelurahan-"]')];
+            return tiles.filter((e) => e.getBoundingClientRect().bottom > box.bottom + 1).map((e) => e.getAttribute('data-testid'));
+          });
+          expect({ size, clipped }).toEqual({ size, clipped: [] });
+        }
+        await p.setViewportSize({ width: 1920, height: 1080 });
         await p.screenshot({ path: join(ARTIFACTS_DIR, 'wall-schematic-1920x1080.png') });
         await p.close();
       } finally {
         await plain.close();
       }
+    });
+    // Last: the fake clock stays installed on the browser context.
+    it('refreshes the token before it expires, so the wall never asks to sign in again', async () => {
+      const before = await page.evaluate(() => localStorage.getItem('sipantaumilu.session'));
+      await page.clock.install();
+      await page.goto(`${t.url}/`);
+      await waitForText(page, 'tps-reported', /\d+ \/ 635/);
+      await page.clock.fastForward('11:00:00');
+      await page.waitForFunction((old) => localStorage.getItem('sipantaumilu.session') !== old, before);
+      expect(page.url()).toBe(`${t.url}/`);
+      expect(await page.locator('[data-testid="wall"]').count()).toBe(1);
     });
   });
 }
