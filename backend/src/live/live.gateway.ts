@@ -88,7 +88,7 @@ export class LiveGateway implements OnGatewayInit<LiveNamespace>, OnGatewayConne
 
   @SubscribeMessage(LiveRequest.Resume)
   async resume(@MessageBody() body: unknown): Promise<ResumeAnswer | { error: string }> {
-    const after = body && typeof body === 'object' && 'after' in body ? (body as { after: unknown }).after : undefined;
+    const after = body && typeof body === 'object' && 'after' in body ? body.after : undefined;
     try {
       return await resume(this.rm, after === undefined ? null : after);
     } catch (e) {
@@ -105,7 +105,7 @@ export class LiveGateway implements OnGatewayInit<LiveNamespace>, OnGatewayConne
   }
 
   private async authenticate(socket: LiveSocket): Promise<void> {
-    const token: unknown = socket.handshake.auth?.token;
+    const token: unknown = socket.handshake.auth.token;
     if (typeof token !== 'string' || token === '') throw new DomainError(LiveAuthError.Unauthenticated, 401, 'no token');
     const principal = await this.tokens.verify(token);
     if (principal.role === 'officer') throw new DomainError(LiveAuthError.Forbidden, 403, 'officers do not use the live channel');

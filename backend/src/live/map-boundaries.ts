@@ -24,7 +24,7 @@ export function loadMapBoundaries(path: string | undefined): MapBoundaries | nul
     raw = readFileSync(full);
     doc = JSON.parse(raw.toString('utf8'));
   } catch (e) {
-    throw new Error(`MAP_BOUNDARIES: cannot read ${full} as JSON (${e instanceof Error ? e.message : String(e)})`);
+    throw new Error(`MAP_BOUNDARIES: cannot read ${full} as JSON (${e instanceof Error ? e.message : String(e)})`, { cause: e });
   }
   const fc = doc as { type?: unknown; features?: unknown };
   if (fc.type !== 'FeatureCollection' || !Array.isArray(fc.features)) {

@@ -5,7 +5,7 @@
 import type { RecordedEvent } from '../event-store/event-store.port.js';
 import type { TallyView, TpsFlag, TpsState, TpsView } from '../live/live.contract.js';
 import type { GeoPoint, TallyFlags, TallyForm, TpsEvent, TpsEventType } from '../tps/tps.events.js';
-import { formDifferences } from './form-diff.js';
+import { diffForms } from '../tps/tally-rules.js';
 
 export interface TallyVersion {
   contest: string;
@@ -122,7 +122,7 @@ export function paperMismatch(doc: TpsDoc, contest: string): string | null {
   if (paper.comparedWithRevision === tally.revision && paper.matches !== null) {
     return paper.matches ? null : `${contest}: paper form differs from the online tally`;
   }
-  const diffs = formDifferences(paper.form, tally.form);
+  const diffs = diffForms(tally.form, paper.form, 'core').map((d) => d.path);
   return diffs.length === 0 ? null : `${contest}: paper form differs from the online tally in ${diffs.join(', ')}`;
 }
 

@@ -73,4 +73,8 @@ describe('diffForms', () => {
       { path: 'validTotal', before: null, after: 175 },
     ]);
   });
+  it('core scope ignores optional typed totals, so online and paper readings compare box by box', () => {
+    expect(diffForms(good, { ...good, validTotal: 175, disabledVoters: undefined }, 'core')).toEqual([]);
+    expect(diffForms(good, { ...good, invalid: 6, validTotal: 175 }, 'core')).toEqual([{ path: 'invalid', before: 5, after: 6 }]);
+  });
 });

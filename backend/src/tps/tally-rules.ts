@@ -109,10 +109,18 @@ export function flattenForm(f: TallyForm): Record<string, number> {
   return out;
 }
 
-/** Field-by-field difference, sorted by path; absent fields are null. */
-export function diffForms(before: TallyForm | null, after: TallyForm): FieldDiff[] {
-  const a = before ? flattenForm(before) : {};
-  const b = flattenForm(after);
+/** The boxes every reading of a form has; optional typed totals (V.A, V.C, B.4, splits, III) are left out. */
+const CORE_FIELD = /^(votes\.|invalid$|voters\.(dpt|fromDpt|fromDptb|fromDpk)$|ballots\.)/;
+
+/**
+ * Field-by-field difference, sorted by path; absent fields are null. `core` compares only the boxes every reading
+ * has: two readings of one form (online vs paper) should not differ just because one typed an optional total.
+ */
+export function diffForms(before: TallyForm | null, after: TallyForm, scope: 'all' | 'core' = 'all'): FieldDiff[] {
+  const pick = (f: Record<string, number>) =>
+    scope === 'all' ? f : Object.fromEntries(Object.entries(f).filter(([k]) => CORE_FIELD.test(k)));
+  const a = before ? pick(flattenForm(before)) : {};
+  const b = pick(flattenForm(after));
   const paths = [...new Set([...Object.keys(a), ...Object.keys(b)])].sort();
   return paths.filter((p) => a[p] !== b[p]).map((path) => ({ path, before: a[path] ?? null, after: b[path] ?? null }));
 }

@@ -125,7 +125,7 @@ export function decide(command: TpsCommand, state: TpsState): TpsEvent[] {
     case 'RecordPaperForm': {
       const d = command.data;
       const online = state.tallies[d.contest];
-      const differences = online ? diffForms(online.form, d.form) : [];
+      const differences = online ? diffForms(online.form, d.form, 'core') : [];
       return [
         {
           type: 'PaperFormRecorded',

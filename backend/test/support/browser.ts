@@ -81,10 +81,10 @@ export async function waitForText(page: Page, testId: string, expected: string |
         const text = (document.querySelector(`[data-testid="${id}"]`)?.textContent ?? '').replace(/\s+/g, ' ').trim();
         return w.text !== undefined ? text === w.text : new RegExp(w.source!).test(text);
       },
-      [testId, want] as const,
+      [testId, want],
     );
   } catch (e) {
-    throw new Error(`[data-testid=${testId}] never showed ${String(expected)}; it shows "${await textOf(page, testId)}" (${(e as Error).message.split('\n')[0]})`);
+    throw new Error(`[data-testid=${testId}] never showed ${String(expected)}; it shows "${await textOf(page, testId)}" (${(e as Error).message.split('\n')[0]})`, { cause: e });
   }
 }
 
@@ -93,7 +93,7 @@ export async function waitForAttr(page: Page, testId: string, attr: string, valu
     await page.locator(`[data-testid="${testId}"][${attr}="${value}"]`).first().waitFor({ state: 'attached' });
   } catch (e) {
     const now = await page.locator(`[data-testid="${testId}"]`).first().getAttribute(attr).catch(() => null);
-    throw new Error(`[data-testid=${testId}] never had ${attr}="${value}" (it has ${JSON.stringify(now)}): ${(e as Error).message.split('\n')[0]}`);
+    throw new Error(`[data-testid=${testId}] never had ${attr}="${value}" (it has ${JSON.stringify(now)}): ${(e as Error).message.split('\n')[0]}`, { cause: e });
   }
 }
 

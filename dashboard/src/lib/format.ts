@@ -10,7 +10,7 @@ const dateFmt = new Intl.DateTimeFormat('id-ID', { timeZone: WIB, weekday: 'long
 export const num = (n: number): string => nf.format(n);
 /** 0..1 -> "45,2%" */
 export const pct = (share: number): string => `${pf.format(share * 100)}%`;
-export const timeWib = (d: Date | string): string => timeFmt.format(new Date(d));
+export const timeWib = (d: Date | string | number): string => timeFmt.format(new Date(d));
 export const shortTimeWib = (d: Date | string): string => shortTimeFmt.format(new Date(d));
 export const dateWib = (d: Date): string => dateFmt.format(d);
 

@@ -27,8 +27,8 @@ export class LiveState {
   readonly tps = new SvelteMap<string, TpsView>();
   readonly incidents = new SvelteMap<string, IncidentView>();
   status = $state<ConnectionStatus>('connecting');
-  /** Client time of the last applied change. */
-  lastUpdate = $state<Date | null>(null);
+  /** Client time (epoch ms) of the last applied change. */
+  lastUpdate = $state<number | null>(null);
   /** True once a snapshot has been applied: before that the screen says it is loading. */
   ready = $state(false);
 
@@ -36,6 +36,8 @@ export class LiveState {
   position: string | null = null;
   private lastSignal = 0;
   private previousBeat: string | null = null;
+  // Bookkeeping only, never rendered: a plain Map keeps it out of Svelte's reactivity.
+  // eslint-disable-next-line svelte/prefer-svelte-reactivity
   private readonly at = new Map<string, string | null>();
 
   incidentsNewestFirst = $derived(
@@ -51,7 +53,7 @@ export class LiveState {
   }
 
   private touched(): void {
-    this.lastUpdate = new Date();
+    this.lastUpdate = Date.now();
     this.lastSignal = Date.now();
   }
 
@@ -80,6 +82,7 @@ export class LiveState {
     if (a.mode === 'snapshot') {
       // The snapshot is the whole truth: drop what it no longer holds, and let its items replace newer-stamped ones.
       this.at.clear();
+      // eslint-disable-next-line svelte/prefer-svelte-reactivity -- a local lookup, never rendered
       const kept = new Set(a.tps.map((t) => t.id));
       for (const id of [...this.tps.keys()]) if (!kept.has(id)) this.tps.delete(id);
       this.incidents.clear();
