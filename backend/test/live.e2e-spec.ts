@@ -70,7 +70,12 @@ class Mirror {
 }
 
 function connect(t: TestApp, token?: string): LiveClient {
-  return io(t.url + LIVE_NAMESPACE, { auth: token === undefined ? {} : { token }, transports: ['websocket'], reconnection: false, forceNew: true });
+  return io(t.url + LIVE_NAMESPACE, {
+    auth: token === undefined ? {} : { token },
+    transports: ['websocket'],
+    reconnection: false,
+    forceNew: true,
+  });
 }
 
 function connected(s: LiveClient): Promise<void> {
@@ -88,7 +93,11 @@ function refused(s: LiveClient): Promise<string> {
 }
 
 /** The first message of this kind the predicate accepts. */
-function next<T>(s: LiveClient, name: (typeof LiveMessage)[keyof typeof LiveMessage], ok: (m: Positioned<T>) => boolean): Promise<Positioned<T>> {
+function next<T>(
+  s: LiveClient,
+  name: (typeof LiveMessage)[keyof typeof LiveMessage],
+  ok: (m: Positioned<T>) => boolean,
+): Promise<Positioned<T>> {
   return new Promise((resolve) => {
     const on = (m: Positioned<T>) => {
       if (!ok(m)) return;
@@ -149,7 +158,11 @@ describe('live channel (e2e, socket.io-client)', () => {
 
     const summary = await summaryMsg;
     expect(comparePositionStrings(summary.position, written)).toBeGreaterThanOrEqual(0);
-    expect(summary.data.candidates.map((c) => [c.number, c.votes])).toEqual([['01', 60], ['02', 80], ['03', 35]]);
+    expect(summary.data.candidates.map((c) => [c.number, c.votes])).toEqual([
+      ['01', 60],
+      ['02', 80],
+      ['03', 35],
+    ]);
     expect([summary.data.validVotes, summary.data.invalidVotes, summary.data.tpsReported]).toEqual([175, 5, 1]);
     const http = await t.call('GET', `/api/summary?minPosition=${encodeURIComponent(written)}`, { token: display });
     expect(summary.data.candidates).toEqual(http.body.candidates);
@@ -160,7 +173,10 @@ describe('live channel (e2e, socket.io-client)', () => {
     const kel = track(connect(t, display));
     await Promise.all([connected(city), connected(kel)]);
     expect(await kel.emitWithAck(LiveRequest.Follow, { level: 'kelurahan', code: ULAK_LEBAR })).toEqual({ ok: true });
-    expect(await kel.emitWithAck(LiveRequest.Follow, { level: 'kelurahan', code: '9999999999' })).toEqual({ ok: false, error: 'FOLLOW.UNKNOWN_AREA' });
+    expect(await kel.emitWithAck(LiveRequest.Follow, { level: 'kelurahan', code: '9999999999' })).toEqual({
+      ok: false,
+      error: 'FOLLOW.UNKNOWN_AREA',
+    });
     const seenByKel: string[] = [];
     kel.on(LiveMessage.TpsUpdated, (m) => seenByKel.push(m.data.id));
     const cityGotOther = next<TpsView>(city, LiveMessage.TpsUpdated, (m) => m.data.id === TPS_OTHER);
@@ -223,12 +239,18 @@ describe('live channel (e2e, socket.io-client)', () => {
     mirror.applyResume((await resumeFrom(s, null)) as ResumeAnswer);
     const ids = Array.from({ length: 12 }, (_, i) => `1673051009${String(i + 1).padStart(3, '0')}`);
     const officers = await Promise.all(ids.map((id) => t.login(id, '123456')));
-    const written = await Promise.all(ids.map((id, i) => t.call('POST', `/api/tps/${id}/tally`, { token: officers[i], body: goodTally() })));
+    const written = await Promise.all(
+      ids.map((id, i) => t.call('POST', `/api/tps/${id}/tally`, { token: officers[i], body: goodTally() })),
+    );
     expect(written.map((w) => w.status)).toEqual(ids.map(() => 201));
     // Then a run of corrections to one TPS: only its last version may stay on screen.
     let last = '';
     for (let rev = 0; rev < 6; rev++) {
-      const body = { ...goodTally({ votes: { '01': 60 + rev + 1, '02': 80 - rev - 1, '03': 35 } }), expectedRevision: rev, reason: `koreksi pembacaan ke-${rev + 1}` };
+      const body = {
+        ...goodTally({ votes: { '01': 60 + rev + 1, '02': 80 - rev - 1, '03': 35 } }),
+        expectedRevision: rev,
+        reason: `koreksi pembacaan ke-${rev + 1}`,
+      };
       const r = await t.call('POST', `/api/tps/${ids[0]}/tally/corrections`, { token: officers[0], body });
       expect(r.status).toBe(201);
       last = r.body.position;

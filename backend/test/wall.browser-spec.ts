@@ -26,7 +26,9 @@ const ULAK_LEBAR = '1673061002';
 /** A point inside Ulak Lebar for check-ins: its centroid from the boundary file, else the city centre. */
 function ulakLebarPoint(): { lat: number; lon: number } {
   if (!hasBoundaries) return { lat: -3.2967, lon: 102.8617 };
-  const fc = JSON.parse(readFileSync(BOUNDARIES_FILE, 'utf8')) as { features: { properties: { code: string; centroid_lat: number; centroid_lon: number } }[] };
+  const fc = JSON.parse(readFileSync(BOUNDARIES_FILE, 'utf8')) as {
+    features: { properties: { code: string; centroid_lat: number; centroid_lon: number } }[];
+  };
   const p = fc.features.find((f) => f.properties.code === ULAK_LEBAR)!.properties;
   return { lat: p.centroid_lat, lon: p.centroid_lon };
 }
@@ -50,7 +52,10 @@ if (unavailable) {
 
     async function report(id: string, votes = { '01': 60, '02': 80, '03': 35 }, at = ulakLebarPoint()) {
       const token = await officer(id);
-      await t.call('POST', `/api/tps/${id}/check-in`, { token, body: { location: { lat: at.lat + (Number(id.slice(-2)) % 7) * 0.0004, lon: at.lon, accuracyM: 10 } } });
+      await t.call('POST', `/api/tps/${id}/check-in`, {
+        token,
+        body: { location: { lat: at.lat + (Number(id.slice(-2)) % 7) * 0.0004, lon: at.lon, accuracyM: 10 } },
+      });
       const r = await t.call('POST', `/api/tps/${id}/tally`, { token, body: goodTally({ votes }) });
       expect(r.status).toBe(201);
       return r.body.position as string;
@@ -80,6 +85,8 @@ if (unavailable) {
       await page.waitForURL(`${t.url}/masuk`);
       await signIn(page, 'display', 'salah-pin');
       await waitForText(page, 'signin-error', 'NIP/nama pengguna atau PIN salah.');
+      await signIn(page, `${ULAK_LEBAR}012`, '123456');
+      await waitForText(page, 'signin-error', 'Akun petugas TPS tidak dapat membuka layar posko. Gunakan akun posko atau layar.');
       await signIn(page, 'display', 'display123');
       await page.waitForURL(`${t.url}/`);
       await waitForText(page, 'tps-reported', '0 / 635');
@@ -147,9 +154,15 @@ if (unavailable) {
     });
 
     it('keeps up under a burst of writes and ends equal to the read API (screenshots saved)', async () => {
-      const ids = (await t.call('GET', '/api/tps?status=no_officer', { token: operator })).body.map((v: { id: string }) => v.id).slice(0, 120) as string[];
+      const ids = (await t.call('GET', '/api/tps?status=no_officer', { token: operator })).body
+        .map((v: { id: string }) => v.id)
+        .slice(0, 120) as string[];
       for (let i = 0; i < ids.length; i += 30) {
-        await Promise.all(ids.slice(i, i + 30).map((id, j) => report(id, { '01': 50 + j, '02': 90 - j, '03': 35 }, { lat: -3.2967 + j * 0.002, lon: 102.8617 - i * 0.0005 })));
+        await Promise.all(
+          ids
+            .slice(i, i + 30)
+            .map((id, j) => report(id, { '01': 50 + j, '02': 90 - j, '03': 35 }, { lat: -3.2967 + j * 0.002, lon: 102.8617 - i * 0.0005 })),
+        );
         if (i === 60) await page.screenshot({ path: join(ARTIFACTS_DIR, 'wall-under-load-1920x1080.png') });
       }
       const summary = (await t.call('GET', '/api/summary', { token: operator })).body;
@@ -166,7 +179,10 @@ if (unavailable) {
           const r = document.querySelector(`[data-testid="${id}"]`)!.getBoundingClientRect();
           return r.right <= innerWidth && r.bottom <= innerHeight && r.width > 0;
         };
-        return { scroll: document.documentElement.scrollWidth <= innerWidth, parts: ['candidates', 'progress', 'map', 'incident-feed', 'clock'].filter((p) => !inside(p)) };
+        return {
+          scroll: document.documentElement.scrollWidth <= innerWidth,
+          parts: ['candidates', 'progress', 'map', 'incident-feed', 'clock'].filter((p) => !inside(p)),
+        };
       });
       expect(fits).toEqual({ scroll: true, parts: [] });
       await page.setViewportSize({ width: 1920, height: 1080 });
@@ -195,7 +211,10 @@ if (unavailable) {
         await waitForAttr(p, 'map', 'data-mode', 'schematic');
         expect(await p.locator('[data-testid="schematic-map"] [data-testid^="kelurahan-"]').count()).toBe(72);
         expect(await p.locator('[data-testid="schematic-map"] h3').count()).toBe(8);
-        for (const size of [{ width: 1920, height: 1080 }, { width: 1366, height: 768 }]) {
+        for (const size of [
+          { width: 1920, height: 1080 },
+          { width: 1366, height: 768 },
+        ]) {
           await p.setViewportSize(size);
           const clipped = await p.evaluate(() => {
             const box = document.querySelector('[data-testid="schematic-map"]')!.getBoundingClientRect();

@@ -1,12 +1,16 @@
 import { Controller, Get, Inject, Param, Query, Res } from '@nestjs/common';
+import { DataSource } from 'typeorm';
 import { ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { Roles } from '../auth/roles.decorator.js';
 import { ApiRoute } from '../http/api-doc.decorator.js';
 import { ValidationError } from '../http/domain-error.js';
-import { REFERENCE_DATA } from '../reference/reference.module.js';
+import type { Contests } from '../reference/contests.js';
+import { CONTESTS, REFERENCE_DATA } from '../reference/reference.module.js';
 import type { ReferenceData } from '../reference/reference-data.js';
 import { AuditService } from './audit.service.js';
+import { listCorrections, parseCorrectionsQuery } from './corrections.query.js';
+import { paperForms, parsePaperFormsQuery } from './paper-forms.query.js';
 import { historyCsv } from './tps-history.js';
 
 @ApiTags('audit')
@@ -15,6 +19,8 @@ export class AuditController {
   constructor(
     private readonly audit: AuditService,
     @Inject(REFERENCE_DATA) private readonly ref: ReferenceData,
+    @Inject(CONTESTS) private readonly contests: Contests,
+    private readonly ds: DataSource,
   ) {}
 
   @Get('tps/:tpsId/history')
@@ -35,9 +41,30 @@ export class AuditController {
     res.json({ tpsId, events: entries });
   }
 
+  @Get('audit/corrections')
+  @Roles('auditor', 'operator', 'admin')
+  @ApiRoute({
+    summary: 'Every correction city-wide, newest first; ?since=&until= (ISO time), ?kelurahan=, ?actor=, ?before=<position>&limit=',
+    errors: { 400: ['REQUEST.INVALID'] },
+  })
+  corrections(@Query() query: Record<string, unknown>) {
+    return listCorrections(this.ds, parseCorrectionsQuery(query));
+  }
+
+  @Get('audit/paper-forms')
+  @Roles('auditor', 'operator', 'admin')
+  @ApiRoute({
+    summary: 'TPS whose latest paper form differs from the latest online tally (fields side by side), and TPS with no paper form yet',
+    errors: { 400: ['REQUEST.INVALID'] },
+  })
+  paperForms(@Query() query: Record<string, unknown>) {
+    const f = parsePaperFormsQuery(query);
+    return paperForms(this.ds, this.ref, f, f.contest ?? this.contests.defaultCode);
+  }
+
   @Get('audit/verify')
   @Roles('auditor', 'admin')
-  @ApiRoute({ summary: 'Re-reads the whole store and reports every broken hash link with its stream and revision' })
+  @ApiRoute({ summary: 'Re-reads the whole store and reports every broken hash link and every event missing from, added to or moved in the anchored log' })
   verify() {
     return this.audit.verify();
   }

@@ -1,6 +1,9 @@
-import { Module } from '@nestjs/common';
+import { Global, Module } from '@nestjs/common';
+import { AsOfService } from './as-of/as-of.service.js';
 import { AuditController } from './audit.controller.js';
 import { AuditService } from './audit.service.js';
 
-@Module({ controllers: [AuditController], providers: [AuditService], exports: [AuditService] })
+/** Global so the read API can answer `?asOf=` with the replay kept here. */
+@Global()
+@Module({ controllers: [AuditController], providers: [AuditService, AsOfService], exports: [AuditService, AsOfService] })
 export class AuditModule {}

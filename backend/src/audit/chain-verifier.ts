@@ -7,7 +7,19 @@ export interface BrokenLink {
   revision: number;
   eventId: string;
   position: string;
-  problem: 'CONTENT_CHANGED' | 'PREVIOUS_HASH_MISMATCH' | 'REVISION_GAP' | 'HASH_MISSING';
+  problem:
+    | 'CONTENT_CHANGED'
+    | 'PREVIOUS_HASH_MISMATCH'
+    | 'REVISION_GAP'
+    | 'HASH_MISSING'
+    /** The anchors (audit-anchors projection) name an event at this position that the store no longer has. */
+    | 'EVENT_DELETED'
+    /** The store has an event at an anchored position range that was never anchored. */
+    | 'EVENT_INSERTED'
+    /** Another event, or the same event with another hash, sits where the anchors put this one. */
+    | 'EVENT_REPLACED'
+    /** An anchor row does not chain onto the one before it: the anchors themselves were edited. */
+    | 'ANCHOR_BROKEN';
   detail: string;
 }
 
@@ -21,9 +33,15 @@ export interface VerifyReport {
   lastPosition: string | null;
 }
 
+/** One link of the log chain: the previous head, then the event's place and its per-stream hash. */
+export const logLink = (head: string, stream: string, revision: number | bigint, hash: string): string =>
+  sha256(`${head}\n${stream}\n${revision}\n${hash}`);
+
+/** The per-stream hash an event carries ('' when it carries none). */
+export const storedHash = (e: RecordedEvent): string => (typeof e.metadata.hash === 'string' ? e.metadata.hash : '');
+
 /** Chains each event's hash onto the log head, in global log order (the chain of chain heads). */
-export const nextLogHead = (head: string, e: RecordedEvent): string =>
-  sha256(`${head}\n${e.stream}\n${e.revision}\n${typeof e.metadata.hash === 'string' ? e.metadata.hash : ''}`);
+export const nextLogHead = (head: string, e: RecordedEvent): string => logLink(head, e.stream, e.revision, storedHash(e));
 
 /**
  * Checks every hash link, fed events in global log order: each event's stored hash must match its recomputed content

@@ -30,6 +30,8 @@ export const configSchema = z.object({
   SEED_DEMO: bool.optional(),
   MAP_BOUNDARIES: z.string().min(1).optional(),
   MAP_TILE_URL: z.string().url().optional(),
+  /** Kelurahan/TPS list in the format of data/lubuklinggau-tps.csv; the benchmark points it at a synthetic one. */
+  REFERENCE_FILE: z.string().min(1).optional(),
   CONTESTS_FILE: z.string().min(1).optional(),
   CONTACTS_FILE: z.string().min(1).optional(),
   CHECKIN_DEADLINE: z
@@ -47,6 +49,12 @@ export const configSchema = z.object({
   BODY_LIMIT: z.string().default('64kb'),
   REQUEST_TIMEOUT_MS: z.coerce.number().int().min(100).default(10_000),
   PROJECTIONS: bool.default(true),
+  // Token buckets per minute (0 = off); docs/security.md explains the defaults. Per IP, writes are only a high
+  // ceiling: the benchmark sends 2,000 tallies/s from one address, and a posko's officers share one NAT.
+  RATE_LIMIT_WRITES_PER_MIN: z.coerce.number().int().min(0).default(120),
+  RATE_LIMIT_WRITES_PER_IP_PER_MIN: z.coerce.number().int().min(0).default(600_000),
+  RATE_LIMIT_LOGIN_PER_MIN: z.coerce.number().int().min(0).default(30),
+  RATE_LIMIT_LOGIN_PER_IP_PER_MIN: z.coerce.number().int().min(0).default(3000),
 });
 
 export type RawConfig = z.infer<typeof configSchema>;

@@ -2,6 +2,7 @@ import { type ArgumentsHost, Catch, type ExceptionFilter, HttpException, Logger 
 import type { Response } from 'express';
 import { DomainError } from './domain-error.js';
 import { StoreUnavailableError, WrongExpectedRevisionError } from '../event-store/event-store.errors.js';
+import { isUnavailable } from '../event-store/postgres/pg-errors.js';
 import { currentRequestId } from '../logging/request-context.js';
 
 const HTTP_CODES: Record<number, string> = {
@@ -48,9 +49,11 @@ export class HttpExceptionFilter implements ExceptionFilter {
         currentRevision: error.actual === 'no_stream' ? null : Number(error.actual),
       });
     }
-    if (error instanceof StoreUnavailableError) {
+    // The read models, sign-in and checkpoints use the same PostgreSQL through TypeORM: its connection failures and
+    // timeouts are the same outage as the event store's, not a bug, so they get the same retryable answer.
+    if (error instanceof StoreUnavailableError || isUnavailable(error)) {
       res.setHeader('Retry-After', '5');
-      this.logger.warn(`store unavailable: ${error.message}`);
+      this.logger.warn(`store unavailable: ${error instanceof Error ? error.message : String(error)}`);
       return send(503, 'STORE.UNAVAILABLE', 'The event store is unavailable; retry in a few seconds');
     }
     // Nest wraps body-parser failures in an HttpException whose cause keeps the parser's error type.

@@ -3,7 +3,13 @@ import { comparePositionStrings } from './live.contract.js';
 
 /** Union of two changes: ids merged, the newer position kept. */
 export function mergeChanges(a: ProjectionChange | null, b: ProjectionChange): ProjectionChange {
-  if (!a) return { ...b, tpsIds: [...new Set(b.tpsIds)], kelurahanCodes: [...new Set(b.kelurahanCodes)], incidentIds: [...new Set(b.incidentIds)] };
+  if (!a)
+    return {
+      ...b,
+      tpsIds: [...new Set(b.tpsIds)],
+      kelurahanCodes: [...new Set(b.kelurahanCodes)],
+      incidentIds: [...new Set(b.incidentIds)],
+    };
   return {
     position: comparePositionStrings(a.position, b.position) >= 0 ? a.position : b.position,
     tpsIds: [...new Set([...a.tpsIds, ...b.tpsIds])],

@@ -45,7 +45,8 @@ export class LivePublisher {
 
     for (const t of tps) this.ns.to(roomsOfKelurahan(this.ref, t.kelurahanCode)).emit(LiveMessage.TpsUpdated, { position: stamp, data: t });
     for (const k of kelurahan) {
-      if (kelCodes.has(k.code)) this.ns.to(roomsOfKelurahan(this.ref, k.code)).emit(LiveMessage.KelurahanUpdated, { position: stamp, data: k });
+      if (kelCodes.has(k.code))
+        this.ns.to(roomsOfKelurahan(this.ref, k.code)).emit(LiveMessage.KelurahanUpdated, { position: stamp, data: k });
     }
     for (const i of incidents) {
       const name = i.status === 'resolved' ? LiveMessage.IncidentResolved : LiveMessage.IncidentReported;

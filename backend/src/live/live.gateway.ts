@@ -17,7 +17,14 @@ import { READ_MODELS, type ReadModels } from '../projections/read-models.port.js
 import { REFERENCE_DATA } from '../reference/reference.module.js';
 import type { ReferenceData } from '../reference/reference-data.js';
 import { ChangeCoalescer } from './change-coalescer.js';
-import { LIVE_NAMESPACE, LiveAuthError, LiveRequest, type ClientToServer, type ResumeAnswer, type ServerToClient } from './live.contract.js';
+import {
+  LIVE_NAMESPACE,
+  LiveAuthError,
+  LiveRequest,
+  type ClientToServer,
+  type ResumeAnswer,
+  type ServerToClient,
+} from './live.contract.js';
 import { LivePublisher, type LiveNamespace } from './live-publisher.js';
 import { resume, ResumeError } from './resume.js';
 import { CITY_ROOM, parseScope, roomOf } from './rooms.js';

@@ -1,11 +1,13 @@
 import type { ReferenceData } from '../reference/reference-data.js';
+import { AuditAnchorsProjection } from '../audit/anchors.projection.js';
+import { CorrectionsProjection } from '../audit/corrections.projection.js';
 import { IncidentsProjection } from './incidents.projection.js';
 import type { Projection } from './projection.js';
 import { TpsStatusProjection } from './tps-status.projection.js';
 
 /** Every projection, by name. Adding one here gives it a runner, a checkpoint, lag metrics and a rebuild. */
 export function createProjections(ref: ReferenceData): Projection[] {
-  return [new TpsStatusProjection(ref), new IncidentsProjection()];
+  return [new TpsStatusProjection(ref), new IncidentsProjection(), new CorrectionsProjection(ref), new AuditAnchorsProjection()];
 }
 
-export const PROJECTION_NAMES = ['tps-status', 'incidents'] as const;
+export const PROJECTION_NAMES = ['tps-status', 'incidents', 'corrections', 'audit-anchors'] as const;

@@ -5,6 +5,8 @@ import { DomainError, ValidationError } from '../http/domain-error.js';
 import type { Coverage, IncidentView, KecamatanSummary, KelurahanSummary, Summary, TpsState, TpsView } from '../live/live.contract.js';
 import { READ_MODELS, type ReadModels } from '../projections/read-models.port.js';
 import { awaitPosition, POSITION_HEADER } from './read-position.js';
+import { AsOfService } from '../audit/as-of/as-of.service.js';
+import { QueryParams } from '../audit/query-params.js';
 
 const TPS_STATES: readonly TpsState[] = ['no_officer', 'checked_in', 'reported', 'flagged', 'incident'];
 const CONTEST = /^[A-Z0-9_]{2,20}$/;
@@ -17,14 +19,20 @@ function contestOf(contest: string | undefined): string | undefined {
 
 @Controller()
 export class ReadApiController {
-  constructor(@Inject(READ_MODELS) private readonly rm: ReadModels) {}
+  constructor(
+    @Inject(READ_MODELS) private readonly rm: ReadModels,
+    private readonly asOf: AsOfService,
+  ) {}
 
   @Get('summary')
   async summary(
     @Query('contest') contest: string | undefined,
     @Query('minPosition') min: string | undefined,
     @Res({ passthrough: true }) res: Response,
+    @Query('asOf') asOf?: string,
   ): Promise<Summary> {
+    const at = asOfParam(asOf, min);
+    if (at) return positioned(res, await this.asOf.summary(at, contestOf(contest)));
     await awaitPosition(this.rm, min, res);
     const summary = await this.rm.summary(contestOf(contest));
     // The body's position comes from the same snapshot as the numbers: the exact one.
@@ -47,7 +55,10 @@ export class ReadApiController {
     @Query('contest') contest: string | undefined,
     @Query('minPosition') min: string | undefined,
     @Res({ passthrough: true }) res: Response,
+    @Query('asOf') asOf?: string,
   ): Promise<KelurahanSummary[]> {
+    const at = asOfParam(asOf, min);
+    if (at) return positioned(res, await this.asOf.kelurahanList(at, contestOf(contest)));
     await awaitPosition(this.rm, min, res);
     return this.rm.kelurahanList(contestOf(contest));
   }
@@ -114,4 +125,21 @@ export class ReadApiController {
     await awaitPosition(this.rm, min, res);
     return this.rm.incidents({ status });
   }
+}
+
+/**
+ * `?asOf=<ISO time>`: the answer as it stood then, replayed from the log (docs/audit.md). A moment in the past has
+ * nothing to wait for, so `minPosition` with it is a contradiction, refused rather than ignored.
+ */
+function asOfParam(asOf: string | undefined, minPosition: string | undefined): Date | undefined {
+  const p = new QueryParams({ asOf });
+  const at = p.time('asOf');
+  if (asOf !== undefined && minPosition !== undefined) p.problems.push({ path: 'minPosition', problem: 'cannot be combined with asOf' });
+  p.done();
+  return at;
+}
+
+function positioned<T>(res: Response, answer: { data: T; position: string | null }): T {
+  if (answer.position) res.setHeader(POSITION_HEADER, answer.position);
+  return answer.data;
 }

@@ -11,7 +11,7 @@ export const CONTACTS = Symbol('CONTACTS');
 @Global()
 @Module({
   providers: [
-    { provide: REFERENCE_DATA, useFactory: () => loadReferenceData() },
+    { provide: REFERENCE_DATA, inject: [APP_CONFIG], useFactory: (c: RuntimeConfig) => loadReferenceData(c.REFERENCE_FILE) },
     { provide: CONTESTS, inject: [APP_CONFIG], useFactory: (c: RuntimeConfig) => loadContests(c.CONTESTS_FILE) },
     { provide: CONTACTS, inject: [APP_CONFIG], useFactory: (c: RuntimeConfig) => loadContacts(c.CONTACTS_FILE) },
   ],

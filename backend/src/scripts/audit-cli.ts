@@ -24,7 +24,7 @@ async function main(): Promise<number> {
   const database = await openScriptDatabase();
   const store = await openScriptStore(database);
   try {
-    const audit = new AuditService(store);
+    const audit = new AuditService(store, database.db);
     if (command === 'verify') {
       const report = await audit.verify();
       console.log(JSON.stringify(report, null, 2));

@@ -74,17 +74,21 @@ export async function textOf(page: Page, testId: string): Promise<string> {
 
 /** Waits (bounded by the page's default timeout) until the element's whitespace-normalised text matches. */
 export async function waitForText(page: Page, testId: string, expected: string | RegExp): Promise<void> {
-  const want = typeof expected === 'string' ? { text: expected } : { source: expected.source };
+  const want = {
+    id: testId,
+    text: typeof expected === 'string' ? expected : null,
+    source: typeof expected === 'string' ? '' : expected.source,
+  };
   try {
-    await page.waitForFunction(
-      ([id, w]) => {
-        const text = (document.querySelector(`[data-testid="${id}"]`)?.textContent ?? '').replace(/\s+/g, ' ').trim();
-        return w.text !== undefined ? text === w.text : new RegExp(w.source!).test(text);
-      },
-      [testId, want],
-    );
+    await page.waitForFunction((w) => {
+      const text = (document.querySelector(`[data-testid="${w.id}"]`)?.textContent ?? '').replace(/\s+/g, ' ').trim();
+      return w.text !== null ? text === w.text : new RegExp(w.source).test(text);
+    }, want);
   } catch (e) {
-    throw new Error(`[data-testid=${testId}] never showed ${String(expected)}; it shows "${await textOf(page, testId)}" (${(e as Error).message.split('\n')[0]})`, { cause: e });
+    throw new Error(
+      `[data-testid=${testId}] never showed ${String(expected)}; it shows "${await textOf(page, testId)}" (${(e as Error).message.split('\n')[0]})`,
+      { cause: e },
+    );
   }
 }
 
@@ -92,8 +96,15 @@ export async function waitForAttr(page: Page, testId: string, attr: string, valu
   try {
     await page.locator(`[data-testid="${testId}"][${attr}="${value}"]`).first().waitFor({ state: 'attached' });
   } catch (e) {
-    const now = await page.locator(`[data-testid="${testId}"]`).first().getAttribute(attr).catch(() => null);
-    throw new Error(`[data-testid=${testId}] never had ${attr}="${value}" (it has ${JSON.stringify(now)}): ${(e as Error).message.split('\n')[0]}`, { cause: e });
+    const now = await page
+      .locator(`[data-testid="${testId}"]`)
+      .first()
+      .getAttribute(attr)
+      .catch(() => null);
+    throw new Error(
+      `[data-testid=${testId}] never had ${attr}="${value}" (it has ${JSON.stringify(now)}): ${(e as Error).message.split('\n')[0]}`,
+      { cause: e },
+    );
   }
 }
 

@@ -1,9 +1,5 @@
 /** Path-based routes; the backend answers index.html for every one of them. */
-export type Route =
-  | { name: 'wall' }
-  | { name: 'kelurahan'; code: string }
-  | { name: 'signin' }
-  | { name: 'notfound' };
+export type Route = { name: 'wall' } | { name: 'kelurahan'; code: string } | { name: 'signin' } | { name: 'notfound' };
 
 export function match(path: string): Route {
   if (path === '/' || path === '') return { name: 'wall' };

@@ -4,7 +4,15 @@
  * Messages are applied in small batches so a burst costs one screen update per batch, not one per message.
  */
 import { io, type Socket } from 'socket.io-client';
-import { LIVE_NAMESPACE, LiveAuthError, LiveMessage, LiveRequest, type ClientToServer, type ResumeAnswer, type ServerToClient } from '$contract';
+import {
+  LIVE_NAMESPACE,
+  LiveAuthError,
+  LiveMessage,
+  LiveRequest,
+  type ClientToServer,
+  type ResumeAnswer,
+  type ServerToClient,
+} from '$contract';
 import { currentToken, refreshNow, signOut } from './api.ts';
 import type { LiveState } from './live-state.svelte.ts';
 
@@ -43,8 +51,7 @@ export function startLive(state: LiveState): () => void {
     resuming = true;
     try {
       const answer = (await socket.timeout(RESUME_TIMEOUT_MS).emitWithAck(LiveRequest.Resume, { after: state.position })) as
-        | ResumeAnswer
-        | { error: string };
+        ResumeAnswer | { error: string };
       if ('error' in answer) throw new Error(answer.error);
       enqueue(() => state.applyResume(answer));
     } catch {

@@ -1,0 +1,102 @@
+/**
+ * `audit-anchors`: for every TPS event, in global log order, its place (stream, revision, id), its per-stream hash and
+ * the running log-chain head after it. The per-stream chains cannot see the last event of a stream removed, nor a whole
+ * stream rewritten with fresh hashes; the anchors, written when the event first passed, can. Design: docs/audit.md.
+ */
+import type { RecordedEvent } from '../event-store/event-store.port.js';
+import { DomainError } from '../http/domain-error.js';
+import { NO_EFFECT, posParams, rows, table, type BatchContext, type BatchEffect, type Projection } from '../projections/projection.js';
+import { TPS_EVENT_TYPES } from '../tps/tps.events.js';
+import { logLink, storedHash } from './chain-verifier.js';
+import { GENESIS_HASH } from './event-hash.js';
+
+export interface AnchorRow {
+  commit_pos: string;
+  prepare_pos: string;
+  stream: string;
+  revision: number;
+  event_id: string;
+  event_hash: string;
+  log_head: string;
+}
+
+/** Anchors for consecutive events, chained onto `head` (pure). */
+export function anchorRows(head: string, events: RecordedEvent[]): AnchorRow[] {
+  return events.map((e) => {
+    head = logLink(head, e.stream, e.revision, storedHash(e));
+    const [commit, prepare] = posParams(e.position);
+    return {
+      commit_pos: commit,
+      prepare_pos: prepare,
+      stream: e.stream,
+      revision: Number(e.revision),
+      event_id: e.id,
+      event_hash: storedHash(e),
+      log_head: head,
+    };
+  });
+}
+
+const pos = (r: { commit_pos: string; prepare_pos: string }) => `${r.commit_pos}/${r.prepare_pos}`;
+
+export class AuditAnchorsProjection implements Projection {
+  readonly name = 'audit-anchors';
+  readonly handles: ReadonlySet<string> = new Set(TPS_EVENT_TYPES);
+  readonly tables = ['audit_anchor'] as const;
+
+  async apply({ tx, schema }: BatchContext, events: RecordedEvent[]): Promise<BatchEffect> {
+    const t = table(schema, 'audit_anchor');
+    const [first, last] = [posParams(events[0].position), posParams(events[events.length - 1].position)];
+    // The head before this batch is the anchor right before its first event (not the table's last row, which a
+    // re-application after a checkpoint reset may already have written).
+    const [prev] = await rows<{ log_head: string; commit_pos: string; prepare_pos: string }>(
+      tx,
+      `SELECT log_head, commit_pos::text, prepare_pos::text FROM ${t} WHERE (commit_pos, prepare_pos) < ($1::numeric, $2::numeric)
+       ORDER BY commit_pos DESC, prepare_pos DESC LIMIT 1`,
+      first,
+    );
+    const out = anchorRows(prev?.log_head ?? GENESIS_HASH, events);
+    if (schema !== 'public') await this.refuseToLaunder(tx, prev ?? null, last, out);
+    await tx.query(
+      `INSERT INTO ${t} (commit_pos, prepare_pos, stream, revision, event_id, event_hash, log_head)
+       SELECT * FROM jsonb_to_recordset($1::jsonb) AS x(commit_pos numeric, prepare_pos numeric, stream text, revision bigint,
+         event_id text, event_hash text, log_head text)
+       ON CONFLICT (commit_pos, prepare_pos) DO UPDATE SET stream = EXCLUDED.stream, revision = EXCLUDED.revision,
+         event_id = EXCLUDED.event_id, event_hash = EXCLUDED.event_hash, log_head = EXCLUDED.log_head`,
+      [JSON.stringify(out)],
+    );
+    return NO_EFFECT;
+  }
+
+  /**
+   * A rebuild re-derives anchors from the store as it is now; after tampering that would bless the tampered log. So a
+   * rebuild compares what it derives with the live anchors over the same range and stops at the first disagreement
+   * (a deleted tail is caught by the rebuild ending behind the live checkpoint).
+   */
+  private async refuseToLaunder(
+    tx: BatchContext['tx'],
+    prev: { commit_pos: string; prepare_pos: string } | null,
+    last: string[],
+    derived: AnchorRow[],
+  ): Promise<void> {
+    const live = await rows<AnchorRow>(
+      tx,
+      `SELECT commit_pos::text, prepare_pos::text, stream, revision::int, event_id, event_hash, log_head FROM public.audit_anchor
+       WHERE ($1::numeric IS NULL OR (commit_pos, prepare_pos) > ($1::numeric, $2::numeric))
+         AND (commit_pos, prepare_pos) <= ($3::numeric, $4::numeric)`,
+      [prev?.commit_pos ?? null, prev?.prepare_pos ?? null, ...last],
+    );
+    const mine = new Map(derived.map((a) => [pos(a), a]));
+    for (const a of live) {
+      const d = mine.get(pos(a));
+      if (!d || d.log_head !== a.log_head) {
+        throw new DomainError(
+          'AUDIT.ANCHORS_DISAGREE',
+          409,
+          `The log no longer matches its audit anchors at ${pos(a)} (${a.stream} revision ${a.revision}); the anchors are kept: run audit:verify`,
+          { position: pos(a), stream: a.stream, revision: a.revision },
+        );
+      }
+    }
+  }
+}

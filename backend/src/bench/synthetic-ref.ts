@@ -1,0 +1,54 @@
+/**
+ * Synthetic reference data for the benchmark, marked as such: every code starts with 99 (no Indonesian province has
+ * that code), names say "SINTETIS", and none of it is ever written next to the city's data (it lives in temp files and
+ * scratch databases only).
+ */
+import type { Kecamatan, Kelurahan, ReferenceData, Tps } from '../reference/reference-data.js';
+
+export const SYNTHETIC_PREFIX = '99';
+
+export interface SyntheticShape {
+  kelurahan: number;
+  tpsPerKelurahan: number;
+  kelurahanPerKecamatan: number;
+}
+
+function codes(i: number, shape: SyntheticShape) {
+  const kec = Math.floor(i / shape.kelurahanPerKecamatan);
+  // 99 + 4-digit kecamatan + 4-digit kelurahan = 10 digits, like 1673061002.
+  const kecamatanCode = `${SYNTHETIC_PREFIX}${String(kec).padStart(4, '0')}`;
+  return { kecamatanCode, code: `${kecamatanCode}${String(i % shape.kelurahanPerKecamatan).padStart(4, '0')}` };
+}
+
+/** CSV in the format of data/lubuklinggau-tps.csv, for a backend started with REFERENCE_FILE. */
+export function syntheticCsv(shape: SyntheticShape): string {
+  const lines = ['kode_kemendagri,kecamatan_kode,kecamatan,kelurahan,tps_count,tps_numbers'];
+  for (let i = 0; i < shape.kelurahan; i++) {
+    const { code, kecamatanCode } = codes(i, shape);
+    lines.push(`${code},${kecamatanCode},SINTETIS KEC ${kecamatanCode},SINTETIS KEL ${code},${shape.tpsPerKelurahan},1-${shape.tpsPerKelurahan}`);
+  }
+  return lines.join('\n') + '\n';
+}
+
+/** The same, built in memory (for the national rebuild: 83,000 kelurahan, ~820,000 TPS). */
+export function syntheticReference(shape: SyntheticShape): ReferenceData {
+  const kecamatan = new Map<string, Kecamatan>();
+  const kelurahan: Kelurahan[] = [];
+  const tps: Tps[] = [];
+  for (let i = 0; i < shape.kelurahan; i++) {
+    const { code, kecamatanCode } = codes(i, shape);
+    if (!kecamatan.has(kecamatanCode)) kecamatan.set(kecamatanCode, { code: kecamatanCode, kemendagri: kecamatanCode, name: `SINTETIS KEC ${kecamatanCode}` });
+    kelurahan.push({ code, kemendagri: code, name: `SINTETIS KEL ${code}`, kecamatanCode, tpsCount: shape.tpsPerKelurahan });
+    for (let n = 1; n <= shape.tpsPerKelurahan; n++) {
+      tps.push({ id: code + String(n).padStart(3, '0'), number: n, kelurahanCode: code, kecamatanCode, special: false });
+    }
+  }
+  return {
+    city: { code: SYNTHETIC_PREFIX, name: 'SINTETIS (benchmark)' },
+    kecamatan: [...kecamatan.values()],
+    kelurahan,
+    tps,
+    tpsById: new Map(tps.map((t) => [t.id, t])),
+    kelurahanByCode: new Map(kelurahan.map((k) => [k.code, k])),
+  };
+}
