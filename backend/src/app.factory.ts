@@ -12,6 +12,7 @@ import { HttpExceptionFilter } from './http/http-exception.filter.js';
 import { AppLogger } from './logging/app-logger.js';
 import { requestIdMiddleware } from './logging/request-id.middleware.js';
 import { requestDeadline } from './http/request-deadline.middleware.js';
+import { RedisIoAdapter } from './live/redis-io.adapter.js';
 import { RateLimitInterceptor } from './http/rate-limit.interceptor.js';
 
 /** Where the built dashboard lives: DASHBOARD_DIR, else dashboard/dist next to the backend. */
@@ -27,6 +28,11 @@ export async function createApp(config: RuntimeConfig, logger = new AppLogger(co
     bodyParser: false,
     abortOnError: false,
   });
+  if (config.REDIS_URL) {
+    const adapter = new RedisIoAdapter(app);
+    await adapter.connect(config.REDIS_URL);
+    app.useWebSocketAdapter(adapter);
+  }
   app.use(requestIdMiddleware);
   app.disable('x-powered-by');
   const tileOrigin = config.MAP_TILE_URL ? new URL(config.MAP_TILE_URL.replace(/\{[a-z]\}/g, 'a')).origin : null;

@@ -8,7 +8,14 @@ import { GENESIS_HASH } from './event-hash.js';
 
 const TPS = '1673061002001';
 const withHashes = (events: RecordedEvent[]) => events.map((e, i) => ({ ...e, metadata: { ...e.metadata, hash: `h${i}` } }));
-const log = withHashes(recordAll([ev.checkIn(TPS, '2024-02-14T06:30:00+07:00'), ev.tally(TPS, { '01': 1 }), ev.correct(TPS, 1, { '01': 2 }), ev.checkIn('1673061002002', '2024-02-14T06:40:00+07:00')]));
+const log = withHashes(
+  recordAll([
+    ev.checkIn(TPS, '2024-02-14T06:30:00+07:00'),
+    ev.tally(TPS, { '01': 1 }),
+    ev.correct(TPS, 1, { '01': 2 }),
+    ev.checkIn('1673061002002', '2024-02-14T06:40:00+07:00'),
+  ]),
+);
 
 async function* from<T>(items: T[]) {
   yield* items;

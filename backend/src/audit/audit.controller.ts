@@ -25,7 +25,9 @@ export class AuditController {
 
   @Get('tps/:tpsId/history')
   @Roles('auditor', 'operator', 'admin')
-  @ApiRoute({ summary: 'Every event of one TPS in order, with who, when, why and the difference from the version before; ?format=csv downloads it' })
+  @ApiRoute({
+    summary: 'Every event of one TPS in order, with who, when, why and the difference from the version before; ?format=csv downloads it',
+  })
   async history(@Param('tpsId') tpsId: string, @Query('format') format: string | undefined, @Res() res: Response): Promise<void> {
     if (!this.ref.tpsById.has(tpsId)) throw new ValidationError([{ path: 'tpsId', problem: 'unknown TPS id' }], 'Unknown TPS');
     if (format !== undefined && format !== 'json' && format !== 'csv') {
@@ -64,7 +66,10 @@ export class AuditController {
 
   @Get('audit/verify')
   @Roles('auditor', 'admin')
-  @ApiRoute({ summary: 'Re-reads the whole store and reports every broken hash link and every event missing from, added to or moved in the anchored log' })
+  @ApiRoute({
+    summary:
+      'Re-reads the whole store and reports every broken hash link and every event missing from, added to or moved in the anchored log',
+  })
   verify() {
     return this.audit.verify();
   }

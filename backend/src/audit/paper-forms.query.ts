@@ -38,6 +38,12 @@ export async function paperForms(
       scope.map((t) => t.id),
     ]);
     const docs = new Map(found.map((r) => [r.tps_id, r.doc]));
-    return { ...reconcilePaperForms(scope.map((t) => ({ id: t.id, doc: docs.get(t.id) ?? null })), contest), position };
+    return {
+      ...reconcilePaperForms(
+        scope.map((t) => ({ id: t.id, doc: docs.get(t.id) ?? null })),
+        contest,
+      ),
+      position,
+    };
   });
 }

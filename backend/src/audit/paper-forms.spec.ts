@@ -15,7 +15,14 @@ describe('reconcilePaperForms', () => {
         // Paper typed after a misread tally: differs in 02.
         { id: a, doc: doc(a, [ev.tally(a, { '01': 60, '02': 85 }), ev.paper(a, { '01': 60, '02': 80 }, 0, false)]) },
         // Paper typed first, then a correction settles it: the stored comparison (false) is stale and ignored.
-        { id: b, doc: doc(b, [ev.tally(b, { '01': 1, '02': 2 }), ev.paper(b, { '01': 1, '02': 3 }, 0, false), ev.correct(b, 0, { '01': 1, '02': 3 })]) },
+        {
+          id: b,
+          doc: doc(b, [
+            ev.tally(b, { '01': 1, '02': 2 }),
+            ev.paper(b, { '01': 1, '02': 3 }, 0, false),
+            ev.correct(b, 0, { '01': 1, '02': 3 }),
+          ]),
+        },
         // Reported online, no paper form yet.
         { id: c, doc: doc(c, [ev.tally(c, { '01': 5 })]) },
         { id: d, doc: null },

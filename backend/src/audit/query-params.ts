@@ -32,7 +32,8 @@ export class QueryParams {
 
   code(name: string, digits: number, what: string): string | undefined {
     const v = this.text(name);
-    if (v !== undefined && !new RegExp(`^\\d{${digits}}$`).test(v)) this.problems.push({ path: name, problem: `must be a ${digits}-digit ${what} code` });
+    if (v !== undefined && !new RegExp(`^\\d{${digits}}$`).test(v))
+      this.problems.push({ path: name, problem: `must be a ${digits}-digit ${what} code` });
     return v;
   }
 
@@ -59,4 +60,3 @@ export class QueryParams {
     if (this.problems.length > 0) throw new ValidationError(this.problems);
   }
 }
-

@@ -78,7 +78,20 @@ const csvCell = (v: unknown): string => {
 };
 
 export function historyCsv(entries: HistoryEntry[]): string {
-  const header = ['revision', 'position', 'type', 'server_time', 'client_time', 'actor', 'role', 'contest', 'reason', 'changes', 'values', 'hash'];
+  const header = [
+    'revision',
+    'position',
+    'type',
+    'server_time',
+    'client_time',
+    'actor',
+    'role',
+    'contest',
+    'reason',
+    'changes',
+    'values',
+    'hash',
+  ];
   const lines = entries.map((h) =>
     [
       h.revision,

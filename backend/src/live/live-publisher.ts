@@ -58,6 +58,7 @@ export class LivePublisher {
   }
 
   async heartbeat(): Promise<void> {
-    this.ns.emit(LiveMessage.Heartbeat, { position: await this.rm.position(), at: new Date().toISOString() });
+    // Local only: with the Redis adapter every node heartbeats its own sockets, not everyone else's.
+    this.ns.local.emit(LiveMessage.Heartbeat, { position: await this.rm.position(), at: new Date().toISOString() });
   }
 }

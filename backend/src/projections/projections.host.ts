@@ -11,19 +11,25 @@ import { ProjectionRunner } from './projection-runner.js';
 import { createProjections } from './projection-registry.js';
 import type { Projection } from './projection.js';
 import { rebuildProjection, type RebuildResult } from './rebuild.js';
+import { LeaderLease } from './leader-lease.js';
 
-/** Owns the runners: starts them at bootstrap (unless PROJECTIONS=false), stops them after their batch at shutdown. */
+/**
+ * Owns the runners. With PROJECTIONS on, the node contends for the projection lease (leader-lease.ts) and runs the
+ * runners only while it holds it, so any number of nodes can run and exactly one projects; at shutdown the runners
+ * stop after their batch commits and the lease is released for a follower.
+ */
 @Injectable()
 export class ProjectionsHost implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly logger = new Logger('Projections');
   readonly projections: Projection[];
   readonly runners: ProjectionRunner[];
+  private lease: LeaderLease | null = null;
 
   constructor(
     private readonly ds: DataSource,
     @Inject(EVENT_STORE) private readonly store: EventStore,
     @Inject(REFERENCE_DATA) ref: ReferenceData,
-    @Inject(APP_CONFIG) private readonly config: Pick<RuntimeConfig, 'PROJECTIONS'>,
+    @Inject(APP_CONFIG) private readonly config: Pick<RuntimeConfig, 'PROJECTIONS' | 'databaseUrl'>,
     private readonly feed: ChangeFeed,
   ) {
     this.projections = createProjections(ref);
@@ -41,6 +47,28 @@ export class ProjectionsHost implements OnApplicationBootstrap, OnModuleDestroy 
       this.logger.warn('PROJECTIONS=false: this instance serves reads but does not run the projections');
       return;
     }
+    this.lease = new LeaderLease({
+      connectionString: this.config.databaseUrl,
+      onAcquired: () => this.startRunners(),
+      onLost: () => this.stopRunners(),
+      log: (m) => this.logger.log(m),
+    });
+    this.lease.start();
+  }
+
+  /** True while this node holds the projection lease and runs the runners. */
+  get leading(): boolean {
+    return this.lease?.isLeader ?? false;
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    // Before the store and the database close (their hooks run at application shutdown, after this one).
+    await this.stopRunners();
+    await this.lease?.stop();
+    this.feed.complete();
+  }
+
+  private async startRunners(): Promise<void> {
     const cps = await readCheckpoints(
       this.ds,
       this.projections.map((p) => p.name),
@@ -51,10 +79,8 @@ export class ProjectionsHost implements OnApplicationBootstrap, OnModuleDestroy 
     }
   }
 
-  async onModuleDestroy(): Promise<void> {
-    // Before the store and the database close (their hooks run at application shutdown, after this one).
+  private async stopRunners(): Promise<void> {
     await Promise.all(this.runners.map((r) => r.stop()));
-    this.feed.complete();
   }
 
   /** Rebuilds one projection (or all, one after another) from position zero; the live runners keep going meanwhile. */

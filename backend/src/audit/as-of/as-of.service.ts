@@ -77,7 +77,11 @@ export class AsOfService {
       const last = this.index.lastPosition;
       const page = await this.store.readAll({ after: last ? positionFromString(last) : 'start', direction: 'forwards', maxCount: PAGE });
       if (this.index.size + page.length > MAX_CACHED_EVENTS) {
-        throw new DomainError('AUDIT.REPLAY_TOO_LARGE', 503, `The log holds more than ${MAX_CACHED_EVENTS} events: too many to replay in this process`);
+        throw new DomainError(
+          'AUDIT.REPLAY_TOO_LARGE',
+          503,
+          `The log holds more than ${MAX_CACHED_EVENTS} events: too many to replay in this process`,
+        );
       }
       for (const e of page) this.index.add(e);
       if (page.length < PAGE) return;

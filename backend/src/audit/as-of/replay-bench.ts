@@ -31,16 +31,46 @@ function form(i: number, shift = 0): TallyForm {
 function day(tpsIds: string[]): RecordedEvent[] {
   const out: TpsEvent[] = [];
   const flags = { rules: [], oddities: [] };
-  tpsIds.forEach((tpsId) => out.push({ type: 'OfficerCheckedIn', data: { tpsId, officer: tpsId, at: '2024-02-14T06:40:00+07:00', location: null } }));
+  tpsIds.forEach((tpsId) =>
+    out.push({ type: 'OfficerCheckedIn', data: { tpsId, officer: tpsId, at: '2024-02-14T06:40:00+07:00', location: null } }),
+  );
   tpsIds.forEach((tpsId, i) => {
-    if (i % 10 === 0) out.push({ type: 'IncidentReported', data: { incidentId: `${tpsId}-1`, tpsId, category: 'other', severity: 'low', description: 'x', at: '', location: null } });
+    if (i % 10 === 0)
+      out.push({
+        type: 'IncidentReported',
+        data: { incidentId: `${tpsId}-1`, tpsId, category: 'other', severity: 'low', description: 'x', at: '', location: null },
+      });
     out.push({ type: 'TallySubmitted', data: { tpsId, contest: 'PPWP', form: form(i), flags, formSerial: null, observedAt: null } });
   });
   tpsIds.forEach((tpsId, i) => {
     if (i % 10 === 0) out.push({ type: 'IncidentResolved', data: { incidentId: `${tpsId}-1`, tpsId, note: 'ok', resolvedAt: '' } });
     if (i % 4 === 0)
-      out.push({ type: 'TallyCorrected', data: { tpsId, contest: 'PPWP', form: form(i, 1), flags, formSerial: null, observedAt: null, correctsRevision: 1, reason: 'misread', diff: [] } });
-    out.push({ type: 'PaperFormRecorded', data: { tpsId, contest: 'PPWP', form: form(i, i % 4 === 0 ? 1 : 0), formSerial: null, comparedWithRevision: null, matches: null, differences: [] } });
+      out.push({
+        type: 'TallyCorrected',
+        data: {
+          tpsId,
+          contest: 'PPWP',
+          form: form(i, 1),
+          flags,
+          formSerial: null,
+          observedAt: null,
+          correctsRevision: 1,
+          reason: 'misread',
+          diff: [],
+        },
+      });
+    out.push({
+      type: 'PaperFormRecorded',
+      data: {
+        tpsId,
+        contest: 'PPWP',
+        form: form(i, i % 4 === 0 ? 1 : 0),
+        formSerial: null,
+        comparedWithRevision: null,
+        matches: null,
+        differences: [],
+      },
+    });
   });
   const revisions = new Map<string, number>();
   return out.map((e, n) => {
@@ -63,11 +93,33 @@ function day(tpsIds: string[]): RecordedEvent[] {
 function syntheticRef(tpsCount: number): ReferenceData {
   const tps = Array.from({ length: tpsCount }, (_, i) => {
     const kel = `99${String(Math.floor(i / 10)).padStart(8, '0')}`;
-    return { id: `${kel}${String((i % 10) + 1).padStart(3, '0')}`, number: (i % 10) + 1, kelurahanCode: kel, kecamatanCode: kel.slice(0, 6) + String(Math.floor(i / 120) % 100), special: false };
+    return {
+      id: `${kel}${String((i % 10) + 1).padStart(3, '0')}`,
+      number: (i % 10) + 1,
+      kelurahanCode: kel,
+      kecamatanCode: kel.slice(0, 6) + String(Math.floor(i / 120) % 100),
+      special: false,
+    };
   });
-  const kelurahan = [...new Map(tps.map((t) => [t.kelurahanCode, { code: t.kelurahanCode, kemendagri: '', name: t.kelurahanCode, kecamatanCode: t.kecamatanCode, tpsCount: 10 }])).values()];
-  const kecamatan = [...new Map(tps.map((t) => [t.kecamatanCode, { code: t.kecamatanCode, kemendagri: '', name: t.kecamatanCode }])).values()];
-  return { city: { code: '99', name: 'SYNTHETIC' }, kecamatan, kelurahan, tps, kelurahanByCode: new Map(kelurahan.map((k) => [k.code, k])), tpsById: new Map(tps.map((t) => [t.id, t])) };
+  const kelurahan = [
+    ...new Map(
+      tps.map((t) => [
+        t.kelurahanCode,
+        { code: t.kelurahanCode, kemendagri: '', name: t.kelurahanCode, kecamatanCode: t.kecamatanCode, tpsCount: 10 },
+      ]),
+    ).values(),
+  ];
+  const kecamatan = [
+    ...new Map(tps.map((t) => [t.kecamatanCode, { code: t.kecamatanCode, kemendagri: '', name: t.kecamatanCode }])).values(),
+  ];
+  return {
+    city: { code: '99', name: 'SYNTHETIC' },
+    kecamatan,
+    kelurahan,
+    tps,
+    kelurahanByCode: new Map(kelurahan.map((k) => [k.code, k])),
+    tpsById: new Map(tps.map((t) => [t.id, t])),
+  };
 }
 
 const heapMb = () => {

@@ -7,7 +7,12 @@ import { evolveTps, initialTps, type TpsDoc } from '../../projections/tps-doc.js
 import type { TpsEvent } from '../../tps/tps.events.js';
 import { ReplayIndex, type TpsPlace } from './replay-index.js';
 
-const place = (id: string): TpsPlace => ({ id, number: Number(id.slice(10)), kelurahanCode: id.slice(0, 10), kecamatanCode: id.slice(0, 6) });
+const place = (id: string): TpsPlace => ({
+  id,
+  number: Number(id.slice(10)),
+  kelurahanCode: id.slice(0, 10),
+  kecamatanCode: id.slice(0, 6),
+});
 const TPS = ['1673061002001', '1673061002002', '1673061003001', '1673051001004'];
 
 function history(): TpsEvent[] {
@@ -35,7 +40,14 @@ function direct(events: RecordedEvent[], n: number): Map<string, KelurahanTotals
     const after = evolveTps(before ?? initialTps(place(id)), e);
     docs.set(id, after);
     const k = after.kelurahanCode;
-    totals.set(k, moveTps(totals.get(k) ?? { kelurahanCode: k, kecamatanCode: after.kecamatanCode, status: emptyStatus(), contests: {} }, before, after));
+    totals.set(
+      k,
+      moveTps(
+        totals.get(k) ?? { kelurahanCode: k, kecamatanCode: after.kecamatanCode, status: emptyStatus(), contests: {} },
+        before,
+        after,
+      ),
+    );
   }
   return totals;
 }
@@ -44,10 +56,16 @@ function direct(events: RecordedEvent[], n: number): Map<string, KelurahanTotals
 const numbers = (m: Map<string, KelurahanTotals>) =>
   Object.fromEntries(
     [...m.entries()]
-      .map(([k, t]) => [
-        k,
-        { status: t.status, contests: Object.fromEntries(Object.entries(t.contests).filter(([, c]) => c.tpsReported !== 0 || c.validVotes !== 0)) },
-      ] as const)
+      .map(
+        ([k, t]) =>
+          [
+            k,
+            {
+              status: t.status,
+              contests: Object.fromEntries(Object.entries(t.contests).filter(([, c]) => c.tpsReported !== 0 || c.validVotes !== 0)),
+            },
+          ] as const,
+      )
       .filter(([, t]) => Object.keys(t.contests).length > 0 || Object.values(t.status).some((v) => v !== 0)),
   );
 

@@ -25,6 +25,12 @@ export class LiveMirror {
   readonly tps = new Map<string, { at: string | null; view: TpsView }>();
   readonly incidents = new Map<string, { at: string | null; view: IncidentView }>();
   connects = 0;
+  /**
+   * True once this connection's resume answer is applied. Until then a broadcast carries only its own flush's items,
+   * not everything up to its stamp, so it must not move the resume point: a kill before the answer would otherwise
+   * make the next resume skip what was missed.
+   */
+  private synced = false;
   resumeErrors: string[] = [];
 
   constructor(url: string, token: string) {
@@ -37,6 +43,7 @@ export class LiveMirror {
     });
     this.socket.on('connect', () => {
       this.connects++;
+      this.synced = false;
       void this.resume();
     });
     this.socket.on(LiveMessage.SummaryUpdated, (m) => this.setSummary(m.position, m.data));
@@ -66,13 +73,14 @@ export class LiveMirror {
       this.tps.clear();
       this.incidents.clear();
     }
+    this.synced = true;
     this.setSummary(a.position, a.summary);
     for (const t of a.tps) this.setTps(a.position, t);
     for (const i of a.incidents) this.setIncident(a.position, i);
   }
 
   private bump(p: string | null): void {
-    if (comparePositionStrings(p, this.position) > 0) this.position = p;
+    if (this.synced && comparePositionStrings(p, this.position) > 0) this.position = p;
   }
   private setSummary(p: string | null, s: Summary): void {
     if (this.summary && comparePositionStrings(p, this.summary.position) < 0) return;

@@ -1,0 +1,113 @@
+import pg from 'pg';
+
+/** Advisory lock key of the projection leader: "SPMU" in ASCII, fixed so every node contends for the same lock. */
+export const PROJECTION_LOCK_KEY = 0x53504d55;
+
+export interface LeaseOptions {
+  connectionString: string;
+  /** How often a follower tries to take the lease, and the leader checks it still holds it. */
+  intervalMs?: number;
+  onAcquired(): Promise<void> | void;
+  /** Called when the lease is lost (connection gone): stop the work at once, another node may be taking over. */
+  onLost(): Promise<void> | void;
+  log?: (msg: string) => void;
+}
+
+/**
+ * Exactly one node runs the projections: the one holding a session-level PostgreSQL advisory lock on a dedicated
+ * connection. When that node dies its connection closes, PostgreSQL releases the lock, and a follower's next try
+ * (within `intervalMs`) takes over from the committed checkpoints. A leader whose connection fails stops its runners
+ * before anyone can take over; and each batch also locks its checkpoint row, so even a brief overlap cannot apply an
+ * event twice.
+ */
+export class LeaderLease {
+  private client: pg.Client | null = null;
+  private timer: NodeJS.Timeout | null = null;
+  private leading = false;
+  private stopped = false;
+  private busy = false;
+
+  constructor(private readonly opts: LeaseOptions) {}
+
+  get isLeader(): boolean {
+    return this.leading;
+  }
+
+  start(): void {
+    this.stopped = false;
+    void this.tick();
+    this.timer = setInterval(() => void this.tick(), this.opts.intervalMs ?? 2000);
+    this.timer.unref();
+  }
+
+  /** Releases the lease (after the caller stopped its work) so a follower takes over without waiting. */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    if (this.timer) clearInterval(this.timer);
+    const c = this.client;
+    this.client = null;
+    this.leading = false;
+    if (c) await c.end().catch(() => undefined);
+  }
+
+  private async tick(): Promise<void> {
+    if (this.busy || this.stopped) return;
+    this.busy = true;
+    try {
+      if (this.leading) await this.check();
+      else await this.tryAcquire();
+    } finally {
+      this.busy = false;
+    }
+  }
+
+  private async tryAcquire(): Promise<void> {
+    try {
+      if (!this.client) {
+        const c = new pg.Client({ connectionString: this.opts.connectionString, connectionTimeoutMillis: 3000, query_timeout: 3000 });
+        c.on('error', () => void this.lose('lease connection error'));
+        await c.connect();
+        this.client = c;
+      }
+      const r = await this.client.query<{ ok: boolean }>('SELECT pg_try_advisory_lock($1) AS ok', [PROJECTION_LOCK_KEY]);
+      if (!r.rows[0]?.ok || this.stopped) return;
+      this.leading = true;
+      this.opts.log?.('projection lease taken: this node runs the projections');
+    } catch (e) {
+      await this.dropClient();
+      this.opts.log?.(`projection lease not reachable: ${e instanceof Error ? e.message : String(e)}`);
+      return;
+    }
+    try {
+      await this.opts.onAcquired();
+    } catch (e) {
+      // Could not start: give the lease back so a healthier node takes it.
+      this.leading = false;
+      await this.dropClient();
+      this.opts.log?.(`projections failed to start, lease released: ${e instanceof Error ? e.message : String(e)}`);
+    }
+  }
+
+  /** The lock lives as long as the session: a round trip proves the session (and so the lock) is still ours. */
+  private async check(): Promise<void> {
+    try {
+      await this.client!.query('SELECT 1');
+    } catch {
+      await this.lose('lease connection lost');
+    }
+  }
+
+  private async lose(reason: string): Promise<void> {
+    await this.dropClient();
+    if (!this.leading) return;
+    this.leading = false;
+    this.opts.log?.(`${reason}: stopping the projections on this node`);
+    await this.opts.onLost();
+  }
+
+  private async dropClient(): Promise<void> {
+    const c = this.client;
+    this.client = null;
+    if (c) await c.end().catch(() => undefined);
+  }
+}
