@@ -35,6 +35,9 @@ export async function createApp(config: RuntimeConfig, logger = new AppLogger(co
   }
   app.use(requestIdMiddleware);
   app.disable('x-powered-by');
+  // Behind nginx, per-IP rate limits and logs need the client's address from X-Forwarded-For, from trusted hops only.
+  const trust = config.TRUST_PROXY;
+  app.set('trust proxy', trust === 'false' ? false : trust === 'true' ? true : /^\d+$/.test(trust) ? Number(trust) : trust.split(',').map((x) => x.trim()));
   const tileOrigin = config.MAP_TILE_URL ? new URL(config.MAP_TILE_URL.replace(/\{[a-z]\}/g, 'a')).origin : null;
   app.use(
     helmet({

@@ -44,6 +44,11 @@ export const configSchema = z.object({
     .default('2024-02-14'),
   QUICKCOUNT_MIN_TPS: z.coerce.number().int().min(2).default(30),
   CORS_ORIGINS: z.string().default(''),
+  /** Express `trust proxy`: false, true, a hop count, or comma-separated addresses/subnets of the proxies. */
+  TRUST_PROXY: z
+    .string()
+    .regex(/^(false|true|\d{1,2}|[0-9a-fA-F.:/,\s]+)$/, 'must be false, true, a hop count, or proxy addresses')
+    .default('false'),
   REDIS_URL: z.string().regex(/^rediss?:\/\//, 'must be a redis:// URL').optional(),
   DASHBOARD_DIR: z.string().min(1).optional(),
   BODY_LIMIT: z.string().default('64kb'),

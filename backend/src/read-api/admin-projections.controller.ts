@@ -1,10 +1,14 @@
 import { Body, Controller, Get, HttpCode, Post, Res } from '@nestjs/common';
 import type { Response } from 'express';
 import { Public, Roles } from '../auth/roles.decorator.js';
-import { ValidationError } from '../http/domain-error.js';
+import { z } from 'zod';
+import { ApiRoute } from '../http/api-doc.decorator.js';
+import { parseBody } from '../http/parse-body.js';
 import { ProjectionsHost } from '../projections/projections.host.js';
 import { ProjectionsHealth } from '../projections/projections-health.js';
 import type { RebuildResult } from '../projections/rebuild.js';
+
+const rebuildSchema = z.strictObject({ name: z.string().min(1).max(64).optional() });
 
 @Controller()
 export class AdminProjectionsController {
@@ -17,12 +21,16 @@ export class AdminProjectionsController {
   @Post('admin/projections/rebuild')
   @Roles('admin')
   @HttpCode(200)
-  async rebuild(@Body() body: { name?: unknown } | undefined): Promise<{ rebuilt: RebuildResult[] }> {
-    const name = body?.name;
-    if (name !== undefined && name !== null && typeof name !== 'string') {
-      throw new ValidationError([{ path: 'name', problem: 'must be a projection name' }]);
-    }
-    return { rebuilt: await this.host.rebuild(name ?? undefined) };
+  @ApiRoute({
+    summary: 'Rebuild one projection ({ "name": "tps-status" }) or all ({}) from position zero while the old tables serve',
+    body: rebuildSchema,
+    example: { name: 'tps-status' },
+    errors: { 400: ['REQUEST.INVALID'], 404: ['PROJECTION.UNKNOWN'], 409: ['PROJECTION.REBUILD_RUNNING'] },
+  })
+  async rebuild(@Body() body: unknown): Promise<{ rebuilt: RebuildResult[] }> {
+    // An empty body means "all"; anything else must be exactly { name }.
+    const { name } = parseBody(rebuildSchema, body ?? {});
+    return { rebuilt: await this.host.rebuild(name) };
   }
 
   /** Prometheus scrapes without signing in, as it does /api/health; lag numbers reveal nothing about results. */

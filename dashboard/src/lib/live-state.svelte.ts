@@ -32,8 +32,13 @@ export class LiveState {
   /** True once a snapshot has been applied: before that the screen says it is loading. */
   ready = $state(false);
 
-  /** Highest position applied: what a reconnect resumes from. */
+  /** What a reconnect resumes from: the highest position applied since this connection's resume answer. */
   position: string | null = null;
+  /**
+   * Broadcasts that arrive on a new connection before its resume answer may be newer than changes the client has not
+   * yet received; counting them would let the next resume skip those changes if the connection drops again.
+   */
+  private synced = false;
   private lastSignal = 0;
   private previousBeat: string | null = null;
   // Bookkeeping only, never rendered: a plain Map keeps it out of Svelte's reactivity.
@@ -48,7 +53,7 @@ export class LiveState {
   private fresh(key: string, position: string | null): boolean {
     if (comparePositionStrings(position, this.at.get(key) ?? null) < 0) return false;
     this.at.set(key, position);
-    if (comparePositionStrings(position, this.position) > 0) this.position = position;
+    if (this.synced && comparePositionStrings(position, this.position) > 0) this.position = position;
     return true;
   }
 
@@ -79,6 +84,7 @@ export class LiveState {
   }
 
   applyResume(a: ResumeAnswer): void {
+    this.synced = true;
     if (a.mode === 'snapshot') {
       // The snapshot is the whole truth: drop what it no longer holds, and let its items replace newer-stamped ones.
       this.at.clear();
@@ -113,10 +119,12 @@ export class LiveState {
   }
 
   connected(): void {
+    this.synced = false;
     this.lastSignal = Date.now();
   }
 
   down(): void {
+    this.synced = false;
     this.status = 'down';
   }
 }
