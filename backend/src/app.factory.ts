@@ -30,7 +30,7 @@ export async function createApp(config: RuntimeConfig, logger = new AppLogger(co
   });
   if (config.REDIS_URL) {
     const adapter = new RedisIoAdapter(app);
-    await adapter.connect(config.REDIS_URL);
+    await adapter.connect(config.REDIS_URL, config.REDIS_CHANNEL_PREFIX);
     app.useWebSocketAdapter(adapter);
   }
   app.use(requestIdMiddleware);

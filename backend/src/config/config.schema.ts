@@ -50,6 +50,8 @@ export const configSchema = z.object({
     .regex(/^(false|true|\d{1,2}|[0-9a-fA-F.:/,\s]+)$/, 'must be false, true, a hop count, or proxy addresses')
     .default('false'),
   REDIS_URL: z.string().regex(/^rediss?:\/\//, 'must be a redis:// URL').optional(),
+  /** Pub/sub channels are global to a Redis server: systems sharing one need different prefixes. */
+  REDIS_CHANNEL_PREFIX: z.string().regex(/^[A-Za-z0-9_.:-]{1,64}$/).default('sipantaumilu'),
   DASHBOARD_DIR: z.string().min(1).optional(),
   BODY_LIMIT: z.string().default('64kb'),
   REQUEST_TIMEOUT_MS: z.coerce.number().int().min(100).default(10_000),

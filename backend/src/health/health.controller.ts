@@ -4,6 +4,7 @@ import { DataSource } from 'typeorm';
 import { Public } from '../auth/roles.decorator.js';
 import { EVENT_STORE, type EventStore } from '../event-store/event-store.port.js';
 import { ProjectionsHealth, type ProjectionLag } from '../projections/projections-health.js';
+import { ProjectionsHost } from '../projections/projections.host.js';
 
 interface Check {
   status: 'up' | 'down';
@@ -34,6 +35,7 @@ export class HealthController {
     private readonly db: DataSource,
     @Inject(EVENT_STORE) private readonly store: EventStore,
     @Optional() private readonly projections?: ProjectionsHealth,
+    @Optional() private readonly host?: ProjectionsHost,
   ) {}
 
   @Get()
@@ -47,6 +49,8 @@ export class HealthController {
       status: database.status === 'up' && eventStore.status === 'up' ? 'ok' : 'unavailable',
       checks: { database, eventStore: { ...eventStore, kind: this.store.kind } },
       projections: lag ?? null,
+      // Which node runs the projections (exactly one holds the lease when several run).
+      projectionLeader: this.host?.leading ?? false,
       failing: [database.status === 'down' ? 'database' : null, eventStore.status === 'down' ? 'eventStore' : null].filter(Boolean),
     };
     res.status(body.status === 'ok' ? 200 : 503).json(body);

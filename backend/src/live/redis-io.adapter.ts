@@ -16,7 +16,7 @@ export class RedisIoAdapter extends IoAdapter {
     super(app);
   }
 
-  async connect(url: string): Promise<void> {
+  async connect(url: string, channelPrefix: string): Promise<void> {
     const pub = createClient({ url, socket: { connectTimeout: 5000, reconnectStrategy: (n) => Math.min(n * 200, 3000) } });
     const sub = pub.duplicate();
     // Errors are retried by the client's reconnect strategy; without a listener they would crash the process.
@@ -24,7 +24,7 @@ export class RedisIoAdapter extends IoAdapter {
     sub.on('error', () => undefined);
     await Promise.all([pub.connect(), sub.connect()]);
     this.clients = [pub, sub];
-    this.adapter = createAdapter(pub, sub);
+    this.adapter = createAdapter(pub, sub, { key: channelPrefix });
   }
 
   override createIOServer(port: number, options?: ServerOptions): Server {
