@@ -4,7 +4,7 @@
  */
 import type { RecordedEvent } from '../event-store/event-store.port.js';
 import type { TallyView, TpsFlag, TpsState, TpsView } from '../live/live.contract.js';
-import type { GeoPoint, TallyFlags, TallyForm, TpsEvent, TpsEventType } from '../tps/tps.events.js';
+import { TPS_EVENT_TYPES, type GeoPoint, type TallyFlags, type TallyForm, type TpsEvent, type TpsEventType } from '../tps/tps.events.js';
 import { diffForms } from '../tps/tally-rules.js';
 
 export interface TallyVersion {
@@ -40,14 +40,8 @@ export interface TpsDoc {
   lastChangeAt: string | null;
 }
 
-export const TPS_STATUS_EVENTS: readonly TpsEventType[] = [
-  'OfficerCheckedIn',
-  'TallySubmitted',
-  'TallyCorrected',
-  'PaperFormRecorded',
-  'IncidentReported',
-  'IncidentResolved',
-];
+/** The TPS status follows every event of a TPS stream. */
+export const TPS_STATUS_EVENTS: readonly TpsEventType[] = TPS_EVENT_TYPES;
 
 export function initialTps(tps: { id: string; number: number; kelurahanCode: string; kecamatanCode: string }): TpsDoc {
   return {

@@ -6,8 +6,7 @@ import 'reflect-metadata';
 import { createWriteStream } from 'node:fs';
 import { once } from 'node:events';
 import { AuditService } from '../audit/audit.service.js';
-import { ConfigError } from '../config/config.schema.js';
-import { openScriptDatabase, openScriptStore } from './script-database.js';
+import { openScriptDatabase, openScriptStore, runScript } from './script-database.js';
 
 async function main(): Promise<number> {
   const [command, ...args] = process.argv.slice(2);
@@ -46,10 +45,4 @@ async function main(): Promise<number> {
   }
 }
 
-main().then(
-  (code) => process.exit(code),
-  (e: unknown) => {
-    console.error(e instanceof ConfigError ? e.message : e instanceof Error ? (e.stack ?? e.message) : String(e));
-    process.exit(1);
-  },
-);
+runScript(main);

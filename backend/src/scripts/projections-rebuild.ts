@@ -5,11 +5,10 @@
  * (use `POST /api/admin/projections/rebuild` against a running app instead).
  */
 import 'reflect-metadata';
-import { ConfigError } from '../config/config.schema.js';
 import { createProjections } from '../projections/projection-registry.js';
 import { rebuildProjection } from '../projections/rebuild.js';
 import { loadReferenceData } from '../reference/reference-data.js';
-import { openScriptDatabase, openScriptStore } from './script-database.js';
+import { openScriptDatabase, openScriptStore, runScript } from './script-database.js';
 
 async function main(): Promise<number> {
   const name = process.argv[2];
@@ -37,10 +36,4 @@ async function main(): Promise<number> {
   }
 }
 
-main().then(
-  (code) => process.exit(code),
-  (e: unknown) => {
-    console.error(e instanceof ConfigError ? e.message : e instanceof Error ? (e.stack ?? e.message) : String(e));
-    process.exit(1);
-  },
-);
+runScript(main);

@@ -3,7 +3,7 @@ import type { DataSource } from 'typeorm';
 import type { RuntimeConfig } from '../config/config.module.js';
 import { createEventStore } from '../event-store/event-store.module.js';
 import type { EventStore } from '../event-store/event-store.port.js';
-import { loadConfig } from '../config/config.schema.js';
+import { ConfigError, loadConfig } from '../config/config.schema.js';
 import { openDataSource } from '../database/data-source.js';
 import { startEmbeddedPostgres, type EmbeddedServer } from '../database/embedded-postgres.js';
 
@@ -44,4 +44,15 @@ export async function openScriptStore(database: ScriptDatabase): Promise<EventSt
   // The store adapters need no signing secret; the field only completes the runtime config type.
   const runtime: RuntimeConfig = { ...config, databaseUrl: database.url, jwtSecret: '', dataDir: resolve(config.DATA_DIR) };
   return createEventStore(runtime);
+}
+
+/** Runs a script's main and exits with its code; a configuration error prints only its message, others their stack. */
+export function runScript(main: () => Promise<number>): void {
+  main().then(
+    (code) => process.exit(code),
+    (e: unknown) => {
+      console.error(e instanceof ConfigError ? e.message : e instanceof Error ? (e.stack ?? e.message) : String(e));
+      process.exit(1);
+    },
+  );
 }

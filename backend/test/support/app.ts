@@ -5,6 +5,7 @@ import type { RuntimeConfig } from '../../src/config/config.module.js';
 import { parseConfig } from '../../src/config/config.schema.js';
 import { AppLogger } from '../../src/logging/app-logger.js';
 import { createTestDatabase, type TestDatabase } from './test-db.js';
+import { callApi, type CallResult } from './http.js';
 
 export interface TestApp {
   app: INestApplication;
@@ -15,7 +16,7 @@ export interface TestApp {
   /** Signs in and returns the access token. */
   login(nip: string, pin: string): Promise<string>;
   /** fetch against the app with JSON body and optional bearer token. */
-  call(method: string, path: string, opts?: { token?: string; body?: unknown; headers?: Record<string, string> }): Promise<{ status: number; body: any; headers: Headers }>;
+  call(method: string, path: string, opts?: { token?: string; body?: unknown; headers?: Record<string, string> }): Promise<CallResult>;
   close(): Promise<void>;
 }
 
@@ -34,25 +35,7 @@ export async function startTestApp(env: Record<string, string> = {}, label = 'e2
   await app.listen(0, '127.0.0.1');
   const addr = app.getHttpServer().address();
   const url = `http://127.0.0.1:${typeof addr === 'object' && addr ? addr.port : 0}`;
-  const call: TestApp['call'] = async (method, path, opts = {}) => {
-    const res = await fetch(url + path, {
-      method,
-      headers: {
-        ...(opts.body !== undefined ? { 'content-type': 'application/json' } : {}),
-        ...(opts.token ? { authorization: `Bearer ${opts.token}` } : {}),
-        ...opts.headers,
-      },
-      body: opts.body === undefined ? undefined : typeof opts.body === 'string' ? opts.body : JSON.stringify(opts.body),
-    });
-    const text = await res.text();
-    let body: unknown = text;
-    try {
-      body = text ? JSON.parse(text) : null;
-    } catch {
-      /* not JSON: keep text */
-    }
-    return { status: res.status, body, headers: res.headers };
-  };
+  const call: TestApp['call'] = (method, path, opts = {}) => callApi(url, method, path, opts);
   return {
     app,
     url,

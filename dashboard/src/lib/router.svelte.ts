@@ -1,11 +1,29 @@
 /** Path-based routes; the backend answers index.html for every one of them. */
-export type Route = { name: 'wall' } | { name: 'kelurahan'; code: string } | { name: 'signin' } | { name: 'notfound' };
+export type Route =
+  | { name: 'wall' }
+  | { name: 'kelurahan'; code: string }
+  | { name: 'audit'; view: AuditView }
+  | { name: 'signin' }
+  | { name: 'notfound' };
+
+/** The auditor's screens: the TPS search (tpsId null) or one TPS's history, the time slider, corrections, paper forms. */
+export type AuditView = { tab: 'tps'; tpsId: string | null } | { tab: 'waktu' } | { tab: 'koreksi' } | { tab: 'formulir' };
+
+function matchAudit(path: string): AuditView | null {
+  if (/^\/audit\/?$/.test(path)) return { tab: 'tps', tpsId: null };
+  const tps = /^\/audit\/tps\/(\d{13})\/?$/.exec(path);
+  if (tps) return { tab: 'tps', tpsId: tps[1] };
+  const tab = /^\/audit\/(waktu|koreksi|formulir)\/?$/.exec(path)?.[1];
+  return tab === 'waktu' || tab === 'koreksi' || tab === 'formulir' ? { tab } : null;
+}
 
 export function match(path: string): Route {
   if (path === '/' || path === '') return { name: 'wall' };
   if (path === '/masuk') return { name: 'signin' };
   const kel = /^\/kelurahan\/(\d{10})\/?$/.exec(path);
   if (kel) return { name: 'kelurahan', code: kel[1] };
+  const audit = matchAudit(path);
+  if (audit) return { name: 'audit', view: audit };
   return { name: 'notfound' };
 }
 
