@@ -35,6 +35,9 @@ async function main(): Promise<void> {
     if (config.embedded) {
       logger.log(`DATABASE_URL not set: starting embedded PostgreSQL with data in ${dataDir}`, 'Bootstrap');
       embedded = await startEmbeddedPostgres(dataDir, (m) => logger.warn(m, 'EmbeddedPostgres'));
+      // Where an operator can reach it (pg_dump, psql); the password stays in its file, never in a log.
+      const at = new URL(embedded.url);
+      logger.log(`embedded PostgreSQL on ${at.hostname}:${at.port}, user postgres, password in ${dataDir}/pg-password`, 'Bootstrap');
     }
     const jwtSecret = config.JWT_SECRET ?? (config.embedded ? await persistentSecret(dataDir, 'jwt-secret') : undefined);
     if (!jwtSecret) {

@@ -28,7 +28,12 @@ export function tallyEvent(rng: Rng, tpsId: string, at: string, corrects?: numbe
     : {
         id: randomUUID(),
         type: 'TallyCorrected',
-        data: { ...common, correctsRevision: corrects, reason: 'Salah baca angka (sintetis)', diff: [{ path: 'votes.01', before: 1, after: 2 }] },
+        data: {
+          ...common,
+          correctsRevision: corrects,
+          reason: 'Salah baca angka (sintetis)',
+          diff: [{ path: 'votes.01', before: 1, after: 2 }],
+        },
         metadata: metadata(tpsId, 'officer', at),
       };
 }

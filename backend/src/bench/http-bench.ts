@@ -35,13 +35,21 @@ export interface PhaseResult {
   lagMs: { max: number; p99: number };
 }
 
-export async function runHttpBench(url: string, dbUrl: string, ref: ReferenceData, jwtSecret: string, o: HttpBenchOptions, log: (m: string) => void) {
+export async function runHttpBench(
+  url: string,
+  dbUrl: string,
+  ref: ReferenceData,
+  jwtSecret: string,
+  o: HttpBenchOptions,
+  log: (m: string) => void,
+) {
   const poster = new Poster(url, o.concurrency + 8);
   const tps = ref.tps;
   let next = 0;
   // 1. Tokens and bodies before the clock starts, so the generator spends its CPU on sending.
   const tokens = new TokenService({ jwtSecret, TOKEN_TTL_SECONDS: 43_200 } as RuntimeConfig);
-  const signIn = async (nip: string, pin: string) => JSON.parse((await poster.post('/api/auth/login', JSON.stringify({ nip, pin }), {})).body).accessToken as string;
+  const signIn = async (nip: string, pin: string) =>
+    JSON.parse((await poster.post('/api/auth/login', JSON.stringify({ nip, pin }), {})).body).accessToken as string;
   const tokenOf = new Map<string, string>();
   for (const t of tps.slice(0, o.signIns)) tokenOf.set(t.id, await signIn(t.id, '123456'));
   for (const t of tps) if (!tokenOf.has(t.id)) tokenOf.set(t.id, await tokens.sign({ sub: t.id, role: 'officer', tpsId: t.id }));
@@ -59,7 +67,10 @@ export async function runHttpBench(url: string, dbUrl: string, ref: ReferenceDat
     const id = tps[i].id;
     const t0 = performance.now();
     watcher.sentAt.set(id, t0);
-    const r = await poster.post(`/api/tps/${id}/tally`, bodies[i], { authorization: `Bearer ${tokenOf.get(id)}`, 'idempotency-key': `bench-${id}-${randomBytes(2).toString('hex')}` });
+    const r = await poster.post(`/api/tps/${id}/tally`, bodies[i], {
+      authorization: `Bearer ${tokenOf.get(id)}`,
+      'idempotency-key': `bench-${id}-${randomBytes(2).toString('hex')}`,
+    });
     httpMs.push(performance.now() - t0);
     const key = r.status === 201 ? '201' : `${r.status} ${(/"code":"([^"]+)"/.exec(r.body) ?? [])[1] ?? ''}`.trim();
     answers[key] = (answers[key] ?? 0) + 1;
@@ -90,15 +101,19 @@ export async function runHttpBench(url: string, dbUrl: string, ref: ReferenceDat
       lagMs: { max: Math.round(lagSamples.at(-1) ?? 0), p99: Math.round(lagSamples[Math.ceil(lagSamples.length * 0.99) - 1] ?? 0) },
     };
     watcher.sentAt.clear();
-    log(`${name}: ${result.tallies} tallies in ${result.ms} ms = ${result.perSec}/s; screen p99 ${result.submitToScreenMs.p99} ms; lag p99 ${result.lagMs.p99} ms`);
+    log(
+      `${name}: ${result.tallies} tallies in ${result.ms} ms = ${result.perSec}/s; screen p99 ${result.submitToScreenMs.p99} ms; lag p99 ${result.lagMs.p99} ms`,
+    );
     return result;
   };
 
   const closedLoop = (ms: number, concurrency: number) => async (answers: Record<string, number>, httpMs: number[]) => {
     const end = performance.now() + ms;
-    await Promise.all(Array.from({ length: concurrency }, async () => {
-      while (performance.now() < end && (await send(answers, httpMs)));
-    }));
+    await Promise.all(
+      Array.from({ length: concurrency }, async () => {
+        while (performance.now() < end && (await send(answers, httpMs)));
+      }),
+    );
   };
 
   try {

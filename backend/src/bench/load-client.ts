@@ -90,7 +90,10 @@ export class LagSampler {
   ) {}
 
   static async open(url: string): Promise<LagSampler> {
-    return new LagSampler(new pg.Pool({ connectionString: url, max: 1 }), await PostgresEventStore.connect({ connectionString: url, poolSize: 2 }));
+    return new LagSampler(
+      new pg.Pool({ connectionString: url, max: 1 }),
+      await PostgresEventStore.connect({ connectionString: url, poolSize: 2 }),
+    );
   }
 
   async sample(): Promise<number> {
@@ -109,7 +112,10 @@ export class LagSampler {
 
   start(everyMs = 200): void {
     this.timer = setInterval(() => {
-      this.sample().then((ms) => this.samples.push(ms), () => undefined);
+      this.sample().then(
+        (ms) => this.samples.push(ms),
+        () => undefined,
+      );
     }, everyMs);
   }
 

@@ -14,7 +14,9 @@ import { forDuration } from './stats.js';
 export async function baselineInsert(url: string, connections: number, ms: number): Promise<number> {
   const pool = new pg.Pool({ connectionString: url, max: connections, options: '-c synchronous_commit=on' });
   try {
-    await pool.query(`CREATE TABLE bench_scratch (id bigserial PRIMARY KEY, stream text NOT NULL, data jsonb NOT NULL, at timestamptz DEFAULT now())`);
+    await pool.query(
+      `CREATE TABLE bench_scratch (id bigserial PRIMARY KEY, stream text NOT NULL, data jsonb NOT NULL, at timestamptz DEFAULT now())`,
+    );
     const payload = JSON.stringify(tallyEvent(createRng(1), '9900000000001', new Date().toISOString()));
     // Warm the pool, so connection set-up is not counted.
     await Promise.all(Array.from({ length: connections }, () => pool.query('SELECT 1')));
@@ -33,7 +35,9 @@ export async function appendThroughPort(url: string, connections: number, ms: nu
   const store = await PostgresEventStore.connect({ connectionString: url, poolSize: connections });
   try {
     const rng = createRng(2);
-    const events = Array.from({ length: 64 }, (_, i) => tallyEvent(rng, `99000000000${String(i).padStart(2, '0')}`, new Date().toISOString()));
+    const events = Array.from({ length: 64 }, (_, i) =>
+      tallyEvent(rng, `99000000000${String(i).padStart(2, '0')}`, new Date().toISOString()),
+    );
     await Promise.all(Array.from({ length: connections }, () => store.ping()));
     // One event per append to a fresh stream, as a first tally is: the store's claim, insert and commit per event.
     const { ops, ms: took } = await forDuration(connections, ms, async (loop, i) => {

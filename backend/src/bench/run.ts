@@ -72,7 +72,9 @@ async function main(): Promise<void> {
     }
 
     // 6. National-scale rebuild.
-    const rebuild = part('rebuild') ? await nationalRebuild(await cluster.createDatabase('national'), size.rebuildEvents, size.rebuildKel, log) : undefined;
+    const rebuild = part('rebuild')
+      ? await nationalRebuild(await cluster.createDatabase('national'), size.rebuildEvents, size.rebuildKel, log)
+      : undefined;
     if (only || !http || !rebuild) {
       console.log(JSON.stringify({ baselineInsertPerSec, appendPerSec, http, peakRssMb, rebuild }, null, 2));
       return;
@@ -82,7 +84,14 @@ async function main(): Promise<void> {
       at: new Date().toISOString(),
       mode: quick ? 'quick' : 'full',
       loadAverage: { before: loadBefore, after: loadavg().map((x) => Math.round(x * 10) / 10) },
-      machine: { cpus: cpus().length, cpuModel: cpus()[0]?.model, memGb: Math.round(totalmem() / 2 ** 30), node: process.version, postgres: cluster.version, embedded: cluster.embedded },
+      machine: {
+        cpus: cpus().length,
+        cpuModel: cpus()[0]?.model,
+        memGb: Math.round(totalmem() / 2 ** 30),
+        node: process.version,
+        postgres: cluster.version,
+        embedded: cluster.embedded,
+      },
       connections: CONNECTIONS,
       baselineInsertPerSec,
       appendPerSec,
@@ -116,7 +125,9 @@ function printTable(r: any): void {
     ['rebuildEventsPerSec', `${r.rebuildEventsPerSec} (${r.details.rebuild.events} events)`, '>= 50000'],
     ['peakRssMb (backend)', String(r.peakRssMb), '<= 400'],
   ];
-  console.log(`\n${r.mode} run, ${r.machine.cpus} cores, Node ${r.machine.node}, PostgreSQL ${r.machine.postgres}, ${r.wallSeconds} s, load average ${r.loadAverage.before[0]} -> ${r.loadAverage.after[0]}`);
+  console.log(
+    `\n${r.mode} run, ${r.machine.cpus} cores, Node ${r.machine.node}, PostgreSQL ${r.machine.postgres}, ${r.wallSeconds} s, load average ${r.loadAverage.before[0]} -> ${r.loadAverage.after[0]}`,
+  );
   for (const [k, v, t] of rows) console.log(`${k.padEnd(38)} ${v.padEnd(34)} ${t}`);
   console.log(`written to bench/results/latest.json`);
 }

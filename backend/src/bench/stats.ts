@@ -22,7 +22,11 @@ export function latency(samples: number[]): Latency {
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** Runs `worker` on `n` concurrent loops until `ms` have passed; returns completed operations. */
-export async function forDuration(n: number, ms: number, worker: (loop: number, i: number) => Promise<void>): Promise<{ ops: number; ms: number }> {
+export async function forDuration(
+  n: number,
+  ms: number,
+  worker: (loop: number, i: number) => Promise<void>,
+): Promise<{ ops: number; ms: number }> {
   const started = performance.now();
   const end = started + ms;
   let ops = 0;

@@ -25,7 +25,9 @@ export function syntheticCsv(shape: SyntheticShape): string {
   const lines = ['kode_kemendagri,kecamatan_kode,kecamatan,kelurahan,tps_count,tps_numbers'];
   for (let i = 0; i < shape.kelurahan; i++) {
     const { code, kecamatanCode } = codes(i, shape);
-    lines.push(`${code},${kecamatanCode},SINTETIS KEC ${kecamatanCode},SINTETIS KEL ${code},${shape.tpsPerKelurahan},1-${shape.tpsPerKelurahan}`);
+    lines.push(
+      `${code},${kecamatanCode},SINTETIS KEC ${kecamatanCode},SINTETIS KEL ${code},${shape.tpsPerKelurahan},1-${shape.tpsPerKelurahan}`,
+    );
   }
   return lines.join('\n') + '\n';
 }
@@ -37,7 +39,8 @@ export function syntheticReference(shape: SyntheticShape): ReferenceData {
   const tps: Tps[] = [];
   for (let i = 0; i < shape.kelurahan; i++) {
     const { code, kecamatanCode } = codes(i, shape);
-    if (!kecamatan.has(kecamatanCode)) kecamatan.set(kecamatanCode, { code: kecamatanCode, kemendagri: kecamatanCode, name: `SINTETIS KEC ${kecamatanCode}` });
+    if (!kecamatan.has(kecamatanCode))
+      kecamatan.set(kecamatanCode, { code: kecamatanCode, kemendagri: kecamatanCode, name: `SINTETIS KEC ${kecamatanCode}` });
     kelurahan.push({ code, kemendagri: code, name: `SINTETIS KEL ${code}`, kecamatanCode, tpsCount: shape.tpsPerKelurahan });
     for (let n = 1; n <= shape.tpsPerKelurahan; n++) {
       tps.push({ id: code + String(n).padStart(3, '0'), number: n, kelurahanCode: code, kecamatanCode, special: false });

@@ -56,7 +56,9 @@ export async function runScenario(scenario: Scenario, opts: DriverOptions): Prom
     simNow = Math.max(simNow, at);
   };
   const progress = setInterval(() => {
-    const s = Object.entries(log.byStatus()).map(([k, v]) => `${k}: ${v}`).join(', ');
+    const s = Object.entries(log.byStatus())
+      .map(([k, v]) => `${k}: ${v}`)
+      .join(', ');
     say(`[${clock(simNow)} WIB] sent ${log.sent} (${s}) | in flight ${api.limiter.inFlight} | unexpected ${log.unexpectedCount}`);
   }, opts.progressMs ?? 5000);
 
@@ -76,8 +78,10 @@ export async function runScenario(scenario: Scenario, opts: DriverOptions): Prom
       if (r.status === 201) {
         if (comparePositionStrings(r.body.position, highest) > 0) highest = r.body.position;
         if (a.kind === 'tally' || a.kind === 'correction') revision.value = r.body.revision;
-        if (a.kind === 'incident' && r.body.incidentId !== a.incidentId) log.record(a.kind, `incidentId ${r.body.incidentId}`, a.incidentId, plan.tps.id);
-        if (a.kind === 'paper' && r.body.matches !== !a.mismatch) log.record(a.kind, `matches ${r.body.matches}`, `matches ${!a.mismatch}`, plan.tps.id);
+        if (a.kind === 'incident' && r.body.incidentId !== a.incidentId)
+          log.record(a.kind, `incidentId ${r.body.incidentId}`, a.incidentId, plan.tps.id);
+        if (a.kind === 'paper' && r.body.matches !== !a.mismatch)
+          log.record(a.kind, `matches ${r.body.matches}`, `matches ${!a.mismatch}`, plan.tps.id);
       }
     }
   }
@@ -131,7 +135,16 @@ function request(a: Action, iso: (min: number) => string, revision: number | nul
     case 'tally':
       return { path: `${tps}/tally`, body: { ...a.form, observedAt: iso(a.at), ...(a.acknowledge ? { acknowledgeWarnings: true } : {}) } };
     case 'correction':
-      return { path: `${tps}/tally/corrections`, body: { ...a.form, observedAt: iso(a.at), expectedRevision: revision ?? 0, reason: a.reason, ...(a.acknowledge ? { acknowledgeWarnings: true } : {}) } };
+      return {
+        path: `${tps}/tally/corrections`,
+        body: {
+          ...a.form,
+          observedAt: iso(a.at),
+          expectedRevision: revision ?? 0,
+          reason: a.reason,
+          ...(a.acknowledge ? { acknowledgeWarnings: true } : {}),
+        },
+      };
     case 'paper':
       return { path: `${tps}/paper-forms`, body: a.form };
   }

@@ -42,10 +42,13 @@ export function totalsOf(s: Summary): ExpectedTotals {
 
 /** Fields where the two differ, as `field: expected X, server Y`. */
 export function compareTotals(expected: ExpectedTotals, server: ExpectedTotals): string[] {
-  const flat = (t: ExpectedTotals) => ({ ...t, votes: undefined, ...Object.fromEntries(Object.entries(t.votes).map(([n, v]) => [`votes.${n}`, v])) });
-  const [a, b] = [flat(expected), flat(server)] as Record<string, unknown>[];
-  const keys = [...new Set([...Object.keys(a), ...Object.keys(b)])].filter((k) => k !== 'votes').sort();
-  return keys.filter((k) => (a[k] ?? 0) !== (b[k] ?? 0)).map((k) => `${k}: expected ${String(a[k] ?? 0)}, server ${String(b[k] ?? 0)}`);
+  const flat = ({ votes, ...counts }: ExpectedTotals): Record<string, number> => ({
+    ...counts,
+    ...Object.fromEntries(Object.entries(votes).map(([n, v]) => [`votes.${n}`, v])),
+  });
+  const [a, b] = [flat(expected), flat(server)];
+  const keys = [...new Set([...Object.keys(a), ...Object.keys(b)])].sort();
+  return keys.filter((k) => (a[k] ?? 0) !== (b[k] ?? 0)).map((k) => `${k}: expected ${a[k] ?? 0}, server ${b[k] ?? 0}`);
 }
 
 export interface Unexpected {

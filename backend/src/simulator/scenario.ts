@@ -8,7 +8,16 @@
 import type { ReferenceData, Tps } from '../reference/reference-data.js';
 import type { TallyForm } from '../tps/tps.events.js';
 import { clamp, createRng, type Rng } from './prng.js';
-import { breakForm, correctForm, DEFAULT_CANDIDATES, DEFAULT_SHARES, generateForm, mistypePaper, perturbShares, type Mistake } from './tally-form.generator.js';
+import {
+  breakForm,
+  correctForm,
+  DEFAULT_CANDIDATES,
+  DEFAULT_SHARES,
+  generateForm,
+  mistypePaper,
+  perturbShares,
+  type Mistake,
+} from './tally-form.generator.js';
 import { incidentFor } from './incidents.js';
 
 export type Duplicate = 'none' | 'after' | 'concurrent';
@@ -24,7 +33,13 @@ interface Base {
 
 export type Action =
   | (Base & { kind: 'check-in'; location: { lat: number; lon: number; accuracyM: number } })
-  | (Base & { kind: 'incident'; incidentId: string; category: string; severity: 'low' | 'medium' | 'high' | 'critical'; description: string })
+  | (Base & {
+      kind: 'incident';
+      incidentId: string;
+      category: string;
+      severity: 'low' | 'medium' | 'high' | 'critical';
+      description: string;
+    })
   | (Base & { kind: 'resolve'; incidentId: string; note: string })
   /** `mistake` set: the reading breaks a rule; without `acknowledge` the server must answer 422 TALLY.INCONSISTENT. */
   | (Base & { kind: 'tally'; form: TallyForm; mistake?: Mistake; acknowledge?: boolean })
@@ -98,11 +113,19 @@ function planTps(rng: Rng, tps: Tps, seed: number, candidates: readonly string[]
     at,
     tpsId: tps.id,
     key: `sim-${seed}-${tps.id}-${++n}`,
-    duplicate: rng.weighted<Duplicate>([['none', 97], ['after', 2], ['concurrent', 1]]),
+    duplicate: rng.weighted<Duplicate>([
+      ['none', 97],
+      ['after', 2],
+      ['concurrent', 1],
+    ]),
   });
 
   // 1. Arrival: most between 06:30 and 07:30, a few late, a few never.
-  const arrival = rng.weighted([['on-time', 96], ['late', 3], ['missing', 1]] as const);
+  const arrival = rng.weighted([
+    ['on-time', 96],
+    ['late', 3],
+    ['missing', 1],
+  ] as const);
   if (arrival !== 'missing') {
     const at = arrival === 'late' ? rng.int(hm(7, 31), hm(9, 30)) : clamp(rng.normal(hm(6, 55), 12), hm(6, 30), hm(7, 29));
     const location = { lat: CITY.lat + rng.normal(0, 0.03), lon: CITY.lon + rng.normal(0, 0.03), accuracyM: rng.int(5, 40) };
@@ -119,7 +142,8 @@ function planTps(rng: Rng, tps: Tps, seed: number, candidates: readonly string[]
     const inc = incidentFor(rng);
     const incidentId = `${tps.id}-${i}`;
     actions.push({ ...base(at), kind: 'incident', incidentId, ...inc });
-    if (rng.chance(0.85)) actions.push({ ...base(at + rng.int(10, 120)), kind: 'resolve', incidentId, note: 'Ditangani tim posko, situasi aman' });
+    if (rng.chance(0.85))
+      actions.push({ ...base(at + rng.int(10, 120)), kind: 'resolve', incidentId, note: 'Ditangani tim posko, situasi aman' });
     else open++;
   }
 
@@ -145,7 +169,13 @@ function planTps(rng: Rng, tps: Tps, seed: number, candidates: readonly string[]
       // Correcting an acknowledged wrong form keeps the acknowledgement: the paper still breaks the same rule.
       const acknowledge = finalForm !== good;
       finalForm = correctForm(rng, finalForm);
-      actions.push({ ...base(t), kind: 'correction', form: finalForm, reason: 'Salah baca angka perolehan suara paslon', ...(acknowledge ? { acknowledge } : {}) });
+      actions.push({
+        ...base(t),
+        kind: 'correction',
+        form: finalForm,
+        reason: 'Salah baca angka perolehan suara paslon',
+        ...(acknowledge ? { acknowledge } : {}),
+      });
     }
     // 4. The paper form arrives at the posko in the evening and is typed in by an operator.
     if (rng.chance(0.4)) {

@@ -10,7 +10,8 @@ import { loadReferenceData } from '../reference/reference-data.js';
 import { runScenario } from './driver.js';
 import { generateScenario } from './scenario.js';
 
-const USAGE = 'usage: npm run simulate -- [--url URL] [--speed N] [--tps N|ids] [--seed N] [--shares a,b,c] [--concurrency N] [--date YYYY-MM-DD]';
+const USAGE =
+  'usage: npm run simulate -- [--url URL] [--speed N] [--tps N|ids] [--seed N] [--shares a,b,c] [--concurrency N] [--date YYYY-MM-DD]';
 
 async function main(): Promise<number> {
   const { values } = parseArgs({
@@ -35,17 +36,22 @@ async function main(): Promise<number> {
     return n;
   };
   const shares = values.shares.split(',').map((s) => num('shares', s));
-  const tps = values.tps === undefined ? undefined : /^\d{1,4}$/.test(values.tps) ? Number(values.tps) : values.tps.split(',').map((s) => s.trim());
+  const tps =
+    values.tps === undefined ? undefined : /^\d{1,4}$/.test(values.tps) ? Number(values.tps) : values.tps.split(',').map((s) => s.trim());
   const scenario = generateScenario(loadReferenceData(), { seed: num('seed', values.seed), shares, tps });
   const actions = scenario.plans.reduce((n, p) => n + p.actions.length, 0);
   const speed = num('speed', values.speed);
-  console.log(`simulating ${scenario.plans.length} TPS, ${actions} actions, seed ${scenario.seed}, speed ${speed || 'unlimited'} against ${values.url}`);
+  console.log(
+    `simulating ${scenario.plans.length} TPS, ${actions} actions, seed ${scenario.seed}, speed ${speed || 'unlimited'} against ${values.url}`,
+  );
 
   const r = await runScenario(scenario, { url: values.url, speed, concurrency: num('concurrency', values.concurrency), date: values.date });
   console.log(`\nfinished in ${(r.wallMs / 1000).toFixed(1)} s: ${r.log.sent} requests\n${r.log.table()}`);
   for (const u of r.log.unexpected) console.log(`unexpected: ${u.action} ${u.tpsId}: expected ${u.expected}, got ${u.got}`);
   const e = r.expected;
-  console.log(`expected: ${e.tpsReported} TPS reported, ${e.tpsCheckedIn} checked in, ${e.openIncidents} incidents open, votes ${JSON.stringify(e.votes)}, invalid ${e.invalidVotes}`);
+  console.log(
+    `expected: ${e.tpsReported} TPS reported, ${e.tpsCheckedIn} checked in, ${e.openIncidents} incidents open, votes ${JSON.stringify(e.votes)}, invalid ${e.invalidVotes}`,
+  );
   if (r.mismatches === null) console.log(`server totals not compared: ${r.notCompared}`);
   else if (r.mismatches.length === 0) console.log('server summary matches the scenario exactly');
   else console.log(`server summary differs:\n  ${r.mismatches.join('\n  ')}`);

@@ -24,7 +24,10 @@ export function splitVotes(rng: Rng, total: number, shares: readonly number[]): 
   const out = shares.map((s) => Math.max(0, Math.round(rng.normal(total * s, Math.sqrt(total * s * (1 - s))))));
   let diff = total - out.reduce((a, b) => a + b, 0);
   // Settle the rounding on the largest part first: it can absorb the difference without going negative.
-  const order = out.map((v, i) => [v, i] as const).sort((a, b) => b[0] - a[0]).map(([, i]) => i);
+  const order = out
+    .map((v, i) => [v, i] as const)
+    .sort((a, b) => b[0] - a[0])
+    .map(([, i]) => i);
   for (let k = 0; diff !== 0; k = (k + 1) % order.length) {
     const i = order[k];
     const step = diff > 0 ? diff : Math.max(diff, -out[i]);
@@ -76,7 +79,10 @@ export function generateForm(rng: Rng, opts: FormOptions = {}): TallyForm {
 
 function splitByGender(rng: Rng, v: TallyForm['voters']): NonNullable<TallyForm['votersByGender']> {
   const rows = ['dpt', 'fromDpt', 'fromDptb', 'fromDpk'] as const;
-  const male = Object.fromEntries(rows.map((r) => [r, Math.round(v[r] * clamp(rng.normal(0.49, 0.03), 0, 1))])) as Record<(typeof rows)[number], number>;
+  const male = Object.fromEntries(rows.map((r) => [r, Math.round(v[r] * clamp(rng.normal(0.49, 0.03), 0, 1))])) as Record<
+    (typeof rows)[number],
+    number
+  >;
   const female = Object.fromEntries(rows.map((r) => [r, v[r] - male[r]])) as Record<(typeof rows)[number], number>;
   return { male, female };
 }
@@ -101,7 +107,12 @@ export type Mistake = 'vote_digit' | 'ballots_unused' | 'invalid_digit' | 'dpt_s
 /** The form with one reading mistake; every mistake breaks at least one consistency rule. */
 export function breakForm(rng: Rng, form: TallyForm): { form: TallyForm; mistake: Mistake } {
   const f = clone(form);
-  const mistake = rng.weighted<Mistake>([['vote_digit', 5], ['ballots_unused', 2], ['invalid_digit', 2], ['dpt_swapped', 1]]);
+  const mistake = rng.weighted<Mistake>([
+    ['vote_digit', 5],
+    ['ballots_unused', 2],
+    ['invalid_digit', 2],
+    ['dpt_swapped', 1],
+  ]);
   switch (mistake) {
     case 'vote_digit': {
       const c = rng.pick(Object.keys(f.votes));
