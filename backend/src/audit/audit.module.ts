@@ -6,5 +6,9 @@ import { AuditService } from './audit.service.js';
 
 /** Global so the read API can answer `?asOf=` with the replay kept here. */
 @Global()
-@Module({ controllers: [AuditController, AuditMetaController], providers: [AuditService, AsOfService], exports: [AuditService, AsOfService] })
+@Module({
+  controllers: [AuditController, AuditMetaController],
+  providers: [AuditService, AsOfService],
+  exports: [AuditService, AsOfService],
+})
 export class AuditModule {}

@@ -11,7 +11,8 @@ export interface FieldDiff {
   after: number | null;
 }
 
-export type TpsEventType = 'OfficerCheckedIn' | 'TallySubmitted' | 'TallyCorrected' | 'PaperFormRecorded' | 'IncidentReported' | 'IncidentResolved';
+export type TpsEventType =
+  'OfficerCheckedIn' | 'TallySubmitted' | 'TallyCorrected' | 'PaperFormRecorded' | 'IncidentReported' | 'IncidentResolved';
 
 export interface HistoryEntry {
   revision: number;

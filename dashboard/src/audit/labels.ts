@@ -46,3 +46,7 @@ export function fieldLabel(path: string): string {
 }
 
 export const value = (n: number | null): string => (n === null ? '—' : new Intl.NumberFormat('id-ID').format(n));
+
+const shortDate = new Intl.DateTimeFormat('id-ID', { timeZone: 'Asia/Jakarta', day: 'numeric', month: 'short', year: 'numeric' });
+/** "14 Feb 2024", the WIB calendar day: a UTC date would put anything before 07:00 WIB on the day before. */
+export const shortDateWib = (d: string | Date): string => shortDate.format(new Date(d));

@@ -77,6 +77,8 @@ export class Replay {
 
   private async load(at: number): Promise<void> {
     const mine = ++this.seq;
+    // A throwaway value for the URL, never rendered: nothing for SvelteDate to track.
+    // eslint-disable-next-line svelte/prefer-svelte-reactivity
     const asOf = encodeURIComponent(new Date(at).toISOString());
     try {
       const [summary, kelurahan] = await Promise.all([

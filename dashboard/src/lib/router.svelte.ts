@@ -1,10 +1,6 @@
 /** Path-based routes; the backend answers index.html for every one of them. */
 export type Route =
-  | { name: 'wall' }
-  | { name: 'kelurahan'; code: string }
-  | { name: 'audit'; view: AuditView }
-  | { name: 'signin' }
-  | { name: 'notfound' };
+  { name: 'wall' } | { name: 'kelurahan'; code: string } | { name: 'audit'; view: AuditView } | { name: 'signin' } | { name: 'notfound' };
 
 /** The auditor's screens: the TPS search (tpsId null) or one TPS's history, the time slider, corrections, paper forms. */
 export type AuditView = { tab: 'tps'; tpsId: string | null } | { tab: 'waktu' } | { tab: 'koreksi' } | { tab: 'formulir' };
