@@ -37,7 +37,10 @@ export async function createApp(config: RuntimeConfig, logger = new AppLogger(co
   app.disable('x-powered-by');
   // Behind nginx, per-IP rate limits and logs need the client's address from X-Forwarded-For, from trusted hops only.
   const trust = config.TRUST_PROXY;
-  app.set('trust proxy', trust === 'false' ? false : trust === 'true' ? true : /^\d+$/.test(trust) ? Number(trust) : trust.split(',').map((x) => x.trim()));
+  app.set(
+    'trust proxy',
+    trust === 'false' ? false : trust === 'true' ? true : /^\d+$/.test(trust) ? Number(trust) : trust.split(',').map((x) => x.trim()),
+  );
   const tileOrigin = config.MAP_TILE_URL ? new URL(config.MAP_TILE_URL.replace(/\{[a-z]\}/g, 'a')).origin : null;
   app.use(
     helmet({
@@ -49,7 +52,9 @@ export async function createApp(config: RuntimeConfig, logger = new AppLogger(co
       },
     }),
   );
-  const origins = config.CORS_ORIGINS.split(',').map((o) => o.trim()).filter(Boolean);
+  const origins = config.CORS_ORIGINS.split(',')
+    .map((o) => o.trim())
+    .filter(Boolean);
   if (origins.length) app.enableCors({ origin: origins, credentials: false, exposedHeaders: ['X-Request-Id', 'Retry-After'] });
   app.use('/api', requestDeadline(config.REQUEST_TIMEOUT_MS));
   app.use('/api', express.json({ limit: config.BODY_LIMIT, strict: true, type: ['application/json', 'application/*+json'] }));

@@ -38,7 +38,10 @@ describe("officers' API (e2e, real PostgreSQL)", () => {
     ];
     for (const path of writes) {
       const op = paths[path]?.post;
-      expect({ path, hasExample: Boolean(op?.requestBody?.content?.['application/json']?.examples?.example?.value) }).toEqual({ path, hasExample: true });
+      expect({ path, hasExample: Boolean(op?.requestBody?.content?.['application/json']?.examples?.example?.value) }).toEqual({
+        path,
+        hasExample: true,
+      });
     }
     const tally = paths['/api/tps/{tpsId}/tally'].post.requestBody.content['application/json'].schema;
     expect(tally.properties.invalid).toMatchObject({ type: 'integer', minimum: 0, maximum: 999 });
@@ -133,8 +136,13 @@ describe("officers' API (e2e, real PostgreSQL)", () => {
       });
       expect(r.status).toBe(400);
       const paths = r.body.fields.map((f: { path: string }) => f.path);
-      expect(paths).toEqual(expect.arrayContaining(['votes.01', 'votes.02', 'invalid', 'voters.dpt', 'voters.fromDpt', 'ballots.received', 'bogus']));
-      const unknownCandidate = await t.call('POST', `/api/tps/${TPS}/tally`, { token: officer, body: goodTally({ votes: { '01': 60, '02': 80, '04': 35 } }) });
+      expect(paths).toEqual(
+        expect.arrayContaining(['votes.01', 'votes.02', 'invalid', 'voters.dpt', 'voters.fromDpt', 'ballots.received', 'bogus']),
+      );
+      const unknownCandidate = await t.call('POST', `/api/tps/${TPS}/tally`, {
+        token: officer,
+        body: goodTally({ votes: { '01': 60, '02': 80, '04': 35 } }),
+      });
       expect(unknownCandidate.body.fields).toEqual([
         { path: 'votes.04', problem: 'unknown candidate for this contest' },
         { path: 'votes.03', problem: 'required' },
@@ -146,7 +154,11 @@ describe("officers' API (e2e, real PostgreSQL)", () => {
         body: { ...goodTally(), expectedRevision: 0, reason: 'TPS yang tidak ada' },
       });
       expect([unknownTps.status, unknownTps.body.fields[0].path]).toEqual([400, 'tpsId']);
-      const notJson = await t.call('POST', `/api/tps/${TPS}/tally`, { token: officer, body: '{"votes":', headers: { 'content-type': 'application/json' } });
+      const notJson = await t.call('POST', `/api/tps/${TPS}/tally`, {
+        token: officer,
+        body: '{"votes":',
+        headers: { 'content-type': 'application/json' },
+      });
       expect([notJson.status, notJson.body.code]).toEqual([400, 'REQUEST.MALFORMED_JSON']);
       const history = await t.call('POST', `/api/tps/${TPS}/tally/corrections`, {
         token: officer,
@@ -162,7 +174,9 @@ describe("officers' API (e2e, real PostgreSQL)", () => {
       const r = await t.call('POST', `/api/tps/${TPS}/tally`, { token: officer, body: typo });
       expect(r.status).toBe(422);
       expect(r.body.code).toBe('TALLY.INCONSISTENT');
-      expect(r.body.rules).toEqual([expect.objectContaining({ rule: 9, code: 'VOTES_VS_VOTERS', values: { grandTotal: 185, voters: 180 } })]);
+      expect(r.body.rules).toEqual([
+        expect.objectContaining({ rule: 9, code: 'VOTES_VS_VOTERS', values: { grandTotal: 185, voters: 180 } }),
+      ]);
       const ok = await t.call('POST', `/api/tps/${TPS}/tally`, { token: officer, body: { ...typo, acknowledgeWarnings: true } });
       expect(ok.status).toBe(201);
       expect(ok.body).toMatchObject({ revision: 1, flagged: true, flags: { rules: [expect.objectContaining({ rule: 9 })] } });
@@ -171,7 +185,10 @@ describe("officers' API (e2e, real PostgreSQL)", () => {
     });
 
     it('a correction needs a reason and the current revision, and answers the difference', async () => {
-      const noReason = await t.call('POST', `/api/tps/${TPS}/tally/corrections`, { token: officer, body: { ...goodTally(), expectedRevision: 1, reason: 'salah' } });
+      const noReason = await t.call('POST', `/api/tps/${TPS}/tally/corrections`, {
+        token: officer,
+        body: { ...goodTally(), expectedRevision: 1, reason: 'salah' },
+      });
       expect([noReason.status, noReason.body.fields[0].path]).toEqual([400, 'reason']);
       const stale = await t.call('POST', `/api/tps/${TPS}/tally/corrections`, {
         token: officer,
@@ -183,12 +200,23 @@ describe("officers' API (e2e, real PostgreSQL)", () => {
         body: { ...goodTally(), expectedRevision: 1, reason: 'salah baca angka paslon 02' },
       });
       expect(ok.status).toBe(201);
-      expect(ok.body).toMatchObject({ revision: 2, correctsRevision: 1, flagged: false, diff: [{ path: 'votes.02', before: 85, after: 80 }] });
+      expect(ok.body).toMatchObject({
+        revision: 2,
+        correctsRevision: 1,
+        flagged: false,
+        diff: [{ path: 'votes.02', before: 85, after: 80 }],
+      });
     });
 
     it('two corrections racing on one revision: exactly one wins, the other is 409', async () => {
-      const body = (n: number) => ({ ...goodTally({ votes: { '01': 60 - n, '02': 80 + n, '03': 35 } }), expectedRevision: 2, reason: `koreksi balapan nomor ${n}` });
-      const answers = await Promise.all([1, 2, 3, 4].map((n) => t.call('POST', `/api/tps/${TPS}/tally/corrections`, { token: operator, body: body(n) })));
+      const body = (n: number) => ({
+        ...goodTally({ votes: { '01': 60 - n, '02': 80 + n, '03': 35 } }),
+        expectedRevision: 2,
+        reason: `koreksi balapan nomor ${n}`,
+      });
+      const answers = await Promise.all(
+        [1, 2, 3, 4].map((n) => t.call('POST', `/api/tps/${TPS}/tally/corrections`, { token: operator, body: body(n) })),
+      );
       const statuses = answers.map((a) => a.status).sort();
       expect(statuses).toEqual([201, 409, 409, 409]);
       expect(answers.filter((a) => a.status === 409).every((a) => a.body.code === 'TALLY.STALE_REVISION')).toBe(true);
@@ -203,22 +231,41 @@ describe("officers' API (e2e, real PostgreSQL)", () => {
       expect(again.status).toBe(201);
       expect({ ...again.body, replayed: undefined }).toEqual({ ...first.body, replayed: undefined });
       expect(again.body.replayed).toBe(true);
-      const reused = await t.call('POST', `/api/tps/${TPS}/incidents`, { token: officer, body: { ...body, severity: 'low' }, headers: { 'idempotency-key': key } });
+      const reused = await t.call('POST', `/api/tps/${TPS}/incidents`, {
+        token: officer,
+        body: { ...body, severity: 'low' },
+        headers: { 'idempotency-key': key },
+      });
       expect([reused.status, reused.body.code]).toEqual([422, 'IDEMPOTENCY.KEY_REUSED']);
-      const next = await t.call('POST', `/api/tps/${TPS}/incidents`, { token: officer, body: { ...body, description: 'kotak suara kurang satu' } });
+      const next = await t.call('POST', `/api/tps/${TPS}/incidents`, {
+        token: officer,
+        body: { ...body, description: 'kotak suara kurang satu' },
+      });
       expect(next.body.revision).toBe(first.body.revision + 1);
     });
 
     it('an incident answers its id and whom to call; the operator resolves it once', async () => {
-      const r = await t.call('POST', `/api/tps/${OTHER}/incidents`, { token: operator, body: { category: 'fire', severity: 'critical', description: 'kebakaran di dekat TPS' } });
+      const r = await t.call('POST', `/api/tps/${OTHER}/incidents`, {
+        token: operator,
+        body: { category: 'fire', severity: 'critical', description: 'kebakaran di dekat TPS' },
+      });
       expect(r.status).toBe(201);
       expect(r.body.incidentId).toBe(`${OTHER}-1`);
       expect(r.body.contacts.map((c: { role: string }) => c.role)).toEqual(['fire_brigade', 'posko']);
-      const byOfficer = await t.call('POST', `/api/incidents/${r.body.incidentId}/resolve`, { token: officer, body: { note: 'api sudah padam' } });
+      const byOfficer = await t.call('POST', `/api/incidents/${r.body.incidentId}/resolve`, {
+        token: officer,
+        body: { note: 'api sudah padam' },
+      });
       expect(byOfficer.status).toBe(403);
-      const ok = await t.call('POST', `/api/incidents/${r.body.incidentId}/resolve`, { token: operator, body: { note: 'api sudah padam' } });
+      const ok = await t.call('POST', `/api/incidents/${r.body.incidentId}/resolve`, {
+        token: operator,
+        body: { note: 'api sudah padam' },
+      });
       expect([ok.status, ok.body.incidentId]).toEqual([201, r.body.incidentId]);
-      const twice = await t.call('POST', `/api/incidents/${r.body.incidentId}/resolve`, { token: operator, body: { note: 'api sudah padam' } });
+      const twice = await t.call('POST', `/api/incidents/${r.body.incidentId}/resolve`, {
+        token: operator,
+        body: { note: 'api sudah padam' },
+      });
       expect([twice.status, twice.body.code]).toEqual([409, 'INCIDENT.ALREADY_RESOLVED']);
       const missing = await t.call('POST', `/api/incidents/${OTHER}-9/resolve`, { token: operator, body: { note: 'tidak ada' } });
       expect([missing.status, missing.body.code]).toEqual([404, 'INCIDENT.NOT_FOUND']);

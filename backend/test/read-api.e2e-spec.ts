@@ -122,7 +122,11 @@ describe('read API (e2e)', () => {
       'PROJECTION.UNKNOWN',
     );
     const stray = await t.call('POST', '/api/admin/projections/rebuild', { token: admin, body: { foo: 1 } });
-    expect([stray.status, stray.body.code, stray.body.fields]).toEqual([400, 'REQUEST.INVALID', [{ path: 'foo', problem: 'unknown field' }]]);
+    expect([stray.status, stray.body.code, stray.body.fields]).toEqual([
+      400,
+      'REQUEST.INVALID',
+      [{ path: 'foo', problem: 'unknown field' }],
+    ]);
     const r = await t.call('POST', '/api/admin/projections/rebuild', { token: admin, body: {} });
     expect(r.status).toBe(200);
     expect(r.body.rebuilt.map((x: { name: string }) => x.name)).toEqual(['tps-status', 'incidents', 'corrections', 'audit-anchors']);

@@ -1,12 +1,8 @@
 import { z } from 'zod';
 
-const bool = z
-  .enum(['true', 'false', '1', '0', 'yes', 'no'])
-  .transform((v) => v === 'true' || v === '1' || v === 'yes');
+const bool = z.enum(['true', 'false', '1', '0', 'yes', 'no']).transform((v) => v === 'true' || v === '1' || v === 'yes');
 
-const postgresUrl = z
-  .string()
-  .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// or postgresql:// URL');
+const postgresUrl = z.string().regex(/^postgres(ql)?:\/\//, 'must be a postgres:// or postgresql:// URL');
 
 /**
  * Every environment variable the backend reads, with its default. Defaults serve the embedded setup,
@@ -26,7 +22,12 @@ export const configSchema = z.object({
     .regex(/^(esdb|esdb\+discover|kurrentdb|kurrentdb\+discover):\/\//, 'must be an esdb:// or esdb+discover:// URL')
     .optional(),
   JWT_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
-  TOKEN_TTL_SECONDS: z.coerce.number().int().min(60).max(7 * 24 * 3600).default(12 * 3600),
+  TOKEN_TTL_SECONDS: z.coerce
+    .number()
+    .int()
+    .min(60)
+    .max(7 * 24 * 3600)
+    .default(12 * 3600),
   SEED_DEMO: bool.optional(),
   MAP_BOUNDARIES: z.string().min(1).optional(),
   MAP_TILE_URL: z.string().url().optional(),
@@ -49,9 +50,15 @@ export const configSchema = z.object({
     .string()
     .regex(/^(false|true|\d{1,2}|[0-9a-fA-F.:/,\s]+)$/, 'must be false, true, a hop count, or proxy addresses')
     .default('false'),
-  REDIS_URL: z.string().regex(/^rediss?:\/\//, 'must be a redis:// URL').optional(),
+  REDIS_URL: z
+    .string()
+    .regex(/^rediss?:\/\//, 'must be a redis:// URL')
+    .optional(),
   /** Pub/sub channels are global to a Redis server: systems sharing one need different prefixes. */
-  REDIS_CHANNEL_PREFIX: z.string().regex(/^[A-Za-z0-9_.:-]{1,64}$/).default('sipantaumilu'),
+  REDIS_CHANNEL_PREFIX: z
+    .string()
+    .regex(/^[A-Za-z0-9_.:-]{1,64}$/)
+    .default('sipantaumilu'),
   DASHBOARD_DIR: z.string().min(1).optional(),
   BODY_LIMIT: z.string().default('64kb'),
   REQUEST_TIMEOUT_MS: z.coerce.number().int().min(100).default(10_000),
@@ -82,9 +89,7 @@ export class ConfigError extends Error {
 
 /** Parses the environment; throws ConfigError naming every bad variable at once. */
 export function parseConfig(env: Record<string, string | undefined>): AppConfig {
-  const cleaned = Object.fromEntries(
-    Object.keys(configSchema.shape).map((k) => [k, env[k] === '' ? undefined : env[k]]),
-  );
+  const cleaned = Object.fromEntries(Object.keys(configSchema.shape).map((k) => [k, env[k] === '' ? undefined : env[k]]));
   const result = configSchema.safeParse(cleaned);
   if (!result.success) {
     throw new ConfigError(

@@ -54,10 +54,7 @@ export async function ensureTraversable(path: string): Promise<string[]> {
  * everything. As root, PostgreSQL refuses to run, so a `postgres` system user owns the cluster; the data dir's parent
  * must then be traversable by that user (mode 0755, not 0700).
  */
-export async function startEmbeddedPostgres(
-  dataDir: string,
-  log: (msg: string) => void = () => undefined,
-): Promise<EmbeddedServer> {
+export async function startEmbeddedPostgres(dataDir: string, log: (msg: string) => void = () => undefined): Promise<EmbeddedServer> {
   const base = resolve(dataDir);
   await mkdir(base, { recursive: true, mode: 0o755 });
   await chmod(base, 0o755);

@@ -3,7 +3,4 @@ import { readModelEntities } from '../projections/read-model.entities.js';
 import { UserEntity } from '../auth/user.entity.js';
 
 /** Every TypeORM entity (read models). */
-export const entities: MixedList<Function> = [
-  UserEntity,
-  ...readModelEntities,
-];
+export const entities: MixedList<Function> = [UserEntity, ...readModelEntities];

@@ -17,7 +17,10 @@ export class WrongExpectedRevisionError extends Error {
 /** The store cannot be reached or timed out; the caller may retry later. Mapped to 503 STORE.UNAVAILABLE. */
 export class StoreUnavailableError extends Error {
   readonly code = 'STORE.UNAVAILABLE';
-  constructor(message: string, override readonly cause?: unknown) {
+  constructor(
+    message: string,
+    override readonly cause?: unknown,
+  ) {
     super(message);
     this.name = 'StoreUnavailableError';
   }

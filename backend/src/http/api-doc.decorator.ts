@@ -35,7 +35,8 @@ export function ApiRoute(doc: RouteDoc) {
       ApiHeader({
         name: 'Idempotency-Key',
         required: false,
-        description: 'Retry-safe key (8-128 chars): the same key and body return the first answer; another body is 422 IDEMPOTENCY.KEY_REUSED',
+        description:
+          'Retry-safe key (8-128 chars): the same key and body return the first answer; another body is 422 IDEMPOTENCY.KEY_REUSED',
       }),
     );
   }

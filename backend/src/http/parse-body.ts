@@ -5,7 +5,11 @@ import { ValidationError, type FieldProblem } from './domain-error.js';
 export function fieldProblems(error: z.ZodError): FieldProblem[] {
   return error.issues.map((i) => {
     const path = i.path.map(String).join('.') || '(body)';
-    if (i.code === 'unrecognized_keys') return { path: [path === '(body)' ? '' : path, i.keys[0]].filter(Boolean).join('.'), problem: `unknown field${i.keys.length > 1 ? 's ' + i.keys.join(', ') : ''}` };
+    if (i.code === 'unrecognized_keys')
+      return {
+        path: [path === '(body)' ? '' : path, i.keys[0]].filter(Boolean).join('.'),
+        problem: `unknown field${i.keys.length > 1 ? 's ' + i.keys.join(', ') : ''}`,
+      };
     return { path, problem: i.message };
   });
 }

@@ -10,7 +10,7 @@ import { readCheckpoints } from './checkpoints.js';
 import { ProjectionRunner } from './projection-runner.js';
 import { createProjections } from './projection-registry.js';
 import type { Projection } from './projection.js';
-import { rebuildProjection, type RebuildResult } from './rebuild.js';
+import { rebuildProjections, type RebuildResult } from './rebuild.js';
 import { LeaderLease } from './leader-lease.js';
 
 /**
@@ -83,19 +83,15 @@ export class ProjectionsHost implements OnApplicationBootstrap, OnModuleDestroy 
     await Promise.all(this.runners.map((r) => r.stop()));
   }
 
-  /** Rebuilds one projection (or all, one after another) from position zero; the live runners keep going meanwhile. */
+  /** Rebuilds one projection (or all, over one read of the log) from position zero; the live runners keep going meanwhile. */
   async rebuild(name?: string): Promise<RebuildResult[]> {
     const chosen = name ? this.projections.filter((p) => p.name === name) : this.projections;
     if (chosen.length === 0) {
       throw new DomainError('PROJECTION.UNKNOWN', 404, `no projection named ${name}`, { known: this.projections.map((p) => p.name) });
     }
-    const results: RebuildResult[] = [];
-    for (const p of chosen) {
-      this.logger.log(`rebuilding ${p.name} from position zero`);
-      const result = await rebuildProjection(this.ds, this.store, p);
-      this.logger.log(`rebuilt ${p.name}: ${result.eventsApplied} events in ${result.ms} ms, now at ${result.position}`);
-      results.push(result);
-    }
+    this.logger.log(`rebuilding ${chosen.map((p) => p.name).join(', ')} from position zero`);
+    const results = await rebuildProjections(this.ds, this.store, chosen);
+    for (const r of results) this.logger.log(`rebuilt ${r.name}: ${r.eventsApplied} events in ${r.ms} ms, now at ${r.position}`);
     return results;
   }
 }

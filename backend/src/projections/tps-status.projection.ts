@@ -53,10 +53,12 @@ export class TpsStatusProjection implements Projection {
     const t = (name: string) => table(schema, name);
     const ids = [...new Set(events.map(tpsIdOf))];
 
+    const T=[performance.now()];
     // 1. Load the docs this batch touches.
     const loaded = await rows<{ tps_id: string; doc: TpsDoc }>(tx, `SELECT tps_id, doc FROM ${t('rm_tps')} WHERE tps_id = ANY($1)`, [ids]);
     const before = new Map(loaded.map((r) => [r.tps_id, r.doc]));
 
+    T.push(performance.now());
     // 2. Fold the events (pure).
     const after = new Map<string, { doc: TpsDoc; last: RecordedEvent }>();
     for (const e of events) {
@@ -65,6 +67,7 @@ export class TpsStatusProjection implements Projection {
       after.set(id, { doc: evolveTps(doc, e), last: e });
     }
 
+    T.push(performance.now());
     // 3. Move each changed TPS's contribution within its kelurahan totals.
     const kelCodes = [...new Set([...after.values()].map((a) => a.doc.kelurahanCode))];
     const totals = await this.loadTotals(ctxOf(tx, schema), kelCodes);
@@ -74,6 +77,7 @@ export class TpsStatusProjection implements Projection {
       totals.set(k, moveTps(cur, before.get(id) ?? null, doc));
     }
 
+    T.push(performance.now());
     // 4. Write.
     const tpsRows = [...after.values()].map(({ doc, last }) => {
       const [c, p] = posParams(last.position);
@@ -96,7 +100,10 @@ export class TpsStatusProjection implements Projection {
          last_commit = EXCLUDED.last_commit, last_prepare = EXCLUDED.last_prepare`,
       [JSON.stringify(tpsRows)],
     );
+    T.push(performance.now());
     await this.saveTotals(ctxOf(tx, schema), [...totals.values()]);
+    T.push(performance.now());
+    if (events.length>1000) console.log('TPSAPPLY', events.length, T.map((t,i)=>i?Math.round(t-T[i-1]):0).join(' '));
     return { tpsIds: [...after.keys()], kelurahanCodes: kelCodes, incidentIds: [], coverageChanged: true };
   }
 

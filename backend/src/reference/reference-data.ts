@@ -38,7 +38,10 @@ export interface ReferenceData {
 /** `1-12,901-903` -> [1..12, 901..903] */
 export function expandRanges(spec: string): number[] {
   const out: number[] = [];
-  for (const part of spec.split(',').map((s) => s.trim()).filter(Boolean)) {
+  for (const part of spec
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean)) {
     const [a, b] = part.split('-').map((n) => Number(n));
     if (!Number.isInteger(a) || (b !== undefined && !Number.isInteger(b))) throw new Error(`bad TPS range ${part}`);
     for (let n = a; n <= (b ?? a); n++) out.push(n);

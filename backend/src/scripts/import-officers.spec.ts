@@ -13,7 +13,12 @@ describe('officers CSV', () => {
   });
   it('names every bad line and never half-imports', () => {
     const { problems } = parseOfficersCsv(
-      ['nip,name,phone,tps_id', '123,Budi,,1673061002001', '198001012005011002,,,1673061002999', '198001012005011003,Ani,,1673061002001'].join('\n'),
+      [
+        'nip,name,phone,tps_id',
+        '123,Budi,,1673061002001',
+        '198001012005011002,,,1673061002999',
+        '198001012005011003,Ani,,1673061002001',
+      ].join('\n'),
       known,
     );
     expect(problems).toEqual([

@@ -25,7 +25,12 @@ export function parseOfficersCsv(text: string, knownTps: Set<string>): { rows: O
   lines.slice(1).forEach((line, i) => {
     const f = line.split(',').map((x) => x.trim());
     const lineNo = i + 2;
-    const row = { nip: f[idx('nip')], name: f[idx('name')], phone: idx('phone') >= 0 ? f[idx('phone')] || null : null, tpsId: f[idx('tps_id')] };
+    const row = {
+      nip: f[idx('nip')],
+      name: f[idx('name')],
+      phone: idx('phone') >= 0 ? f[idx('phone')] || null : null,
+      tpsId: f[idx('tps_id')],
+    };
     if (!/^\d{18}$/.test(row.nip ?? '')) problems.push(`line ${lineNo}: nip must be 18 digits`);
     if (!row.name) problems.push(`line ${lineNo}: name is empty`);
     if (!knownTps.has(row.tpsId)) problems.push(`line ${lineNo}: unknown TPS ${row.tpsId}`);

@@ -6,7 +6,7 @@
  */
 import 'reflect-metadata';
 import { createProjections } from '../projections/projection-registry.js';
-import { rebuildProjection } from '../projections/rebuild.js';
+import { rebuildProjections } from '../projections/rebuild.js';
 import { loadReferenceData } from '../reference/reference-data.js';
 import { openScriptDatabase, openScriptStore, runScript } from './script-database.js';
 
@@ -22,10 +22,9 @@ async function main(): Promise<number> {
   try {
     const store = await openScriptStore(database);
     try {
-      for (const p of chosen) {
-        console.log(`rebuilding ${p.name} from position zero ...`);
-        const r = await rebuildProjection(database.db, store, p);
-        console.log(`rebuilt ${p.name}: ${r.eventsApplied} events in ${r.ms} ms; now at position ${r.position ?? '(empty log)'}`);
+      console.log(`rebuilding ${chosen.map((p) => p.name).join(', ')} from position zero ...`);
+      for (const r of await rebuildProjections(database.db, store, chosen)) {
+        console.log(`rebuilt ${r.name}: ${r.eventsApplied} events in ${r.ms} ms; now at position ${r.position ?? '(empty log)'}`);
       }
     } finally {
       await store.close();

@@ -14,7 +14,7 @@ import { comparePos, type FakeEventLog, type FakePosition, type FakeStoredEvent 
 export type ReadCall = grpc.ServerWritableStream<ReadReq, ReadResp>;
 
 const Options = streamsPb.ReadReq.Options;
-const BACKWARDS = 1;
+const BACKWARDS = streamsPb.ReadReq.Options.ReadDirection.BACKWARDS;
 
 function streamName(id: { getStreamName_asU8(): Uint8Array } | undefined): string {
   return id ? Buffer.from(id.getStreamName_asU8()).toString('utf8') : '';

@@ -38,6 +38,7 @@ const MATRIX: [string, string, Record<Who, number>][] = [
   ['GET', '/api/audit/paper-forms', row(['operator', 'auditor', 'admin'], 200)],
   ['GET', '/api/audit/verify', row(['auditor', 'admin'], 200)],
   ['GET', '/api/audit/export', row(['auditor', 'admin'], 200)],
+  ['GET', '/api/audit/meta', row(['operator', 'auditor', 'admin'], 200)],
   ['POST', '/api/auth/refresh', row(ANY, 200)],
   ['POST', `/api/tps/${TPS}/check-in`, row(['officer'], ALLOWED_WRITE, 403)],
   ['POST', `/api/tps/${TPS}/tally`, row(['officer'], ALLOWED_WRITE, 403)],

@@ -15,7 +15,10 @@ function adminUrl(): string {
 
 /** A fresh, empty database of its own for one test file, so files can run in parallel. */
 export async function createTestDatabase(label = 't'): Promise<TestDatabase> {
-  const name = `sp_${label.replace(/[^a-z0-9]/gi, '').toLowerCase().slice(0, 20)}_${randomBytes(4).toString('hex')}`;
+  const name = `sp_${label
+    .replace(/[^a-z0-9]/gi, '')
+    .toLowerCase()
+    .slice(0, 20)}_${randomBytes(4).toString('hex')}`;
   const admin = new pg.Client({ connectionString: adminUrl() });
   await admin.connect();
   try {

@@ -24,18 +24,23 @@ describe('EventStoreDbEventStore over the fake EventStoreDB server', () => {
   });
 
   describe("the client's 'no_stream' actual version", () => {
-    it('comes from the real client as the string and becomes the port\'s no_stream', async () => {
+    it("comes from the real client as the string and becomes the port's no_stream", async () => {
       const s = freshStream('raw');
       const raw = EventStoreDBClient.connectionString(fake.url);
       try {
-        const error = await raw
-          .appendToStream(s, jsonEvent({ type: 'T', data: {} }), { expectedRevision: 0n })
-          .then(() => null, (e: unknown) => e);
+        const error = await raw.appendToStream(s, jsonEvent({ type: 'T', data: {} }), { expectedRevision: 0n }).then(
+          () => null,
+          (e: unknown) => e,
+        );
         expect(error).toBeInstanceOf(WrongExpectedVersionError);
         expect((error as WrongExpectedVersionError).actualVersion).toBe('no_stream');
         const mapped = toStoreError(error, s, 0n) as WrongExpectedRevisionError;
         expect(mapped).toBeInstanceOf(WrongExpectedRevisionError);
-        expect({ stream: mapped.stream, expected: mapped.expected, actual: mapped.actual }).toEqual({ stream: s, expected: 0n, actual: 'no_stream' });
+        expect({ stream: mapped.stream, expected: mapped.expected, actual: mapped.actual }).toEqual({
+          stream: s,
+          expected: 0n,
+          actual: 'no_stream',
+        });
       } finally {
         await raw.dispose();
       }
@@ -55,7 +60,11 @@ describe('EventStoreDbEventStore over the fake EventStoreDB server', () => {
     // Under the adapter: the fake answers like EventStoreDB, success with revisions but no log position.
     const raw = EventStoreDBClient.connectionString(fake.url);
     try {
-      const again = await raw.appendToStream(s, batch.map((e) => jsonEvent(e as never)), { expectedRevision: 'no_stream' });
+      const again = await raw.appendToStream(
+        s,
+        batch.map((e) => jsonEvent(e as never)),
+        { expectedRevision: 'no_stream' },
+      );
       expect(again.position).toBeUndefined();
     } finally {
       await raw.dispose();
@@ -72,7 +81,9 @@ describe('EventStoreDbEventStore over the fake EventStoreDB server', () => {
     const first = await store.appendToStream(s, batch, { expectedRevision: 'no_stream' });
     expect(await store.appendToStream(s, batch, { expectedRevision: 1n })).toEqual(first);
     expect(await store.appendToStream(s, batch, { expectedRevision: 'stream_exists' })).toEqual(first);
-    await expect(store.appendToStream(s, [batch[1], ...newEvents(1)], { expectedRevision: 1n })).rejects.toBeInstanceOf(WrongExpectedRevisionError);
+    await expect(store.appendToStream(s, [batch[1], ...newEvents(1)], { expectedRevision: 1n })).rejects.toBeInstanceOf(
+      WrongExpectedRevisionError,
+    );
     expect(ids(await store.readStream(s))).toEqual(ids(batch));
   });
 
@@ -150,7 +161,9 @@ describe('EventStoreDbEventStore connection strings and an unreachable server', 
     try {
       const started = Date.now();
       await expect(store.ping()).rejects.toBeInstanceOf(StoreUnavailableError);
-      await expect(store.appendToStream(freshStream('down'), newEvents(1), { expectedRevision: 'no_stream' })).rejects.toBeInstanceOf(StoreUnavailableError);
+      await expect(store.appendToStream(freshStream('down'), newEvents(1), { expectedRevision: 'no_stream' })).rejects.toBeInstanceOf(
+        StoreUnavailableError,
+      );
       await expect(store.readStream(freshStream('down'))).rejects.toBeInstanceOf(StoreUnavailableError);
       await expect(store.readAll()).rejects.toBeInstanceOf(StoreUnavailableError);
       await expect(store.headPosition()).rejects.toBeInstanceOf(StoreUnavailableError);

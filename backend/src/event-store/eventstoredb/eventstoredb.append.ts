@@ -41,7 +41,9 @@ async function send(client: EventStoreDBClient, stream: string, events: NewEvent
       const r = await client.appendToStream(stream, events.map(toClientEvent), { expectedRevision: expected });
       // success=false only when the connection string sets throwOnAppendFailure=false.
       if (!r.success) return { ok: false, actual: toActual(r.nextExpectedRevision) };
-      const result = r.position ? { nextExpectedRevision: r.nextExpectedRevision, position: position(r.position.commit, r.position.prepare) } : null;
+      const result = r.position
+        ? { nextExpectedRevision: r.nextExpectedRevision, position: position(r.position.commit, r.position.prepare) }
+        : null;
       return { ok: true, result, next: r.nextExpectedRevision };
     } catch (error) {
       if (error instanceof WrongExpectedVersionError) return { ok: false, actual: toActual(error.actualVersion) };
@@ -53,7 +55,12 @@ async function send(client: EventStoreDBClient, stream: string, events: NewEvent
 }
 
 /** A success without a position is the server's idempotent answer: fetch the original events for their position. */
-async function completed(client: EventStoreDBClient, stream: string, events: NewEvent[], attempt: Attempt & { ok: true }): Promise<AppendResult> {
+async function completed(
+  client: EventStoreDBClient,
+  stream: string,
+  events: NewEvent[],
+  attempt: Attempt & { ok: true },
+): Promise<AppendResult> {
   if (attempt.result) return attempt.result;
   const found = findBatch(await readStreamRaw(client, stream), events);
   if (found && found !== 'partial') return found;

@@ -39,7 +39,9 @@ export class EventStoreDbEventStore implements EventStore {
       client = EventStoreDBClient.connectionString(connectionString);
     } catch (error) {
       // The message names the option at fault; the string itself may carry credentials, so it is not repeated.
-      throw new Error(`invalid EventStoreDB connection string: ${error instanceof Error ? error.message : String(error)}`);
+      throw new Error(`invalid EventStoreDB connection string: ${error instanceof Error ? error.message : String(error)}`, {
+        cause: error,
+      });
     }
     return new EventStoreDbEventStore(client);
   }

@@ -31,7 +31,7 @@ export function toRecordedEvent(resolved: ClientResolvedEvent): RecordedEvent {
   const e = resolved.event;
   if (!e) throw new Error('EventStoreDB returned a resolved event without its record (unresolved link)');
   if (!e.position) throw new Error(`EventStoreDB returned ${e.streamId}@${e.revision} without a log position`);
-  const data = e.isJson ? e.data : JSON.parse(Buffer.from(e.data as Uint8Array).toString('utf8'));
+  const data = e.isJson ? e.data : JSON.parse(Buffer.from(e.data).toString('utf8'));
   const metadata = e.metadata instanceof Uint8Array ? JSON.parse(Buffer.from(e.metadata).toString('utf8')) : e.metadata;
   return {
     id: e.id,

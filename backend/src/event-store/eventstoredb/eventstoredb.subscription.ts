@@ -49,7 +49,7 @@ function untilAborted<T>(signal: AbortSignal, work: Promise<T>): Promise<T | nul
     else signal.addEventListener('abort', onAbort, { once: true });
     work.then(
       (value) => (signal.removeEventListener('abort', onAbort), resolve(value)),
-      (error: unknown) => (signal.removeEventListener('abort', onAbort), reject(error)),
+      (error: unknown) => (signal.removeEventListener('abort', onAbort), reject(error instanceof Error ? error : new Error(String(error)))),
     );
   });
 }
@@ -151,7 +151,10 @@ export async function* catchUpAndSubscribe(
     const buffer = new LiveBuffer(sub, signal);
     try {
       for (let raw = await buffer.take(batchSize); raw; raw = await buffer.take(batchSize)) {
-        const events = raw.filter((r) => !isSystemEvent(r)).map(toRecordedEvent).filter(fresh);
+        const events = raw
+          .filter((r) => !isSystemEvent(r))
+          .map(toRecordedEvent)
+          .filter(fresh);
         if (events.length === 0) continue;
         last = events[events.length - 1].position;
         backoff = BACKOFF_MS.first;

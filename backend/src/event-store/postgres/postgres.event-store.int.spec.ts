@@ -92,7 +92,11 @@ describe('PostgresEventStore specifics', () => {
       const s = freshStream('notify');
       const started = Date.now();
       await appender.appendToStream(s, [newEvent()], { expectedRevision: 'no_stream' });
-      await waitUntil(() => probe.events([s]).length === 1, () => 'the NOTIFY wake-up to deliver the event', 3000);
+      await waitUntil(
+        () => probe.events([s]).length === 1,
+        () => 'the NOTIFY wake-up to deliver the event',
+        3000,
+      );
       expect(Date.now() - started).toBeLessThan(3000);
     } finally {
       await probe.stop();
@@ -116,7 +120,11 @@ describe('PostgresEventStore specifics', () => {
     const probe = new SubscriptionProbe(store, { after: 'start' });
     await probe.waitForCaughtUp();
     await store.close();
-    await waitUntil(() => probe.finished, () => 'the subscription to end after close()', 3000);
+    await waitUntil(
+      () => probe.finished,
+      () => 'the subscription to end after close()',
+      3000,
+    );
     expect(probe.error).toBeUndefined();
     await expect(store.ping()).rejects.toBeInstanceOf(StoreUnavailableError);
   });
@@ -162,11 +170,16 @@ describe('PostgresEventStore specifics', () => {
     await locker.query('SELECT 1 FROM es.streams WHERE stream_id = $1 FOR UPDATE', [s]);
     try {
       const blocked = store.appendToStream(s, [newEvent()], { expectedRevision: 0n });
-      const outcome = blocked.then(() => 'appended', (e: unknown) => e);
+      const outcome = blocked.then(
+        () => 'appended',
+        (e: unknown) => e,
+      );
       const waiting = async () =>
-        (await locker.query(
-          `SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND application_name = 'event-store' AND wait_event_type = 'Lock'`,
-        )).rows as Array<{ pid: number }>;
+        (
+          await locker.query(
+            `SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND application_name = 'event-store' AND wait_event_type = 'Lock'`,
+          )
+        ).rows as Array<{ pid: number }>;
       let pids: Array<{ pid: number }> = [];
       const deadline = Date.now() + 3000;
       while (pids.length === 0 && Date.now() < deadline) pids = await waiting();

@@ -80,10 +80,16 @@ export class PostgresEventStore implements EventStore {
     for (let attempt = 1; ; attempt++) {
       try {
         const { rows } = await this.query<{ revision: string; global_id: string; transaction_id: string }>(
-          'appending', sql.appendSql(expected), params);
+          'appending',
+          sql.appendSql(expected),
+          params,
+        );
         if (rows.length > 0) {
           const last = rows.reduce((a, b) => (BigInt(a.revision) > BigInt(b.revision) ? a : b));
-          const result = { nextExpectedRevision: BigInt(last.revision), position: position(BigInt(last.transaction_id), BigInt(last.global_id)) };
+          const result = {
+            nextExpectedRevision: BigInt(last.revision),
+            position: position(BigInt(last.transaction_id), BigInt(last.global_id)),
+          };
           this.wakeUps.notify(result.position);
           return result;
         }
@@ -100,7 +106,10 @@ export class PostgresEventStore implements EventStore {
   /** The batch is already in the stream (return the original result), the stream conflicts (throw), or it changed meanwhile. */
   private async afterFailedClaim(stream: string, events: NewEvent[], expected: ExpectedRevision): Promise<AppendResult | 'retry'> {
     const { rows } = await this.query<{ event_id: string; revision: string; global_id: string; transaction_id: string }>(
-      'checking an append', sql.EXISTING_IDS_SQL, [stream, events.map((e) => e.id)]);
+      'checking an append',
+      sql.EXISTING_IDS_SQL,
+      [stream, events.map((e) => e.id)],
+    );
     const lastId = events[events.length - 1].id.toLowerCase();
     const last = rows.find((r) => r.event_id === lastId);
     if (rows.length === events.length && last) {
@@ -118,8 +127,11 @@ export class PostgresEventStore implements EventStore {
 
   async readStream(stream: string, options: ReadStreamOptions = {}): Promise<RecordedEvent[]> {
     const backwards = options.direction === 'backwards';
-    const { rows } = await this.query<sql.EventRow>('reading a stream', sql.readStreamSql(backwards),
-      sql.readStreamParams(stream, backwards, options.fromRevision, options.maxCount));
+    const { rows } = await this.query<sql.EventRow>(
+      'reading a stream',
+      sql.readStreamSql(backwards),
+      sql.readStreamParams(stream, backwards, options.fromRevision, options.maxCount),
+    );
     return rows.map(sql.toRecordedEvent);
   }
 
@@ -206,7 +218,10 @@ export class PostgresEventStore implements EventStore {
 }
 
 function isDuplicateEventId(e: unknown): boolean {
-  return (e as { code?: string; constraint?: string }).code === '23505' && (e as { constraint?: string }).constraint === 'events_stream_event_id_key';
+  return (
+    (e as { code?: string; constraint?: string }).code === '23505' &&
+    (e as { constraint?: string }).constraint === 'events_stream_event_id_key'
+  );
 }
 
 function satisfies(expected: ExpectedRevision, actual: bigint | 'no_stream'): boolean {

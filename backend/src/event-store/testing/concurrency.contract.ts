@@ -23,15 +23,22 @@ export function concurrencyContract(harness: () => ContractHarness): void {
       const start = (await harness().store.headPosition()) ?? 'start';
       const streams = clients.map(() => freshStream('par'));
       const events = clients.map(() => [newEvent(), newEvent()]);
-      const results = await Promise.all(
-        clients.map((c, i) => c.appendToStream(streams[i], events[i], { expectedRevision: 'no_stream' })),
-      );
+      const results = await Promise.all(clients.map((c, i) => c.appendToStream(streams[i], events[i], { expectedRevision: 'no_stream' })));
       for (const r of results) expect(r.nextExpectedRevision).toBe(1n);
-      const all = await readAllShowing(harness().store, { after: start }, events.flat().map((e) => e.id));
+      const all = await readAllShowing(
+        harness().store,
+        { after: start },
+        events.flat().map((e) => e.id),
+      );
       expectStrictlyIncreasing(all);
       const mine = only(all, streams);
       expect(new Set(ids(mine)).size).toBe(mine.length);
-      expect(ids(mine).sort()).toEqual(events.flat().map((e) => e.id).sort());
+      expect(ids(mine).sort()).toEqual(
+        events
+          .flat()
+          .map((e) => e.id)
+          .sort(),
+      );
       for (let i = 0; i < CLIENTS; i++) {
         expect(ids(mine.filter((e) => e.stream === streams[i]))).toEqual(ids(events[i]));
       }
@@ -40,9 +47,7 @@ export function concurrencyContract(harness: () => ContractHarness): void {
     it('20 appends to one stream with the same expected revision: exactly one wins, the others conflict', async () => {
       const s = freshStream('race');
       await harness().store.appendToStream(s, [newEvent()], { expectedRevision: 'no_stream' });
-      const outcomes = await Promise.allSettled(
-        clients.map((c) => c.appendToStream(s, [newEvent()], { expectedRevision: 0n })),
-      );
+      const outcomes = await Promise.allSettled(clients.map((c) => c.appendToStream(s, [newEvent()], { expectedRevision: 0n })));
       const won = outcomes.filter((o) => o.status === 'fulfilled');
       const lost = outcomes.flatMap((o) => (o.status === 'rejected' ? [o.reason as unknown] : []));
       expect(won).toHaveLength(1);

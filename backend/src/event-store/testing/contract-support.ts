@@ -93,7 +93,8 @@ export async function readAllShowing(store: EventStore, options: ReadAllOptions,
     const seen = new Set(ids(all));
     const missing = wanted.filter((id) => !seen.has(id)).length;
     if (missing === 0) return all;
-    if (Date.now() > deadline) throw new Error(`timed out after ${WAIT_MS} ms waiting for readAll to show ${missing} of ${wanted.length} appended events`);
+    if (Date.now() > deadline)
+      throw new Error(`timed out after ${WAIT_MS} ms waiting for readAll to show ${missing} of ${wanted.length} appended events`);
     await new Promise((r) => setTimeout(r, 20));
   }
 }
@@ -136,7 +137,7 @@ export class SubscriptionProbe {
       () => this.caughtUpIndex() >= 0 || this.finished,
       () => `a caught-up message (got ${this.messages.length} messages)`,
     );
-    if (this.error) throw this.error;
+    if (this.error) throw this.error instanceof Error ? this.error : new Error(JSON.stringify(this.error));
     if (this.caughtUpIndex() < 0) throw new Error('subscription ended before it caught up');
   }
 
@@ -145,13 +146,16 @@ export class SubscriptionProbe {
       () => this.events(streams).length >= count || this.finished,
       () => `${count} events of ${streams.length} stream(s) (got ${this.events(streams).length})`,
     );
-    if (this.error) throw this.error;
+    if (this.error) throw this.error instanceof Error ? this.error : new Error(JSON.stringify(this.error));
     return this.events(streams);
   }
 
   /** Aborts and waits (bounded) for the iteration to end. */
   async stop(): Promise<void> {
     this.controller.abort();
-    await waitUntil(() => this.finished, () => 'the subscription to end after abort');
+    await waitUntil(
+      () => this.finished,
+      () => 'the subscription to end after abort',
+    );
   }
 }

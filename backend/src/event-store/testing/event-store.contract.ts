@@ -52,7 +52,12 @@ export function eventStoreContract(name: string, setup: () => Promise<ContractHa
 
       it("'stream_exists' conflicts with actual 'no_stream' on a missing stream and appends to an existing one", async () => {
         const s = freshStream('exists');
-        await expectConflict(store().appendToStream(s, newEvents(1), { expectedRevision: 'stream_exists' }), s, 'stream_exists', 'no_stream');
+        await expectConflict(
+          store().appendToStream(s, newEvents(1), { expectedRevision: 'stream_exists' }),
+          s,
+          'stream_exists',
+          'no_stream',
+        );
         expect(await store().readStream(s)).toEqual([]);
         await store().appendToStream(s, newEvents(1), { expectedRevision: 'no_stream' });
         const r = await store().appendToStream(s, newEvents(2), { expectedRevision: 'stream_exists' });
@@ -126,9 +131,14 @@ export function eventStoreContract(name: string, setup: () => Promise<ContractHa
         const before = Date.now();
         await store().appendToStream(s, [e], { expectedRevision: 'no_stream' });
         const [got] = await store().readStream(s);
-        expect({ id: got.id, stream: got.stream, revision: got.revision, type: got.type, data: got.data, metadata: got.metadata }).toEqual(
-          { id: e.id, stream: s, revision: 0n, type: e.type, data: e.data, metadata: e.metadata },
-        );
+        expect({ id: got.id, stream: got.stream, revision: got.revision, type: got.type, data: got.data, metadata: got.metadata }).toEqual({
+          id: e.id,
+          stream: s,
+          revision: 0n,
+          type: e.type,
+          data: e.data,
+          metadata: e.metadata,
+        });
         expect(got.recordedAt).toBeInstanceOf(Date);
         expect(Math.abs(got.recordedAt.getTime() - before)).toBeLessThan(60_000);
       });
@@ -137,7 +147,8 @@ export function eventStoreContract(name: string, setup: () => Promise<ContractHa
         const s = freshStream('read');
         // 12 events, so an order by the text of a revision ("10" < "9") would show.
         await store().appendToStream(s, newEvents(12), { expectedRevision: 'no_stream' });
-        const range = (from: number, to: number) => Array.from({ length: Math.abs(to - from) + 1 }, (_, i) => (from <= to ? from + i : from - i));
+        const range = (from: number, to: number) =>
+          Array.from({ length: Math.abs(to - from) + 1 }, (_, i) => (from <= to ? from + i : from - i));
         const revs = async (o: Parameters<EventStore['readStream']>[1]) => (await store().readStream(s, o)).map((e) => Number(e.revision));
         expect(await revs(undefined)).toEqual(range(0, 11));
         expect(await revs({ fromRevision: 8n })).toEqual(range(8, 11));
@@ -230,7 +241,14 @@ export function eventStoreContract(name: string, setup: () => Promise<ContractHa
         try {
           await probe.waitForCaughtUp();
           const caughtUpAt = probe.caughtUpIndex();
-          expect(ids(only(probe.messages.slice(0, caughtUpAt).flatMap((m) => (m.kind === 'events' ? m.events : [])), [s]))).toEqual(ids(old));
+          expect(
+            ids(
+              only(
+                probe.messages.slice(0, caughtUpAt).flatMap((m) => (m.kind === 'events' ? m.events : [])),
+                [s],
+              ),
+            ),
+          ).toEqual(ids(old));
           const live = newEvents(2);
           await store().appendToStream(s, live.slice(0, 1), { expectedRevision: 2n });
           await store().appendToStream(s, live.slice(1), { expectedRevision: 3n });
