@@ -157,6 +157,7 @@ describe('audit (e2e)', () => {
     });
     expect(all.next).toBeNull();
     expect((await list(`?kelurahan=${KEL_AB}`)).corrections.map((c: { tpsId: string }) => c.tpsId)).toEqual([B, A]);
+    expect((await list('?kecamatan=167301')).corrections.map((c: { tpsId: string }) => c.tpsId)).toEqual([C]);
     expect((await list('?actor=operator')).corrections.map((c: { tpsId: string }) => c.tpsId)).toEqual([B]);
     expect((await list(`?since=${beforeLastCorrection}`)).corrections.map((c: { tpsId: string }) => c.tpsId)).toEqual([C]);
     expect((await list(`?until=${beforeLastCorrection}`)).corrections.map((c: { tpsId: string }) => c.tpsId)).toEqual([B, A]);

@@ -57,13 +57,14 @@ export class AuditAnchorsProjection implements Projection {
     );
     const out = anchorRows(prev?.log_head ?? GENESIS_HASH, events);
     if (schema !== 'public') await this.refuseToLaunder(tx, prev ?? null, last, out);
+    // Columns as arrays: PostgreSQL unnests them much faster than it takes rows apart from one JSON document.
+    const col = <K extends keyof AnchorRow>(k: K) => out.map((a) => a[k]);
     await tx.query(
       `INSERT INTO ${t} (commit_pos, prepare_pos, stream, revision, event_id, event_hash, log_head)
-       SELECT * FROM jsonb_to_recordset($1::jsonb) AS x(commit_pos numeric, prepare_pos numeric, stream text, revision bigint,
-         event_id text, event_hash text, log_head text)
+       SELECT * FROM unnest($1::numeric[], $2::numeric[], $3::text[], $4::bigint[], $5::text[], $6::text[], $7::text[])
        ON CONFLICT (commit_pos, prepare_pos) DO UPDATE SET stream = EXCLUDED.stream, revision = EXCLUDED.revision,
          event_id = EXCLUDED.event_id, event_hash = EXCLUDED.event_hash, log_head = EXCLUDED.log_head`,
-      [JSON.stringify(out)],
+      [col('commit_pos'), col('prepare_pos'), col('stream'), col('revision'), col('event_id'), col('event_hash'), col('log_head')],
     );
     return NO_EFFECT;
   }

@@ -9,6 +9,7 @@ export interface CorrectionsFilter {
   since?: Date;
   until?: Date;
   kelurahan?: string;
+  kecamatan?: string;
   actor?: string;
   /** Exclusive: corrections strictly older (lower position) than this; the `next` of the previous page. */
   before?: string;
@@ -45,6 +46,7 @@ export function parseCorrectionsQuery(query: Record<string, unknown>): Correctio
     since: p.time('since'),
     until: p.time('until'),
     kelurahan: p.code('kelurahan', 10, 'kelurahan'),
+    kecamatan: p.code('kecamatan', 6, 'kecamatan'),
     actor: p.word('actor', /^[A-Za-z0-9._-]{1,64}$/, 'must be a NIP or user name'),
     before: p.position('before'),
     limit: p.int('limit', 1, MAX_PAGE, 50),
@@ -61,6 +63,7 @@ export async function listCorrections(ds: DataSource, f: CorrectionsFilter): Pro
   if (f.since) add((n) => `server_time >= $${n}`, f.since.toISOString());
   if (f.until) add((n) => `server_time <= $${n}`, f.until.toISOString());
   if (f.kelurahan) add((n) => `kelurahan_code = $${n}`, f.kelurahan);
+  if (f.kecamatan) add((n) => `kecamatan_code = $${n}`, f.kecamatan);
   if (f.actor) add((n) => `actor = $${n}`, f.actor);
   if (f.before) {
     const b = positionFromString(f.before);

@@ -7,7 +7,7 @@ import type { RecordedEvent } from '../event-store/event-store.port.js';
 import type { ReferenceData } from '../reference/reference-data.js';
 import { TPS_STREAM_PREFIX } from '../tps/tps.events.js';
 import { emptyStatus, moveTps, type KelurahanTotals } from './kelurahan-tally.js';
-import { posParams, rows, table, type BatchContext, type BatchEffect, type Projection } from './projection.js';
+import { rows, table, type BatchContext, type BatchEffect, type Projection } from './projection.js';
 import { evolveTps, initialTps, TPS_STATUS_EVENTS, tpsState, type TpsDoc } from './tps-doc.js';
 
 export function tpsIdOf(e: RecordedEvent): string {
@@ -53,12 +53,10 @@ export class TpsStatusProjection implements Projection {
     const t = (name: string) => table(schema, name);
     const ids = [...new Set(events.map(tpsIdOf))];
 
-    const T=[performance.now()];
     // 1. Load the docs this batch touches.
     const loaded = await rows<{ tps_id: string; doc: TpsDoc }>(tx, `SELECT tps_id, doc FROM ${t('rm_tps')} WHERE tps_id = ANY($1)`, [ids]);
     const before = new Map(loaded.map((r) => [r.tps_id, r.doc]));
 
-    T.push(performance.now());
     // 2. Fold the events (pure).
     const after = new Map<string, { doc: TpsDoc; last: RecordedEvent }>();
     for (const e of events) {
@@ -67,7 +65,6 @@ export class TpsStatusProjection implements Projection {
       after.set(id, { doc: evolveTps(doc, e), last: e });
     }
 
-    T.push(performance.now());
     // 3. Move each changed TPS's contribution within its kelurahan totals.
     const kelCodes = [...new Set([...after.values()].map((a) => a.doc.kelurahanCode))];
     const totals = await this.loadTotals(ctxOf(tx, schema), kelCodes);
@@ -77,33 +74,29 @@ export class TpsStatusProjection implements Projection {
       totals.set(k, moveTps(cur, before.get(id) ?? null, doc));
     }
 
-    T.push(performance.now());
     // 4. Write.
-    const tpsRows = [...after.values()].map(({ doc, last }) => {
-      const [c, p] = posParams(last.position);
-      return {
-        tps_id: doc.id,
-        kelurahan_code: doc.kelurahanCode,
-        state: tpsState(doc),
-        checked_in: doc.checkedInAt !== null,
-        doc,
-        last_commit: c,
-        last_prepare: p,
-      };
-    });
+    // Scalars as arrays and the docs as one JSON array zipped by ordinality: several times faster for PostgreSQL than
+    // jsonb_to_recordset over whole rows (which turns every row into jsonb and back), the same rows either way.
+    const changed = [...after.values()];
     await tx.query(
       `INSERT INTO ${t('rm_tps')} (tps_id, kelurahan_code, state, checked_in, doc, last_commit, last_prepare)
-       SELECT tps_id, kelurahan_code, state, checked_in, doc, last_commit, last_prepare
-       FROM jsonb_to_recordset($1::jsonb) AS x(tps_id text, kelurahan_code text, state text, checked_in boolean, doc jsonb,
-                                               last_commit numeric, last_prepare numeric)
+       SELECT x.tps_id, x.kelurahan_code, x.state, x.checked_in, d.doc::jsonb, x.last_commit, x.last_prepare
+       FROM unnest($1::text[], $2::text[], $3::text[], $4::boolean[], $6::numeric[], $7::numeric[])
+              WITH ORDINALITY AS x(tps_id, kelurahan_code, state, checked_in, last_commit, last_prepare, n)
+       JOIN json_array_elements($5::json) WITH ORDINALITY AS d(doc, n) USING (n)
        ON CONFLICT (tps_id) DO UPDATE SET state = EXCLUDED.state, checked_in = EXCLUDED.checked_in, doc = EXCLUDED.doc,
          last_commit = EXCLUDED.last_commit, last_prepare = EXCLUDED.last_prepare`,
-      [JSON.stringify(tpsRows)],
+      [
+        changed.map(({ doc }) => doc.id),
+        changed.map(({ doc }) => doc.kelurahanCode),
+        changed.map(({ doc }) => tpsState(doc)),
+        changed.map(({ doc }) => doc.checkedInAt !== null),
+        JSON.stringify(changed.map(({ doc }) => doc)),
+        changed.map(({ last }) => last.position.commit.toString()),
+        changed.map(({ last }) => last.position.prepare.toString()),
+      ],
     );
-    T.push(performance.now());
     await this.saveTotals(ctxOf(tx, schema), [...totals.values()]);
-    T.push(performance.now());
-    if (events.length>1000) console.log('TPSAPPLY', events.length, T.map((t,i)=>i?Math.round(t-T[i-1]):0).join(' '));
     return { tpsIds: [...after.keys()], kelurahanCodes: kelCodes, incidentIds: [], coverageChanged: true };
   }
 

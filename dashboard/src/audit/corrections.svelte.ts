@@ -27,11 +27,6 @@ export class Corrections {
   applied = $state.raw<CorrectionFilters>(emptyFilters());
   private seq = 0;
 
-  /** The server filters by kelurahan; a kecamatan alone is filtered here over the pages read (the route has no kecamatan filter). */
-  get kecamatanHere(): boolean {
-    return this.applied.kecamatan !== '' && this.applied.kelurahan === '';
-  }
-
   apply(f: CorrectionFilters): Promise<void> {
     this.applied = { ...f, actor: f.actor.trim() };
     this.rows = [];
@@ -47,25 +42,20 @@ export class Corrections {
     this.loading = true;
     this.error = null;
     try {
-      let added = 0;
-      // With the kecamatan filtered here, a page may hold none of it: read on until a page's worth shows or the log ends.
-      do {
-        const page = await apiGet<{ corrections: CorrectionItem[]; next: string | null }>(
-          `/api/audit/corrections${query({
-            kelurahan: f.kelurahan,
-            actor: f.actor,
-            since: wibStart(f.since),
-            until: wibEnd(f.until),
-            before: this.next,
-            limit: String(PAGE),
-          })}`,
-        );
-        if (mine !== this.seq) return;
-        const keep = this.kecamatanHere ? page.corrections.filter((c) => c.kecamatanCode === f.kecamatan) : page.corrections;
-        this.rows = [...this.rows, ...keep];
-        this.next = page.next;
-        added += keep.length;
-      } while (this.kecamatanHere && added < PAGE && this.next);
+      const page = await apiGet<{ corrections: CorrectionItem[]; next: string | null }>(
+        `/api/audit/corrections${query({
+          kecamatan: f.kelurahan ? '' : f.kecamatan,
+          kelurahan: f.kelurahan,
+          actor: f.actor,
+          since: wibStart(f.since),
+          until: wibEnd(f.until),
+          before: this.next,
+          limit: String(PAGE),
+        })}`,
+      );
+      if (mine !== this.seq) return;
+      this.rows = [...this.rows, ...page.corrections];
+      this.next = page.next;
       this.loaded = true;
     } catch (e) {
       if (mine === this.seq) this.error = problem(e);
