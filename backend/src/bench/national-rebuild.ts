@@ -34,7 +34,8 @@ export async function nationalRebuild(url: string, events: number, kelurahan: nu
   const tallies = Math.min(tpsIds.length, Math.floor(events / 1.05));
   const corrections = Math.floor(tallies * 0.05);
   const checkIns = Math.max(0, events - tallies - corrections);
-  const ds = await openDataSource(url, 4);
+  // The rebuild holds one connection for its locks and folds the four projections side by side, one connection each.
+  const ds = await openDataSource(url, 6);
   const store = await PostgresEventStore.connect({ connectionString: url, poolSize: 4, statementTimeoutMs: 120_000 });
   try {
     const rng = createRng(99);

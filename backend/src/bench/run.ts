@@ -23,7 +23,7 @@ const RESULTS = fileURLToPath(new URL('../../../bench/results/', import.meta.url
 const CONNECTIONS = 20; // the event store's default pool (DB_POOL_SIZE)
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({ options: { quick: { type: 'boolean', default: false }, only: { type: 'string' } } });
+  const { values } = parseArgs({ options: { quick: { type: 'boolean', default: false }, only: { type: 'string' }, 'rebuild-events': { type: 'string' } } });
   const quick = values.quick;
   // --only writes|http|rebuild (comma-separated): one part alone, for profiling; no results file is written then.
   const only = values.only ? new Set(values.only.split(',')) : null;
@@ -31,6 +31,11 @@ async function main(): Promise<void> {
   const size = quick
     ? { writeMs: 2000, fixedMs: 5000, saturationMs: 5000, httpKel: 20, rebuildEvents: 20_000, rebuildKel: 1_700 }
     : { writeMs: 10_000, fixedMs: 15_000, saturationMs: 15_000, httpKel: 120, rebuildEvents: 1_000_000, rebuildKel: 83_000 };
+  // --rebuild-events N: another log size for the rebuild alone (how it scales between the quick and the full size).
+  if (values['rebuild-events']) {
+    size.rebuildEvents = Number(values['rebuild-events']);
+    size.rebuildKel = Math.max(1, Math.round(size.rebuildEvents / 12));
+  }
   const log = (m: string) => console.log(`[bench ${new Date().toISOString().slice(11, 19)}] ${m}`);
   const started = Date.now();
   // Others share this machine: the load average says how much of it this run had.

@@ -21,6 +21,7 @@ const RETIRED = 'proj_retired';
  * written once. 10,000 tally-sized events are about 15 MB of JSON in memory at a time.
  */
 export const REBUILD_PAGE = 10_000;
+const PAGES_IN_FLIGHT = 2;
 
 export interface RebuildResult {
   name: string;
@@ -67,23 +68,36 @@ export async function rebuildProjections(
       await deleteCheckpoint(ds, s.checkpointName);
     }
 
-    // 2. The whole log into the copies, read once. The next page is read while this one is folded.
+    // 2. The whole log into the copies, read once. Each projection folds the pages in order on its own connection, so
+    // the projections (and the read of the next page) run side by side; at most PAGES_IN_FLIGHT pages are held.
     const foldMs = shadows.map(() => 0);
-    let next = store.readAll({ after: 'start', maxCount: pageSize });
-    for (;;) {
-      const events = await next;
-      if (events.length === 0) break;
-      next = store.readAll({ after: events[events.length - 1].position, maxCount: pageSize });
-      // Awaited on the next turn; if this page's fold fails first, its rejection must not go unhandled.
-      next.catch(() => undefined);
-      await inTransaction(ds, async (tx) => {
-        for (const [i, s] of shadows.entries()) {
-          const t0 = performance.now();
-          await s.applyInTransaction(tx, events);
-          foldMs[i] += performance.now() - t0;
-        }
-      });
+    const chains = shadows.map(() => Promise.resolve());
+    const inFlight: Promise<unknown>[] = [];
+    try {
+      let next = store.readAll({ after: 'start', maxCount: pageSize });
+      for (;;) {
+        const events = await next;
+        if (events.length === 0) break;
+        next = store.readAll({ after: events[events.length - 1].position, maxCount: pageSize });
+        // Awaited on the next turn; if a fold fails first, this read's rejection must not go unhandled.
+        next.catch(() => undefined);
+        shadows.forEach((s, i) => {
+          chains[i] = chains[i].then(async () => {
+            const t0 = performance.now();
+            await s.applyBatch(events);
+            foldMs[i] += performance.now() - t0;
+          });
+        });
+        const page = Promise.all(chains);
+        page.catch(() => undefined);
+        inFlight.push(page);
+        if (inFlight.length >= PAGES_IN_FLIGHT) await inFlight.shift();
+      }
+    } finally {
+      // Nothing may still write into the copies once this function has left (or unlocked).
+      await Promise.allSettled(chains);
     }
+    await Promise.all(chains);
 
     // 3. Switch over, one projection at a time (each waits for its own live runner only).
     const results: RebuildResult[] = [];
