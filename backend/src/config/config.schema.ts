@@ -63,6 +63,9 @@ export const configSchema = z.object({
   BODY_LIMIT: z.string().default('64kb'),
   REQUEST_TIMEOUT_MS: z.coerce.number().int().min(100).default(10_000),
   PROJECTIONS: bool.default(true),
+  // After a live batch the runners wait this long before reading again, so that under load one transaction carries
+  // many events instead of one each (docs/projections.md); it bounds the extra latency a quiet moment sees.
+  PROJECTION_GATHER_MS: z.coerce.number().int().min(0).max(1000).default(15),
   // Token buckets per minute (0 = off); docs/security.md explains the defaults. Per IP, writes are only a high
   // ceiling: the benchmark sends 2,000 tallies/s from one address, and a posko's officers share one NAT.
   RATE_LIMIT_WRITES_PER_MIN: z.coerce.number().int().min(0).default(120),

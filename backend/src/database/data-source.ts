@@ -13,7 +13,13 @@ export function dataSourceOptions(url: string, poolSize = 10): DataSourceOptions
     migrationsTransactionMode: 'each',
     synchronize: false,
     logging: ['error'],
-    extra: { max: poolSize, connectionTimeoutMillis: 5000 },
+    extra: {
+      max: poolSize,
+      connectionTimeoutMillis: 5000,
+      // Pinned per session (unless the URL sets its own options), so a plain BEGIN is READ COMMITTED whatever the
+      // server's default: the projection runners rely on it and save the round trip of SET TRANSACTION per batch.
+      ...(/[?&]options=/.test(url) ? {} : { options: '-c default_transaction_isolation=read\\ committed' }),
+    },
   };
 }
 

@@ -44,8 +44,13 @@ export async function readCheckpoint(db: DataSource | QueryRunner, name: string)
  * of the projection's tables: a second instance, or a rebuild switching tables, waits here and then sees the new value.
  */
 export async function lockCheckpoint(tx: QueryRunner, name: string): Promise<Position | null> {
-  await tx.query(`INSERT INTO proj_checkpoint (name) VALUES ($1) ON CONFLICT (name) DO NOTHING`, [name]);
-  const [row] = await rows<CheckpointRow>(tx, `SELECT * FROM proj_checkpoint WHERE name = $1 FOR UPDATE`, [name]);
+  // The row exists after a projection's first batch, so one round trip locks it; only the first batch inserts it.
+  const lock = () => rows<CheckpointRow>(tx, `SELECT * FROM proj_checkpoint WHERE name = $1 FOR UPDATE`, [name]);
+  let [row] = await lock();
+  if (!row) {
+    await tx.query(`INSERT INTO proj_checkpoint (name) VALUES ($1) ON CONFLICT (name) DO NOTHING`, [name]);
+    [row] = await lock();
+  }
   return toCheckpoint(row).position;
 }
 

@@ -29,7 +29,7 @@ export class ProjectionsHost implements OnApplicationBootstrap, OnModuleDestroy 
     private readonly ds: DataSource,
     @Inject(EVENT_STORE) private readonly store: EventStore,
     @Inject(REFERENCE_DATA) ref: ReferenceData,
-    @Inject(APP_CONFIG) private readonly config: Pick<RuntimeConfig, 'PROJECTIONS' | 'databaseUrl'>,
+    @Inject(APP_CONFIG) private readonly config: Pick<RuntimeConfig, 'PROJECTIONS' | 'PROJECTION_GATHER_MS' | 'databaseUrl'>,
     private readonly feed: ChangeFeed,
   ) {
     this.projections = createProjections(ref);
@@ -37,6 +37,7 @@ export class ProjectionsHost implements OnApplicationBootstrap, OnModuleDestroy 
       (p) =>
         new ProjectionRunner(ds, store, p, {
           onCommitted: (at, effect) => feed.committed(p.name, at, effect),
+          gatherMs: config.PROJECTION_GATHER_MS,
           logger: { log: (m) => this.logger.log(m), error: (m) => this.logger.error(m) },
         }),
     );

@@ -144,7 +144,7 @@ async function inTransaction<T>(ds: DataSource, work: (tx: QueryRunner) => Promi
   const tx = ds.createQueryRunner();
   await tx.connect();
   try {
-    await tx.startTransaction('READ COMMITTED');
+    await tx.startTransaction(); // READ COMMITTED: the session default (data-source.ts)
     const result = await work(tx);
     await tx.commitTransaction();
     return result;
