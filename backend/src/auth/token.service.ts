@@ -5,11 +5,18 @@ import { DomainError } from '../http/domain-error.js';
 import { ROLES, type Principal, type Role } from './principal.js';
 
 const ISSUER = 'sipantaumilu';
+/** Verified tokens remembered: every request of a signed-in officer carries the same token until it expires. */
+const VERIFIED_CACHE_SIZE = 10_000;
 
 /** HS256 access tokens. Only HS256 is accepted on verify, so `alg: none` or an RS/HS confusion cannot pass. */
 @Injectable()
 export class TokenService {
   private readonly key: Uint8Array;
+  /**
+   * Token string -> what its verification gave, in least-recently-used order. A hit skips only the signature work: the
+   * exact string passed jose's HS256, issuer and claims checks before, and expiry is checked again on every hit.
+   */
+  private readonly verified = new Map<string, { principal: Principal; exp: number }>();
   constructor(@Inject(APP_CONFIG) private readonly config: RuntimeConfig) {
     this.key = new TextEncoder().encode(config.jwtSecret);
   }
@@ -30,15 +37,32 @@ export class TokenService {
 
   /** Throws AUTH.INVALID_TOKEN / AUTH.TOKEN_EXPIRED (401). */
   async verify(token: string): Promise<Principal> {
+    const hit = this.verified.get(token);
+    if (hit) {
+      this.verified.delete(token);
+      // jose's rule: expired once the current second reaches `exp`.
+      if (Math.floor(Date.now() / 1000) >= hit.exp) throw expired();
+      this.verified.set(token, hit);
+      return hit.principal;
+    }
+    let principal: Principal;
+    let exp: number;
     try {
       const { payload } = await jwtVerify(token, this.key, { algorithms: ['HS256'], issuer: ISSUER });
       const role = payload.role as Role;
       if (typeof payload.sub !== 'string' || !ROLES.includes(role)) throw new Error('bad claims');
       if (role === 'officer' && typeof payload.tps !== 'string') throw new Error('officer token without TPS');
-      return { sub: payload.sub, role, ...(role === 'officer' ? { tpsId: payload.tps as string } : {}) };
+      if (typeof payload.exp !== 'number') throw new Error('token without expiry');
+      principal = { sub: payload.sub, role, ...(role === 'officer' ? { tpsId: payload.tps as string } : {}) };
+      exp = payload.exp;
     } catch (e) {
-      if (e instanceof joseErrors.JWTExpired) throw new DomainError('AUTH.TOKEN_EXPIRED', 401, 'The token has expired; sign in again');
+      if (e instanceof joseErrors.JWTExpired) throw expired();
       throw new DomainError('AUTH.INVALID_TOKEN', 401, 'The token is not valid');
     }
+    this.verified.set(token, { principal, exp });
+    if (this.verified.size > VERIFIED_CACHE_SIZE) this.verified.delete(this.verified.keys().next().value as string);
+    return principal;
   }
 }
+
+const expired = () => new DomainError('AUTH.TOKEN_EXPIRED', 401, 'The token has expired; sign in again');
