@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import { resolve } from 'node:path';
-import type { ServerResponse } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createApp } from './app.factory.js';
 import type { RuntimeConfig } from './config/config.module.js';
 import { ConfigError, loadConfig } from './config/config.schema.js';
@@ -53,7 +53,9 @@ async function main(): Promise<void> {
     const server = app.getHttpServer();
     let inFlight = 0;
     let drained: (() => void) | null = null;
-    server.on('request', (_req, res: ServerResponse) => {
+    server.on('request', (req: IncomingMessage, res: ServerResponse) => {
+      // Socket.IO long-polling holds requests open ~25 s; app.close() ends those, they are not work to finish.
+      if (req.url?.startsWith('/socket.io')) return;
       inFlight++;
       res.once('close', () => {
         if (--inFlight === 0) drained?.();

@@ -80,6 +80,10 @@ describe("officers' API (e2e, real PostgreSQL)", () => {
         expect(r.body.code).toBe('AUTH.INVALID_CREDENTIALS');
       }
       const locked = await t.call('POST', '/api/auth/login', { body: { nip, pin: '123456' } });
+      // Parallel guesses on a fresh NIP are serialised: exactly 5 PINs get checked, the rest meet the lock.
+      const fresh = '1673011001002';
+      const burst = await Promise.all(Array.from({ length: 12 }, () => t.call('POST', '/api/auth/login', { body: { nip: fresh, pin: '000000' } })));
+      expect(burst.map((r) => r.status).sort()).toEqual([...Array(5).fill(401), ...Array(7).fill(429)]);
       expect(locked.status).toBe(429);
       expect(locked.body.code).toBe('AUTH.LOCKED');
       expect(Number(locked.headers.get('retry-after'))).toBeGreaterThan(800);
@@ -242,6 +246,50 @@ describe("officers' API (e2e, real PostgreSQL)", () => {
         body: { ...body, description: 'kotak suara kurang satu' },
       });
       expect(next.body.revision).toBe(first.body.revision + 1);
+    });
+
+    it('Idempotency-Key: concurrent sends of one key with two bodies store one and refuse the other', async () => {
+      const key = 'phone-race-0001';
+      const tps = '1673061002003';
+      const token = await t.login(tps, '123456');
+      const send = (severity: string) =>
+        t.call('POST', `/api/tps/${tps}/incidents`, {
+          token,
+          body: { category: 'logistics', severity, description: 'surat suara kurang' },
+          headers: { 'idempotency-key': key },
+        });
+      const answers = await Promise.all([send('low'), send('high')]);
+      expect(answers.map((a) => a.status).sort()).toEqual([201, 422]);
+      const won = answers.find((a) => a.status === 201)!;
+      const stored = await t.app.get<EventStore>(EVENT_STORE).readStream(`tps-${tps}`);
+      expect(stored).toHaveLength(1);
+      expect(stored[0].id).toBe(won.body.eventId);
+      expect(answers.find((a) => a.status === 422)!.body.code).toBe('IDEMPOTENCY.KEY_REUSED');
+    });
+
+    it('Idempotency-Key is scoped to what the request acts on: one key on two incidents resolves both', async () => {
+      const tps = '1673061002004';
+      const report = () => t.call('POST', `/api/tps/${tps}/incidents`, { token: operator, body: { category: 'other', severity: 'low', description: 'antrean panjang' } });
+      const [a, b] = [await report(), await report()];
+      const resolve = (id: string) =>
+        t.call('POST', `/api/incidents/${id}/resolve`, { token: operator, body: { note: 'Selesai' }, headers: { 'idempotency-key': 'posko-resolve-01' } });
+      const ra = await resolve(a.body.incidentId);
+      const rb = await resolve(b.body.incidentId);
+      expect([ra.status, ra.body.incidentId, ra.body.replayed]).toEqual([201, a.body.incidentId, undefined]);
+      expect([rb.status, rb.body.incidentId, rb.body.replayed]).toEqual([201, b.body.incidentId, undefined]);
+    });
+
+    it('text PostgreSQL cannot store (NUL, broken Unicode) is 400 with the field named, never 500', async () => {
+      const bad = [
+        { path: `/api/tps/${TPS}/incidents`, token: officer, body: { category: 'other', severity: 'low', description: 'a\u0000b' }, field: 'description' },
+        { path: `/api/tps/${TPS}/incidents`, token: officer, body: { category: 'other', severity: 'low', description: 'x\ud800y' }, field: 'description' },
+        { path: `/api/tps/${SPECIAL}/paper-forms`, token: operator, body: goodTally({ formSerial: 'C\u0000' }), field: 'formSerial' },
+        { path: '/api/auth/login', token: undefined, body: { nip: '1673061002001\u0000', pin: '123456' }, field: 'nip' },
+      ];
+      for (const b of bad) {
+        const r = await t.call('POST', b.path, { token: b.token, body: b.body });
+        expect({ status: r.status, code: r.body.code, field: r.body.fields?.[0]?.path }).toEqual({ status: 400, code: 'REQUEST.INVALID', field: b.field });
+      }
     });
 
     it('an incident answers its id and whom to call; the operator resolves it once', async () => {

@@ -1,6 +1,7 @@
 import { Body, Controller, HttpCode, Post } from '@nestjs/common';
 import { z } from 'zod';
 import { parseBody } from '../http/parse-body.js';
+import { safeText } from '../http/safe-text.js';
 import { ApiRoute } from '../http/api-doc.decorator.js';
 import { ApiTags } from '@nestjs/swagger';
 import { CurrentPrincipal } from './auth.guard.js';
@@ -9,8 +10,8 @@ import type { Principal } from './principal.js';
 import { Public } from './roles.decorator.js';
 
 export const loginSchema = z.strictObject({
-  nip: z.string().min(1).max(64),
-  pin: z.string().min(1).max(128),
+  nip: safeText(1, 64),
+  pin: safeText(1, 128, { trim: false }),
 });
 
 @ApiTags('auth')

@@ -1,6 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
+import { DataSource, type EntityManager } from 'typeorm';
 import { DomainError } from '../http/domain-error.js';
 import { verifyPin } from './pin-hash.js';
 import type { Principal, Role } from './principal.js';
@@ -28,18 +28,30 @@ export class AuthService {
     private readonly tokens: TokenService,
   ) {}
 
-  /** 5 failures for one NIP within 15 minutes lock it for 15 minutes from the fifth (429 with Retry-After). */
+  /**
+   * 5 failures for one NIP within 15 minutes lock it for 15 minutes from the fifth (429 with Retry-After). Attempts on
+   * one NIP are serialised by a transaction-scoped advisory lock, so parallel guesses cannot all pass the check before
+   * any failure is recorded.
+   */
   async login(nip: string, pin: string): Promise<LoginAnswer> {
-    await this.assertNotLocked(nip);
-    const user = await this.db.getRepository(UserEntity).findOneBy({ nip });
-    const ok = await verifyPin(pin, user?.pinHash ?? DUMMY_HASH);
-    if (!user || !ok) {
-      await this.db.query(`INSERT INTO login_failures (nip) VALUES ($1)`, [nip]);
-      this.logger.warn(`failed sign-in for ${nip.slice(0, 64)}`);
+    const outcome = await this.db.transaction(async (tx) => {
+      await tx.query(`SELECT pg_advisory_xact_lock(hashtext('login:' || $1))`, [nip]);
+      await this.assertNotLocked(tx, nip);
+      const user = await tx.getRepository(UserEntity).findOneBy({ nip });
+      const ok = await verifyPin(pin, user?.pinHash ?? DUMMY_HASH);
+      if (!user || !ok) {
+        // Recorded and committed with the transaction; the error is raised after it, outside.
+        await tx.query(`INSERT INTO login_failures (nip) VALUES ($1)`, [nip]);
+        return null;
+      }
+      await tx.query(`DELETE FROM login_failures WHERE nip = $1`, [nip]);
+      return user;
+    });
+    if (!outcome) {
+      this.logger.warn(`failed sign-in for NIP ${JSON.stringify(nip.slice(0, 32))}`);
       throw new DomainError('AUTH.INVALID_CREDENTIALS', 401, 'NIP or PIN is wrong');
     }
-    await this.db.query(`DELETE FROM login_failures WHERE nip = $1`, [nip]);
-    return this.issue({ sub: user.nip, role: user.role, ...(user.tpsId ? { tpsId: user.tpsId } : {}) }, user.name);
+    return this.issue({ sub: outcome.nip, role: outcome.role, ...(outcome.tpsId ? { tpsId: outcome.tpsId } : {}) }, outcome.name);
   }
 
   /** A new token for a still-valid one (wall screens stay signed in all day). The user must still exist. */
@@ -59,8 +71,8 @@ export class AuthService {
     };
   }
 
-  private async assertNotLocked(nip: string): Promise<void> {
-    const rows: { n: string; last: Date | null }[] = await this.db.query(
+  private async assertNotLocked(tx: EntityManager, nip: string): Promise<void> {
+    const rows: { n: string; last: Date | null }[] = await tx.query(
       `SELECT count(*) AS n, max(failed_at) AS last FROM (
          SELECT failed_at FROM login_failures
          WHERE nip = $1 AND failed_at > now() - make_interval(mins => $2)

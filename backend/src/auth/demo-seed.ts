@@ -26,7 +26,12 @@ export class DemoSeed implements OnApplicationBootstrap {
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
-    if (!this.config.SEED_DEMO) return;
+    if (!this.config.SEED_DEMO) {
+      // Off means off: demo accounts seeded by an earlier start (public PINs) must not keep working.
+      const removed: unknown[] = await this.db.query(`DELETE FROM users WHERE demo RETURNING nip`);
+      if (removed.length) this.logger.warn(`SEED_DEMO is off: removed ${removed.length} demo accounts`);
+      return;
+    }
     const [{ n }] = await this.db.query(`SELECT count(*)::int AS n FROM users WHERE demo`);
     if (n >= this.ref.tps.length + DEMO_USERS.length) return;
     // One hash for every demo officer: scrypt is deliberately slow and these PINs are public anyway.

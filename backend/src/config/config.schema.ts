@@ -90,13 +90,20 @@ export class ConfigError extends Error {
   }
 }
 
-/** Parses the environment; throws ConfigError naming every bad variable at once. */
+const SECRET = new Set(['JWT_SECRET', 'DATABASE_URL', 'EVENTSTORE_URL', 'REDIS_URL']);
+
+/** Parses the environment; throws ConfigError naming every bad variable at once (secrets by name only). */
 export function parseConfig(env: Record<string, string | undefined>): AppConfig {
   const cleaned = Object.fromEntries(Object.keys(configSchema.shape).map((k) => [k, env[k] === '' ? undefined : env[k]]));
   const result = configSchema.safeParse(cleaned);
   if (!result.success) {
     throw new ConfigError(
-      result.error.issues.map((i) => `${i.path.join('.')}: ${i.message} (got ${JSON.stringify(cleaned[String(i.path[0])])})`),
+      result.error.issues.map((i) => {
+        const name = String(i.path[0]);
+        // A mistyped secret or URL with a password in it must not land in a log.
+        const shown = SECRET.has(name) ? '(value hidden)' : `(got ${JSON.stringify(cleaned[name])})`;
+        return `${i.path.join('.')}: ${i.message} ${shown}`;
+      }),
     );
   }
   const raw = result.data;

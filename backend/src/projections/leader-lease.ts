@@ -80,6 +80,8 @@ export class LeaderLease {
     }
     try {
       await this.opts.onAcquired();
+      // The lease may have been lost while the work was starting (lose() ran before there was anything to stop).
+      if (!this.leading) await this.opts.onLost();
     } catch (e) {
       // Could not start: give the lease back so a healthier node takes it.
       this.leading = false;

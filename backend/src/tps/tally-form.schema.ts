@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { safeText } from '../http/safe-text.js';
 
 /** Every number box of the form holds three digits. */
 const box = z.number({ error: 'must be a number' }).int('must be an integer').min(0, 'must be 0..999').max(999, 'must be 0..999');
@@ -23,7 +24,7 @@ export const tallyFields = {
   votersByGender: z.strictObject({ male: voterRows, female: voterRows }).optional(),
   ballots: z.strictObject({ received: box, used: box, spoiled: box, unused: box }),
   disabledVoters: box.optional(),
-  formSerial: z.string().min(1).max(64).optional(),
+  formSerial: safeText(1, 64).optional(),
   observedAt: isoTime.optional(),
   acknowledgeWarnings: z.boolean().optional(),
 };
@@ -32,7 +33,7 @@ export const submitTallySchema = z.strictObject(tallyFields);
 export const correctTallySchema = z.strictObject({
   ...tallyFields,
   expectedRevision: z.number().int().min(0),
-  reason: z.string().trim().min(10, 'must say why, in at least 10 characters').max(1000),
+  reason: safeText(10, 1000, { tooShort: 'must say why, in at least 10 characters' }),
 });
 export const paperFormSchema = z.strictObject({
   contest: tallyFields.contest,
@@ -53,11 +54,11 @@ export const INCIDENT_CATEGORIES = ['security', 'medical', 'fire', 'vote_buying'
 export const reportIncidentSchema = z.strictObject({
   category: z.enum(INCIDENT_CATEGORIES),
   severity: z.enum(['low', 'medium', 'high', 'critical']),
-  description: z.string().trim().min(3).max(2000),
+  description: safeText(3, 2000),
   at: isoTime.optional(),
   location: geoPointSchema.optional(),
 });
-export const resolveIncidentSchema = z.strictObject({ note: z.string().trim().min(3).max(2000) });
+export const resolveIncidentSchema = z.strictObject({ note: safeText(3, 2000) });
 
 export type SubmitTallyBody = z.infer<typeof submitTallySchema>;
 export type CorrectTallyBody = z.infer<typeof correctTallySchema>;

@@ -85,6 +85,17 @@ export class TpsCommandHandler {
           [{ id: eventId, type: decided.type, data: { ...decided.data }, metadata }],
           { expectedRevision: last ? last.revision : 'no_stream' },
         );
+        if (ctx.idempotencyKey) {
+          // Two requests with one key can both decide before either appends; the store then answers the loser with
+          // the winner's result (same event id). Only the stored event tells which body won.
+          const [stored] = await this.store.readStream(stream, { fromRevision: result.nextExpectedRevision, maxCount: 1 });
+          if (stored && stored.id === eventId && stored.metadata.hash !== metadata.hash) {
+            if (stored.metadata.requestHash !== requestHash) {
+              throw new DomainError('IDEMPOTENCY.KEY_REUSED', 422, 'This Idempotency-Key was used with a different request body');
+            }
+            return { event: stored as CommandResult['event'], replayed: true };
+          }
+        }
         return {
           replayed: false,
           event: {

@@ -123,7 +123,8 @@ export class TpsHttpController {
       requestId: currentRequestId() ?? 'none',
       clientTime,
       idempotencyKey: key,
-      route: `${req.method} ${req.route?.path ?? req.path}:${tpsId}`,
+      // The concrete path (TPS or incident id in it): a key is scoped to what it acted on, not to the route pattern.
+      route: `${req.method} ${req.path}`,
       body,
     };
     return answerFor(await this.handler.handle(tpsId, cmd, ctx), this.contacts);
