@@ -1,4 +1,5 @@
 import { EVENT_STORE, type EventStore } from '../src/event-store/event-store.port.js';
+import { TokenService } from '../src/auth/token.service.js';
 import { startTestApp, goodTally, type TestApp } from './support/app.js';
 
 const TPS = '1673061002001';
@@ -87,6 +88,17 @@ describe("officers' API (e2e, real PostgreSQL)", () => {
       expect(locked.status).toBe(429);
       expect(locked.body.code).toBe('AUTH.LOCKED');
       expect(Number(locked.headers.get('retry-after'))).toBeGreaterThan(800);
+    });
+
+    it('refreshes keep the original sign-in time: after 36 hours the screen must sign in again', async () => {
+      const tokens = t.app.get(TokenService);
+      const stale = await tokens.sign({ sub: 'display', role: 'display', signedInAt: Math.floor(Date.now() / 1000) - 37 * 3600 });
+      const r = await t.call('POST', '/api/auth/refresh', { token: stale });
+      expect([r.status, r.body.code]).toEqual([401, 'AUTH.SESSION_EXPIRED']);
+      const recent = await tokens.sign({ sub: 'display', role: 'display', signedInAt: Math.floor(Date.now() / 1000) - 3600 });
+      const ok = await t.call('POST', '/api/auth/refresh', { token: recent });
+      expect(ok.status).toBe(200);
+      expect((await tokens.verify(ok.body.accessToken)).signedInAt).toBe((await tokens.verify(recent)).signedInAt);
     });
 
     it('rejects malformed sign-in bodies with field names', async () => {

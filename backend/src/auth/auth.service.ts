@@ -8,6 +8,8 @@ import { TokenService } from './token.service.js';
 import { UserEntity } from './user.entity.js';
 
 export const LOCKOUT = { maxFailures: 5, windowMinutes: 15 } as const;
+/** A wall screen refreshes its token all election day and night; after this it must sign in again. */
+export const MAX_SESSION_HOURS = 36;
 
 export interface LoginAnswer {
   accessToken: string;
@@ -56,9 +58,13 @@ export class AuthService {
 
   /** A new token for a still-valid one (wall screens stay signed in all day). The user must still exist. */
   async refresh(p: Principal): Promise<LoginAnswer> {
+    const age = Math.floor(Date.now() / 1000) - (p.signedInAt ?? 0);
+    if (age > MAX_SESSION_HOURS * 3600) {
+      throw new DomainError('AUTH.SESSION_EXPIRED', 401, `Signed in more than ${MAX_SESSION_HOURS} hours ago: sign in again`);
+    }
     const user = await this.db.getRepository(UserEntity).findOneBy({ nip: p.sub });
     if (!user) throw new DomainError('AUTH.INVALID_TOKEN', 401, 'The user no longer exists');
-    return this.issue({ sub: user.nip, role: user.role, ...(user.tpsId ? { tpsId: user.tpsId } : {}) }, user.name);
+    return this.issue({ sub: user.nip, role: user.role, ...(user.tpsId ? { tpsId: user.tpsId } : {}), signedInAt: p.signedInAt }, user.name);
   }
 
   private async issue(p: Principal, name: string): Promise<LoginAnswer> {

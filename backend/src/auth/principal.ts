@@ -8,4 +8,6 @@ export interface Principal {
   role: Role;
   /** The one TPS an officer reports for. */
   tpsId?: string;
+  /** When the PIN or password was last checked (epoch seconds): refreshes carry it, so a session cannot live forever. */
+  signedInAt?: number;
 }

@@ -26,7 +26,8 @@ export class TokenService {
   }
 
   async sign(p: Principal): Promise<string> {
-    return new SignJWT({ role: p.role, ...(p.tpsId ? { tps: p.tpsId } : {}) })
+    const sia = p.signedInAt ?? Math.floor(Date.now() / 1000);
+    return new SignJWT({ role: p.role, sia, ...(p.tpsId ? { tps: p.tpsId } : {}) })
       .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
       .setSubject(p.sub)
       .setIssuer(ISSUER)
@@ -53,7 +54,8 @@ export class TokenService {
       if (typeof payload.sub !== 'string' || !ROLES.includes(role)) throw new Error('bad claims');
       if (role === 'officer' && typeof payload.tps !== 'string') throw new Error('officer token without TPS');
       if (typeof payload.exp !== 'number') throw new Error('token without expiry');
-      principal = { sub: payload.sub, role, ...(role === 'officer' ? { tpsId: payload.tps as string } : {}) };
+      const signedInAt = typeof payload.sia === 'number' ? payload.sia : (payload.iat ?? 0);
+      principal = { sub: payload.sub, role, ...(role === 'officer' ? { tpsId: payload.tps as string } : {}), signedInAt };
       exp = payload.exp;
     } catch (e) {
       if (e instanceof joseErrors.JWTExpired) throw expired();
