@@ -83,7 +83,9 @@ describe("officers' API (e2e, real PostgreSQL)", () => {
       const locked = await t.call('POST', '/api/auth/login', { body: { nip, pin: '123456' } });
       // Parallel guesses on a fresh NIP are serialised: exactly 5 PINs get checked, the rest meet the lock.
       const fresh = '1673011001002';
-      const burst = await Promise.all(Array.from({ length: 12 }, () => t.call('POST', '/api/auth/login', { body: { nip: fresh, pin: '000000' } })));
+      const burst = await Promise.all(
+        Array.from({ length: 12 }, () => t.call('POST', '/api/auth/login', { body: { nip: fresh, pin: '000000' } })),
+      );
       expect(burst.map((r) => r.status).sort()).toEqual([...Array(5).fill(401), ...Array(7).fill(429)]);
       expect(locked.status).toBe(429);
       expect(locked.body.code).toBe('AUTH.LOCKED');
@@ -281,10 +283,18 @@ describe("officers' API (e2e, real PostgreSQL)", () => {
 
     it('Idempotency-Key is scoped to what the request acts on: one key on two incidents resolves both', async () => {
       const tps = '1673061002004';
-      const report = () => t.call('POST', `/api/tps/${tps}/incidents`, { token: operator, body: { category: 'other', severity: 'low', description: 'antrean panjang' } });
+      const report = () =>
+        t.call('POST', `/api/tps/${tps}/incidents`, {
+          token: operator,
+          body: { category: 'other', severity: 'low', description: 'antrean panjang' },
+        });
       const [a, b] = [await report(), await report()];
       const resolve = (id: string) =>
-        t.call('POST', `/api/incidents/${id}/resolve`, { token: operator, body: { note: 'Selesai' }, headers: { 'idempotency-key': 'posko-resolve-01' } });
+        t.call('POST', `/api/incidents/${id}/resolve`, {
+          token: operator,
+          body: { note: 'Selesai' },
+          headers: { 'idempotency-key': 'posko-resolve-01' },
+        });
       const ra = await resolve(a.body.incidentId);
       const rb = await resolve(b.body.incidentId);
       expect([ra.status, ra.body.incidentId, ra.body.replayed]).toEqual([201, a.body.incidentId, undefined]);
@@ -293,14 +303,28 @@ describe("officers' API (e2e, real PostgreSQL)", () => {
 
     it('text PostgreSQL cannot store (NUL, broken Unicode) is 400 with the field named, never 500', async () => {
       const bad = [
-        { path: `/api/tps/${TPS}/incidents`, token: officer, body: { category: 'other', severity: 'low', description: 'a\u0000b' }, field: 'description' },
-        { path: `/api/tps/${TPS}/incidents`, token: officer, body: { category: 'other', severity: 'low', description: 'x\ud800y' }, field: 'description' },
+        {
+          path: `/api/tps/${TPS}/incidents`,
+          token: officer,
+          body: { category: 'other', severity: 'low', description: 'a\u0000b' },
+          field: 'description',
+        },
+        {
+          path: `/api/tps/${TPS}/incidents`,
+          token: officer,
+          body: { category: 'other', severity: 'low', description: 'x\ud800y' },
+          field: 'description',
+        },
         { path: `/api/tps/${SPECIAL}/paper-forms`, token: operator, body: goodTally({ formSerial: 'C\u0000' }), field: 'formSerial' },
         { path: '/api/auth/login', token: undefined, body: { nip: '1673061002001\u0000', pin: '123456' }, field: 'nip' },
       ];
       for (const b of bad) {
         const r = await t.call('POST', b.path, { token: b.token, body: b.body });
-        expect({ status: r.status, code: r.body.code, field: r.body.fields?.[0]?.path }).toEqual({ status: 400, code: 'REQUEST.INVALID', field: b.field });
+        expect({ status: r.status, code: r.body.code, field: r.body.fields?.[0]?.path }).toEqual({
+          status: 400,
+          code: 'REQUEST.INVALID',
+          field: b.field,
+        });
       }
     });
 

@@ -27,7 +27,16 @@ export class AuthController {
     public: true,
     body: loginSchema,
     example: { nip: '1673061002001', pin: '123456' },
-    answer: { status: 200, example: { accessToken: 'eyJhbGciOiJIUzI1NiJ9...', expiresIn: 43200, role: 'officer', tpsId: '1673061002001', name: 'Pemantau TPS 1' } },
+    answer: {
+      status: 200,
+      example: {
+        accessToken: 'eyJhbGciOiJIUzI1NiJ9...',
+        expiresIn: 43200,
+        role: 'officer',
+        tpsId: '1673061002001',
+        name: 'Pemantau TPS 1',
+      },
+    },
     errors: { 400: ['REQUEST.INVALID'], 401: ['AUTH.INVALID_CREDENTIALS'], 429: ['AUTH.LOCKED'] },
   })
   @HttpCode(200)
@@ -37,7 +46,11 @@ export class AuthController {
   }
 
   @Post('refresh')
-  @ApiRoute({ summary: 'A fresh token for a still-valid one (wall screens stay signed in)', answer: { status: 200, example: { accessToken: 'eyJhbGciOiJIUzI1NiJ9...', expiresIn: 43200, role: 'display', name: 'Layar Posko' } }, errors: { 401: ['AUTH.INVALID_TOKEN', 'AUTH.TOKEN_EXPIRED'] } })
+  @ApiRoute({
+    summary: 'A fresh token for a still-valid one (wall screens stay signed in)',
+    answer: { status: 200, example: { accessToken: 'eyJhbGciOiJIUzI1NiJ9...', expiresIn: 43200, role: 'display', name: 'Layar Posko' } },
+    errors: { 401: ['AUTH.INVALID_TOKEN', 'AUTH.TOKEN_EXPIRED'] },
+  })
   @HttpCode(200)
   refresh(@CurrentPrincipal() p: Principal): Promise<LoginAnswer> {
     return this.auth.refresh(p);

@@ -64,7 +64,10 @@ export class AuthService {
     }
     const user = await this.db.getRepository(UserEntity).findOneBy({ nip: p.sub });
     if (!user) throw new DomainError('AUTH.INVALID_TOKEN', 401, 'The user no longer exists');
-    return this.issue({ sub: user.nip, role: user.role, ...(user.tpsId ? { tpsId: user.tpsId } : {}), signedInAt: p.signedInAt }, user.name);
+    return this.issue(
+      { sub: user.nip, role: user.role, ...(user.tpsId ? { tpsId: user.tpsId } : {}), signedInAt: p.signedInAt },
+      user.name,
+    );
   }
 
   private async issue(p: Principal, name: string): Promise<LoginAnswer> {

@@ -3,7 +3,14 @@ import { ConfigError, parseConfig } from './config.schema.js';
 describe('configuration', () => {
   it('defaults serve the embedded setup', () => {
     const c = parseConfig({});
-    expect(c).toMatchObject({ PORT: 3000, embedded: true, SEED_DEMO: true, LOG_FORMAT: 'pretty', DATA_DIR: '.data', CHECKIN_DEADLINE: '07:30' });
+    expect(c).toMatchObject({
+      PORT: 3000,
+      embedded: true,
+      SEED_DEMO: true,
+      LOG_FORMAT: 'pretty',
+      DATA_DIR: '.data',
+      CHECKIN_DEADLINE: '07:30',
+    });
   });
 
   it('turns the demo seed off and logs into JSON lines for a real deployment', () => {

@@ -17,7 +17,16 @@ describe('consistency rules of the C.Hasil form', () => {
   });
 
   it.each([
-    ['1 gender split', { votersByGender: { male: { dpt: 120, fromDpt: 80, fromDptb: 3, fromDpk: 2 }, female: { dpt: 130, fromDpt: 90, fromDptb: 3, fromDpk: 1 } } }, 1],
+    [
+      '1 gender split',
+      {
+        votersByGender: {
+          male: { dpt: 120, fromDpt: 80, fromDptb: 3, fromDpk: 2 },
+          female: { dpt: 130, fromDpt: 90, fromDptb: 3, fromDpk: 1 },
+        },
+      },
+      1,
+    ],
     ['2 B.4 total', { voters: { ...good.voters, total: 181 } }, 2],
     ['5 ballots received vs DPT + 2%', { ballots: { ...good.ballots, received: 265, unused: 83 } }, 5],
     ['7 V.A', { validTotal: 176 }, 7],
@@ -34,7 +43,13 @@ describe('consistency rules of the C.Hasil form', () => {
     expect(rulesOf({ ...good, ballots: { ...good.ballots, used: 181, unused: 72 } })).toEqual([6]);
     // The real 2024 record: 115 voters but 212 + 7 + 6 = 225 votes.
     const broken = checkRules(
-      { ...good, votes: { '01': 212, '02': 7, '03': 6 }, invalid: 0, voters: { dpt: 250, fromDpt: 115, fromDptb: 0, fromDpk: 0 }, ballots: { received: 255, used: 115, spoiled: 0, unused: 140 } },
+      {
+        ...good,
+        votes: { '01': 212, '02': 7, '03': 6 },
+        invalid: 0,
+        voters: { dpt: 250, fromDpt: 115, fromDptb: 0, fromDpk: 0 },
+        ballots: { received: 255, used: 115, spoiled: 0, unused: 140 },
+      },
       { special: false },
     );
     expect(broken.find((r) => r.rule === 9)?.values).toEqual({ grandTotal: 225, voters: 115 });
@@ -54,7 +69,12 @@ describe('consistency rules of the C.Hasil form', () => {
 
 describe('oddities', () => {
   it('flags turnout above DPT + 2% and one candidate with every vote', () => {
-    const f: TallyForm = { ...good, votes: { '01': 0, '02': 260, '03': 0 }, invalid: 0, voters: { dpt: 250, fromDpt: 250, fromDptb: 10, fromDpk: 0 } };
+    const f: TallyForm = {
+      ...good,
+      votes: { '01': 0, '02': 260, '03': 0 },
+      invalid: 0,
+      voters: { dpt: 250, fromDpt: 250, fromDptb: 10, fromDpk: 0 },
+    };
     expect(findOddities(f).map((o) => o.code)).toEqual(['TURNOUT_ABOVE_DPT', 'ONE_CANDIDATE_ALL_VOTES']);
   });
   it('flags a tally much unlike its kelurahan only with enough reported TPS', () => {

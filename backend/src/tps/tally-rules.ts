@@ -17,8 +17,7 @@ export const validVotes = (f: TallyForm): number => sum(Object.values(f.votes));
  */
 export function checkRules(f: TallyForm, opts: { special: boolean }): RuleViolation[] {
   const out: RuleViolation[] = [];
-  const broken = (rule: number, code: string, message: string, values: Record<string, number>) =>
-    out.push({ rule, code, message, values });
+  const broken = (rule: number, code: string, message: string, values: Record<string, number>) => out.push({ rule, code, message, values });
   const b4 = f.voters.total ?? votersTotal(f);
   const va = validVotes(f);
   const vc = f.grandTotal ?? va + f.invalid;
@@ -57,7 +56,10 @@ export function checkRules(f: TallyForm, opts: { special: boolean }): RuleViolat
     broken(8, 'GRAND_TOTAL', 'V.C must equal V.A + V.B', { grandTotal: f.grandTotal, validTotal: f.validTotal ?? va, invalid: f.invalid });
   if (vc !== b4) broken(9, 'VOTES_VS_VOTERS', 'V.C (all votes) must equal B.4 (voters)', { grandTotal: vc, voters: b4 });
   if (f.disabledVoters !== undefined && f.disabledVoters > b4)
-    broken(10, 'DISABLED_ABOVE_VOTERS', 'III (voters with disabilities) cannot exceed B.4', { disabledVoters: f.disabledVoters, voters: b4 });
+    broken(10, 'DISABLED_ABOVE_VOTERS', 'III (voters with disabilities) cannot exceed B.4', {
+      disabledVoters: f.disabledVoters,
+      voters: b4,
+    });
   const cap = MAX_VOTERS_PER_TPS + reserveFor(MAX_VOTERS_PER_TPS);
   if (!opts.special && b4 > cap)
     broken(11, 'VOTERS_ABOVE_CAP', `B.4 cannot exceed ${cap} (300 plus the 2% reserve) at a normal TPS`, { voters: b4, cap });

@@ -48,10 +48,10 @@ export class TpsCommandHandler {
 
   async handle(tpsId: string, command: TpsCommand | ((state: TpsState) => TpsCommand), ctx: CommandContext): Promise<CommandResult> {
     const stream = tpsStream(tpsId);
-    const requestHash = createHash('sha256').update(canonicalJson(ctx.body ?? null)).digest('hex');
-    const eventId = ctx.idempotencyKey
-      ? uuidFromHash(`${ctx.principal.sub}\n${ctx.route}\n${ctx.idempotencyKey}`)
-      : randomUUID();
+    const requestHash = createHash('sha256')
+      .update(canonicalJson(ctx.body ?? null))
+      .digest('hex');
+    const eventId = ctx.idempotencyKey ? uuidFromHash(`${ctx.principal.sub}\n${ctx.route}\n${ctx.idempotencyKey}`) : randomUUID();
 
     for (let attempt = 1; ; attempt++) {
       const history = (await this.store.readStream(stream)) as RecordedEvent<TpsEvent['type'], TpsEvent['data']>[];
@@ -80,11 +80,9 @@ export class TpsCommandHandler {
       };
       metadata.hash = eventHash({ stream, revision, eventId, type: decided.type, data: decided.data, metadata });
       try {
-        const result = await this.store.appendToStream(
-          stream,
-          [{ id: eventId, type: decided.type, data: { ...decided.data }, metadata }],
-          { expectedRevision: last ? last.revision : 'no_stream' },
-        );
+        const result = await this.store.appendToStream(stream, [{ id: eventId, type: decided.type, data: { ...decided.data }, metadata }], {
+          expectedRevision: last ? last.revision : 'no_stream',
+        });
         if (ctx.idempotencyKey) {
           // Two requests with one key can both decide before either appends; the store then answers the loser with
           // the winner's result (same event id). Only the stored event tells which body won.

@@ -18,7 +18,11 @@ const form = {
   formSerial: 'C-HASIL-1673061002001',
 };
 const written = { eventId: '6f1c2a6e-2f0b-4a43-9d2c-1b7f0b1d9e21', revision: 1, position: '1043/27', tpsId: '1673061002001' };
-const common = { 400: ['REQUEST.INVALID', 'REQUEST.MALFORMED_JSON'], 401: ['AUTH.UNAUTHENTICATED', 'AUTH.INVALID_TOKEN'], 503: ['STORE.UNAVAILABLE'] };
+const common = {
+  400: ['REQUEST.INVALID', 'REQUEST.MALFORMED_JSON'],
+  401: ['AUTH.UNAUTHENTICATED', 'AUTH.INVALID_TOKEN'],
+  503: ['STORE.UNAVAILABLE'],
+};
 
 /** OpenAPI text and examples of the monitors' write routes (served at /api/docs). */
 export const tpsApiDocs = {
@@ -36,7 +40,10 @@ export const tpsApiDocs = {
       'Numbers that break the form\'s consistency rules answer 422 TALLY.INCONSISTENT listing every rule; resend with "acknowledgeWarnings": true when the paper form itself says so, and it is stored flagged.',
     body: submitTallySchema,
     example: form,
-    answer: { status: 201, example: { ...written, type: 'TallySubmitted', contest: 'PPWP', flagged: false, flags: { rules: [], oddities: [] } } },
+    answer: {
+      status: 201,
+      example: { ...written, type: 'TallySubmitted', contest: 'PPWP', flagged: false, flags: { rules: [], oddities: [] } },
+    },
     errors: { ...common, 403: ['AUTH.WRONG_TPS'], 409: ['TALLY.ALREADY_SUBMITTED'], 422: ['TALLY.INCONSISTENT', 'IDEMPOTENCY.KEY_REUSED'] },
     idempotent: true,
   },
@@ -69,7 +76,14 @@ export const tpsApiDocs = {
     example: { ...form, invalid: 6 },
     answer: {
       status: 201,
-      example: { ...written, type: 'PaperFormRecorded', contest: 'PPWP', matches: false, comparedWithRevision: 1, differences: [{ path: 'invalid', before: 5, after: 6 }] },
+      example: {
+        ...written,
+        type: 'PaperFormRecorded',
+        contest: 'PPWP',
+        matches: false,
+        comparedWithRevision: 1,
+        differences: [{ path: 'invalid', before: 5, after: 6 }],
+      },
     },
     errors: { ...common, 403: ['AUTH.FORBIDDEN'] },
     idempotent: true,
@@ -77,7 +91,12 @@ export const tpsApiDocs = {
   reportIncident: {
     summary: 'Report an incident at the TPS; answers whom to call',
     body: reportIncidentSchema,
-    example: { category: 'medical', severity: 'high', description: 'Pemilih lansia pingsan di antrean', location: { lat: -3.29, lon: 102.86 } },
+    example: {
+      category: 'medical',
+      severity: 'high',
+      description: 'Pemilih lansia pingsan di antrean',
+      location: { lat: -3.29, lon: 102.86 },
+    },
     answer: {
       status: 201,
       example: {

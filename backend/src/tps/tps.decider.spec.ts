@@ -48,7 +48,9 @@ const checkIn: TpsEvent = { type: 'OfficerCheckedIn', data: { tpsId: TPS, office
 
 describe('TPS decider', () => {
   it('checks an officer in once', () => {
-    given([]).when({ type: 'CheckIn', data: checkIn.data }).then([{ type: 'OfficerCheckedIn' }]);
+    given([])
+      .when({ type: 'CheckIn', data: checkIn.data })
+      .then([{ type: 'OfficerCheckedIn' }]);
     given([checkIn]).when({ type: 'CheckIn', data: checkIn.data }).thenFails('CHECKIN.ALREADY_CHECKED_IN');
   });
 
@@ -60,16 +62,20 @@ describe('TPS decider', () => {
 
   it('rejects an inconsistent tally listing every broken rule, and stores it flagged once acknowledged', () => {
     const typo = form({ votes: { '01': 60, '02': 85, '03': 35 } });
-    given([]).when({ type: 'SubmitTally', data: tallyInput(typo) }).thenFails('TALLY.INCONSISTENT', {
-      rules: [expect.objectContaining({ rule: 9, values: { grandTotal: 185, voters: 180 } })],
-    });
+    given([])
+      .when({ type: 'SubmitTally', data: tallyInput(typo) })
+      .thenFails('TALLY.INCONSISTENT', {
+        rules: [expect.objectContaining({ rule: 9, values: { grandTotal: 185, voters: 180 } })],
+      });
     given([])
       .when({ type: 'SubmitTally', data: tallyInput(typo, true) })
       .then([{ type: 'TallySubmitted', data: { flags: { rules: [expect.objectContaining({ rule: 9 })] } } }]);
   });
 
   it('refuses a second tally for the same contest', () => {
-    given([submitted()]).when({ type: 'SubmitTally', data: tallyInput(form()) }).thenFails('TALLY.ALREADY_SUBMITTED', { currentRevision: 0 });
+    given([submitted()])
+      .when({ type: 'SubmitTally', data: tallyInput(form()) })
+      .thenFails('TALLY.ALREADY_SUBMITTED', { currentRevision: 0 });
   });
 
   it('corrects the latest tally with a field-by-field difference', () => {
@@ -113,16 +119,31 @@ describe('TPS decider', () => {
   it('numbers incidents per TPS and resolves each once', () => {
     const report: TpsCommand = {
       type: 'ReportIncident',
-      data: { tpsId: TPS, category: 'medical', severity: 'high', description: 'pemilih pingsan', at: '2024-02-14T09:00:00+07:00', location: null },
+      data: {
+        tpsId: TPS,
+        category: 'medical',
+        severity: 'high',
+        description: 'pemilih pingsan',
+        at: '2024-02-14T09:00:00+07:00',
+        location: null,
+      },
     };
     const first: TpsEvent = { type: 'IncidentReported', data: { incidentId: `${TPS}-1`, ...report.data } };
-    given([first]).when(report).then([{ data: { incidentId: `${TPS}-2` } }]);
+    given([first])
+      .when(report)
+      .then([{ data: { incidentId: `${TPS}-2` } }]);
     const resolve = (incidentId: string): TpsCommand => ({
       type: 'ResolveIncident',
       data: { tpsId: TPS, incidentId, note: 'ditangani', resolvedAt: '2024-02-14T09:30:00+07:00' },
     });
-    given([first]).when(resolve(`${TPS}-1`)).then([{ type: 'IncidentResolved' }]);
-    given([first, { type: 'IncidentResolved', data: resolve(`${TPS}-1`).data as never }]).when(resolve(`${TPS}-1`)).thenFails('INCIDENT.ALREADY_RESOLVED');
-    given([first]).when(resolve(`${TPS}-9`)).thenFails('INCIDENT.NOT_FOUND');
+    given([first])
+      .when(resolve(`${TPS}-1`))
+      .then([{ type: 'IncidentResolved' }]);
+    given([first, { type: 'IncidentResolved', data: resolve(`${TPS}-1`).data as never }])
+      .when(resolve(`${TPS}-1`))
+      .thenFails('INCIDENT.ALREADY_RESOLVED');
+    given([first])
+      .when(resolve(`${TPS}-9`))
+      .thenFails('INCIDENT.NOT_FOUND');
   });
 });

@@ -32,7 +32,14 @@ export type TpsCommand =
   | { type: 'RecordPaperForm'; data: { tpsId: string; contest: string; form: TallyForm; formSerial: string | null } }
   | {
       type: 'ReportIncident';
-      data: { tpsId: string; category: IncidentCategory; severity: IncidentSeverity; description: string; at: string; location: GeoPoint | null };
+      data: {
+        tpsId: string;
+        category: IncidentCategory;
+        severity: IncidentSeverity;
+        description: string;
+        at: string;
+        location: GeoPoint | null;
+      };
     }
   | { type: 'ResolveIncident'; data: { tpsId: string; incidentId: string; note: string; resolvedAt: string } };
 
@@ -91,7 +98,10 @@ export function decide(command: TpsCommand, state: TpsState): TpsEvent[] {
         });
       const flags = flagsFor(d);
       return [
-        { type: 'TallySubmitted', data: { tpsId: d.tpsId, contest: d.contest, form: d.form, flags, formSerial: d.formSerial, observedAt: d.observedAt } },
+        {
+          type: 'TallySubmitted',
+          data: { tpsId: d.tpsId, contest: d.contest, form: d.form, flags, formSerial: d.formSerial, observedAt: d.observedAt },
+        },
       ];
     }
     case 'CorrectTally': {

@@ -119,15 +119,7 @@ export interface PaperFormRecorded {
   };
 }
 
-export type IncidentCategory =
-  | 'security'
-  | 'medical'
-  | 'fire'
-  | 'vote_buying'
-  | 'logistics'
-  | 'procedure'
-  | 'disaster'
-  | 'other';
+export type IncidentCategory = 'security' | 'medical' | 'fire' | 'vote_buying' | 'logistics' | 'procedure' | 'disaster' | 'other';
 export type IncidentSeverity = 'low' | 'medium' | 'high' | 'critical';
 
 export interface IncidentReported {
@@ -148,13 +140,7 @@ export interface IncidentResolved {
   data: { incidentId: string; tpsId: string; note: string; resolvedAt: string };
 }
 
-export type TpsEvent =
-  | OfficerCheckedIn
-  | TallySubmitted
-  | TallyCorrected
-  | PaperFormRecorded
-  | IncidentReported
-  | IncidentResolved;
+export type TpsEvent = OfficerCheckedIn | TallySubmitted | TallyCorrected | PaperFormRecorded | IncidentReported | IncidentResolved;
 
 export type TpsEventType = TpsEvent['type'];
 

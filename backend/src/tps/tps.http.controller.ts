@@ -45,38 +45,81 @@ export class TpsHttpController {
   @Post('tps/:tpsId/check-in')
   @ApiRoute(tpsApiDocs.checkIn)
   @Roles('officer')
-  async checkIn(@Param('tpsId') tpsId: string, @Body() body: unknown, @CurrentPrincipal() p: Principal, @Req() req: Request, @Headers('idempotency-key') key?: string) {
+  async checkIn(
+    @Param('tpsId') tpsId: string,
+    @Body() body: unknown,
+    @CurrentPrincipal() p: Principal,
+    @Req() req: Request,
+    @Headers('idempotency-key') key?: string,
+  ) {
     this.assertTps(tpsId, p);
     const b = parseBody(checkInSchema, body);
     const at = b.at ?? new Date().toISOString();
-    return this.run(tpsId, { type: 'CheckIn', data: { tpsId, officer: p.sub, at, location: b.location ?? null } }, p, req, body, b.at ?? null, key);
+    return this.run(
+      tpsId,
+      { type: 'CheckIn', data: { tpsId, officer: p.sub, at, location: b.location ?? null } },
+      p,
+      req,
+      body,
+      b.at ?? null,
+      key,
+    );
   }
 
   @Post('tps/:tpsId/tally')
   @ApiRoute(tpsApiDocs.submitTally)
   @Roles('officer')
-  async submitTally(@Param('tpsId') tpsId: string, @Body() body: unknown, @CurrentPrincipal() p: Principal, @Req() req: Request, @Headers('idempotency-key') key?: string) {
+  async submitTally(
+    @Param('tpsId') tpsId: string,
+    @Body() body: unknown,
+    @CurrentPrincipal() p: Principal,
+    @Req() req: Request,
+    @Headers('idempotency-key') key?: string,
+  ) {
     const tps = this.assertTps(tpsId, p);
     const b = parseBody(submitTallySchema, body);
     const contest = this.contestOf(b);
     const form = this.formOf(b, contest);
     const oddityContext = await this.oddities.contextFor(tps.kelurahanCode, contest);
-    const data = { tpsId, contest, form, formSerial: b.formSerial ?? null, observedAt: b.observedAt ?? null, acknowledgeWarnings: b.acknowledgeWarnings ?? false, special: tps.special, oddityContext };
+    const data = {
+      tpsId,
+      contest,
+      form,
+      formSerial: b.formSerial ?? null,
+      observedAt: b.observedAt ?? null,
+      acknowledgeWarnings: b.acknowledgeWarnings ?? false,
+      special: tps.special,
+      oddityContext,
+    };
     return this.run(tpsId, { type: 'SubmitTally', data }, p, req, body, b.observedAt ?? null, key);
   }
 
   @Post('tps/:tpsId/tally/corrections')
   @ApiRoute(tpsApiDocs.correctTally)
   @Roles('officer', 'operator')
-  async correctTally(@Param('tpsId') tpsId: string, @Body() body: unknown, @CurrentPrincipal() p: Principal, @Req() req: Request, @Headers('idempotency-key') key?: string) {
+  async correctTally(
+    @Param('tpsId') tpsId: string,
+    @Body() body: unknown,
+    @CurrentPrincipal() p: Principal,
+    @Req() req: Request,
+    @Headers('idempotency-key') key?: string,
+  ) {
     const tps = this.assertTps(tpsId, p);
     const b = parseBody(correctTallySchema, body);
     const contest = this.contestOf(b);
     const form = this.formOf(b, contest);
     const oddityContext = await this.oddities.contextFor(tps.kelurahanCode, contest);
     const data = {
-      tpsId, contest, form, formSerial: b.formSerial ?? null, observedAt: b.observedAt ?? null, acknowledgeWarnings: b.acknowledgeWarnings ?? false,
-      special: tps.special, oddityContext, expectedRevision: b.expectedRevision, reason: b.reason,
+      tpsId,
+      contest,
+      form,
+      formSerial: b.formSerial ?? null,
+      observedAt: b.observedAt ?? null,
+      acknowledgeWarnings: b.acknowledgeWarnings ?? false,
+      special: tps.special,
+      oddityContext,
+      expectedRevision: b.expectedRevision,
+      reason: b.reason,
     };
     return this.run(tpsId, { type: 'CorrectTally', data }, p, req, body, b.observedAt ?? null, key);
   }
@@ -84,21 +127,48 @@ export class TpsHttpController {
   @Post('tps/:tpsId/paper-forms')
   @ApiRoute(tpsApiDocs.paperForm)
   @Roles('operator', 'auditor')
-  async paperForm(@Param('tpsId') tpsId: string, @Body() body: unknown, @CurrentPrincipal() p: Principal, @Req() req: Request, @Headers('idempotency-key') key?: string) {
+  async paperForm(
+    @Param('tpsId') tpsId: string,
+    @Body() body: unknown,
+    @CurrentPrincipal() p: Principal,
+    @Req() req: Request,
+    @Headers('idempotency-key') key?: string,
+  ) {
     this.assertTps(tpsId, p);
     const b = parseBody(paperFormSchema, body);
     const contest = this.contestOf(b);
     const form = this.formOf(b, contest);
-    return this.run(tpsId, { type: 'RecordPaperForm', data: { tpsId, contest, form, formSerial: b.formSerial ?? null } }, p, req, body, null, key);
+    return this.run(
+      tpsId,
+      { type: 'RecordPaperForm', data: { tpsId, contest, form, formSerial: b.formSerial ?? null } },
+      p,
+      req,
+      body,
+      null,
+      key,
+    );
   }
 
   @Post('tps/:tpsId/incidents')
   @ApiRoute(tpsApiDocs.reportIncident)
   @Roles('officer', 'operator')
-  async reportIncident(@Param('tpsId') tpsId: string, @Body() body: unknown, @CurrentPrincipal() p: Principal, @Req() req: Request, @Headers('idempotency-key') key?: string) {
+  async reportIncident(
+    @Param('tpsId') tpsId: string,
+    @Body() body: unknown,
+    @CurrentPrincipal() p: Principal,
+    @Req() req: Request,
+    @Headers('idempotency-key') key?: string,
+  ) {
     this.assertTps(tpsId, p);
     const b = parseBody(reportIncidentSchema, body);
-    const data = { tpsId, category: b.category, severity: b.severity, description: b.description, at: b.at ?? new Date().toISOString(), location: b.location ?? null };
+    const data = {
+      tpsId,
+      category: b.category,
+      severity: b.severity,
+      description: b.description,
+      at: b.at ?? new Date().toISOString(),
+      location: b.location ?? null,
+    };
     return this.run(tpsId, { type: 'ReportIncident', data }, p, req, body, b.at ?? null, key);
   }
 
@@ -106,11 +176,20 @@ export class TpsHttpController {
   @ApiRoute(tpsApiDocs.resolveIncident)
   @HttpCode(201)
   @Roles('operator')
-  async resolveIncident(@Param('incidentId') incidentId: string, @Body() body: unknown, @CurrentPrincipal() p: Principal, @Req() req: Request, @Headers('idempotency-key') key?: string) {
+  async resolveIncident(
+    @Param('incidentId') incidentId: string,
+    @Body() body: unknown,
+    @CurrentPrincipal() p: Principal,
+    @Req() req: Request,
+    @Headers('idempotency-key') key?: string,
+  ) {
     const m = INCIDENT_ID.exec(incidentId);
     if (!m || !this.ref.tpsById.has(m[1])) throw new DomainError('INCIDENT.NOT_FOUND', 404, 'No such incident');
     const b = parseBody(resolveIncidentSchema, body);
-    const cmd: TpsCommand = { type: 'ResolveIncident', data: { tpsId: m[1], incidentId, note: b.note, resolvedAt: new Date().toISOString() } };
+    const cmd: TpsCommand = {
+      type: 'ResolveIncident',
+      data: { tpsId: m[1], incidentId, note: b.note, resolvedAt: new Date().toISOString() },
+    };
     return this.run(m[1], cmd, p, req, body, null, key);
   }
 
@@ -132,7 +211,8 @@ export class TpsHttpController {
 
   private assertTps(tpsId: string, p: Principal) {
     const tps = this.ref.tpsById.get(tpsId);
-    if (!tps) throw new ValidationError([{ path: 'tpsId', problem: 'unknown TPS id (13 digits: kelurahan id + TPS number)' }], 'Unknown TPS');
+    if (!tps)
+      throw new ValidationError([{ path: 'tpsId', problem: 'unknown TPS id (13 digits: kelurahan id + TPS number)' }], 'Unknown TPS');
     if (p.role === 'officer' && p.tpsId !== tpsId) {
       throw new DomainError('AUTH.WRONG_TPS', 403, 'Officers report only for the TPS assigned to them', { assignedTps: p.tpsId });
     }
@@ -151,7 +231,9 @@ export class TpsHttpController {
   private formOf(b: PaperFormBody, contest: string): TallyForm {
     const numbers = this.contests.byCode.get(contest)!.candidates.map((c) => c.number);
     const problems = [
-      ...Object.keys(b.votes).filter((n) => !numbers.includes(n)).map((n) => ({ path: `votes.${n}`, problem: 'unknown candidate for this contest' })),
+      ...Object.keys(b.votes)
+        .filter((n) => !numbers.includes(n))
+        .map((n) => ({ path: `votes.${n}`, problem: 'unknown candidate for this contest' })),
       ...numbers.filter((n) => !(n in b.votes)).map((n) => ({ path: `votes.${n}`, problem: 'required' })),
     ];
     if (problems.length) throw new ValidationError(problems);
