@@ -12,7 +12,8 @@ export const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..
 export const ARTIFACTS_DIR = join(REPO_ROOT, 'backend', 'test-artifacts');
 
 /** The public Lubuklinggau boundary file sits beside the repository, never inside it. */
-export const BOUNDARIES_FILE = resolve(REPO_ROOT, '../shared/data/lubuklinggau-kelurahan.geojson');
+/** The public boundary file (MIT, not in this repository): MAP_BOUNDARIES when set, else the workplace's shared copy. */
+export const BOUNDARIES_FILE = process.env.MAP_BOUNDARIES ?? resolve(REPO_ROOT, '../shared/data/lubuklinggau-kelurahan.geojson');
 
 export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
