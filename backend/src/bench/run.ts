@@ -23,7 +23,9 @@ const RESULTS = fileURLToPath(new URL('../../../bench/results/', import.meta.url
 const CONNECTIONS = 20; // the event store's default pool (DB_POOL_SIZE)
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({ options: { quick: { type: 'boolean', default: false }, only: { type: 'string' }, 'rebuild-events': { type: 'string' } } });
+  const { values } = parseArgs({
+    options: { quick: { type: 'boolean', default: false }, only: { type: 'string' }, 'rebuild-events': { type: 'string' } },
+  });
   const quick = values.quick;
   // --only writes|http|rebuild (comma-separated): one part alone, for profiling; no results file is written then.
   const only = values.only ? new Set(values.only.split(',')) : null;

@@ -1,6 +1,7 @@
 /**
  * The backend under test as a child process (backend/dist/main.js, exactly what `npm start` runs), so its RSS is its
- * own and the load generator does not share its event loop. BENCH_CPU_PROF=<dir> starts it with --cpu-prof.
+ * own and the load generator does not share its event loop. BENCH_CPU_PROF=<dir> starts it with --cpu-prof;
+ * BENCH_EXTRA_ENV='NAME=value NAME2=value2' adds settings to its environment (to compare, e.g., PROJECTION_GATHER_MS).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
@@ -24,6 +25,18 @@ function statusKb(pid: number, field: string): number {
   return m ? Number(m[1]) : NaN;
 }
 
+/** The child gets a clean environment (nothing of the bench's own leaks in) plus what BENCH_EXTRA_ENV names. */
+function extraEnv(): Record<string, string> {
+  const pairs = (process.env.BENCH_EXTRA_ENV ?? '').split(/\s+/).filter(Boolean);
+  return Object.fromEntries(
+    pairs.map((p) => {
+      const eq = p.indexOf('=');
+      if (eq < 1) throw new Error(`BENCH_EXTRA_ENV: expected NAME=value, got ${p}`);
+      return [p.slice(0, eq), p.slice(eq + 1)];
+    }),
+  );
+}
+
 export async function startServer(env: Record<string, string>, log: (m: string) => void): Promise<ServerChild> {
   const port = await freePort();
   const prof = process.env.BENCH_CPU_PROF;
@@ -37,6 +50,7 @@ export async function startServer(env: Record<string, string>, log: (m: string) 
       HOST: '127.0.0.1',
       PORT: String(port),
       ...env,
+      ...extraEnv(),
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

@@ -48,6 +48,11 @@ export interface AppendResult {
   nextExpectedRevision: bigint;
   /** Global position of the last event of this append. */
   position: Position;
+  /**
+   * True when this call wrote the events, false when they were all stored already (an idempotent re-append, answered
+   * with the original result). Undefined when the adapter cannot tell: callers must then assume either.
+   */
+  written?: boolean;
 }
 
 export interface ReadStreamOptions {

@@ -40,7 +40,7 @@ export class LivePublisher {
       change.tpsIds.length ? this.rm.tpsMany(change.tpsIds) : [],
       kelCodes.size ? this.rm.kelurahanList() : [],
       change.incidentIds.length ? this.rm.incidents({ ids: change.incidentIds }) : [],
-      change.coverageChanged ? this.rm.coverage() : null,
+      change.coverageChanged ? this.rm.coverageUpdate([...kelCodes]) : null,
     ]);
 
     for (const t of tps) this.ns.to(roomsOfKelurahan(this.ref, t.kelurahanCode)).emit(LiveMessage.TpsUpdated, { position: stamp, data: t });

@@ -156,6 +156,21 @@ export interface Coverage {
   position: string | null;
 }
 
+/**
+ * The live coverage push: city counts plus the rows of the kelurahan this change touched (merge them by
+ * kelurahanCode). The whole picture, with every missing TPS listed, is `GET /api/coverage`: at national scale it is
+ * 83,000 rows and up to 820,000 missing TPS, far too much to push to every screen on every tick.
+ */
+export interface CoverageUpdate {
+  deadline: string;
+  assigned: number;
+  checkedIn: number;
+  reported: number;
+  /** TPS without a check-in once the deadline has passed (0 before it), as `missing.length` of GET /api/coverage. */
+  missing: number;
+  rows: CoverageRow[];
+}
+
 /** Every live message carries the log position it reflects. */
 export interface Positioned<T> {
   position: string;
@@ -168,7 +183,7 @@ export interface ServerToClient {
   [LiveMessage.TpsUpdated]: (msg: Positioned<TpsView>) => void;
   [LiveMessage.IncidentReported]: (msg: Positioned<IncidentView>) => void;
   [LiveMessage.IncidentResolved]: (msg: Positioned<IncidentView>) => void;
-  [LiveMessage.CoverageUpdated]: (msg: Positioned<Coverage>) => void;
+  [LiveMessage.CoverageUpdated]: (msg: Positioned<CoverageUpdate>) => void;
   [LiveMessage.Heartbeat]: (msg: LiveHeartbeat) => void;
 }
 

@@ -7,6 +7,7 @@ import { REFERENCE_DATA } from '../reference/reference.module.js';
 import type { ReferenceData } from '../reference/reference-data.js';
 import { ChangeFeed } from './change-feed.js';
 import { readCheckpoints } from './checkpoints.js';
+import { ProjectionGroup } from './projection-group.js';
 import { ProjectionRunner } from './projection-runner.js';
 import { createProjections } from './projection-registry.js';
 import type { Projection } from './projection.js';
@@ -23,6 +24,7 @@ export class ProjectionsHost implements OnApplicationBootstrap, OnModuleDestroy 
   private readonly logger = new Logger('Projections');
   readonly projections: Projection[];
   readonly runners: ProjectionRunner[];
+  private readonly group: ProjectionGroup;
   private lease: LeaderLease | null = null;
 
   constructor(
@@ -37,10 +39,13 @@ export class ProjectionsHost implements OnApplicationBootstrap, OnModuleDestroy 
       (p) =>
         new ProjectionRunner(ds, store, p, {
           onCommitted: (at, effect) => feed.committed(p.name, at, effect),
-          gatherMs: config.PROJECTION_GATHER_MS,
-          logger: { log: (m) => this.logger.log(m), error: (m) => this.logger.error(m) },
         }),
     );
+    // One subscription feeds every runner: each event is read from the store once, not once per projection.
+    this.group = new ProjectionGroup(ds, store, this.runners, {
+      gatherMs: config.PROJECTION_GATHER_MS,
+      logger: { log: (m) => this.logger.log(m), error: (m) => this.logger.error(m) },
+    });
   }
 
   async onApplicationBootstrap(): Promise<void> {
@@ -74,14 +79,12 @@ export class ProjectionsHost implements OnApplicationBootstrap, OnModuleDestroy 
       this.ds,
       this.projections.map((p) => p.name),
     );
-    for (const r of this.runners) {
-      this.feed.track(r.projection.name, cps.get(r.projection.name)?.position ?? null);
-      r.start();
-    }
+    for (const r of this.runners) this.feed.track(r.projection.name, cps.get(r.projection.name)?.position ?? null);
+    this.group.start();
   }
 
   private async stopRunners(): Promise<void> {
-    await Promise.all(this.runners.map((r) => r.stop()));
+    await this.group.stop();
   }
 
   /** Rebuilds one projection (or all, over one read of the log) from position zero; the live runners keep going meanwhile. */

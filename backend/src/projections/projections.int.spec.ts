@@ -155,6 +155,22 @@ describe('coverage', () => {
     expect(after.missing.map((m) => m.tpsId)).not.toContain(A1);
     expect(after.position).toBe(await bench.reads.position());
   });
+
+  it('pushes counts and only the touched kelurahan, agreeing with the whole picture', async () => {
+    for (const at of ['07:29', '07:31']) {
+      bench.now.value = new Date(WIB(at));
+      const whole = await bench.reads.coverage();
+      const push = await bench.reads.coverageUpdate([AIR_KUTI]);
+      expect(push).toEqual({
+        deadline: whole.deadline,
+        assigned: 635,
+        checkedIn: whole.rows.reduce((n, r) => n + r.checkedIn, 0),
+        reported: whole.rows.reduce((n, r) => n + r.reported, 0),
+        missing: whole.missing.length,
+        rows: whole.rows.filter((r) => r.kelurahanCode === AIR_KUTI),
+      });
+    }
+  });
 });
 
 describe('incidents', () => {

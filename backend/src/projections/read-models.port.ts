@@ -1,6 +1,7 @@
 import type { Observable } from 'rxjs';
 import type {
   Coverage,
+  CoverageUpdate,
   IncidentView,
   KecamatanSummary,
   KelurahanSummary,
@@ -31,6 +32,8 @@ export interface ReadModels {
   tps(id: string): Promise<TpsView | null>;
   tpsMany(ids: string[]): Promise<TpsView[]>;
   coverage(): Promise<Coverage>;
+  /** City coverage counts and the rows of these kelurahan only: what the live channel pushes. */
+  coverageUpdate(kelurahanCodes: string[]): Promise<CoverageUpdate>;
   incidents(filter?: { status?: 'open' | 'resolved'; ids?: string[] }): Promise<IncidentView[]>;
   /** Position every projection has reached (the lowest of their checkpoints), string form, null when none. */
   position(): Promise<string | null>;

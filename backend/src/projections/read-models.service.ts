@@ -6,13 +6,22 @@ import { Inject, Injectable } from '@nestjs/common';
 import { DataSource, type QueryRunner } from 'typeorm';
 import { APP_CONFIG, type RuntimeConfig } from '../config/config.module.js';
 import { comparePositions, isPositionString, positionFromString, positionToString } from '../event-store/position.js';
-import type { Coverage, IncidentView, KecamatanSummary, KelurahanSummary, Summary, TpsState, TpsView } from '../live/live.contract.js';
+import type {
+  Coverage,
+  CoverageUpdate,
+  IncidentView,
+  KecamatanSummary,
+  KelurahanSummary,
+  Summary,
+  TpsState,
+  TpsView,
+} from '../live/live.contract.js';
 import type { Contests } from '../reference/contests.js';
 import { CONTESTS, REFERENCE_DATA } from '../reference/reference.module.js';
 import type { ReferenceData } from '../reference/reference-data.js';
 import { areaTotals, loadAreaSums, quickCountSums } from './area-totals.js';
 import { ChangeFeed } from './change-feed.js';
-import { CLOCK, checkinDeadline, coverageRows, missingOfficers, type Clock } from './coverage.js';
+import { CLOCK, checkinDeadline, coverageRows, loadCoverageUpdate, missingOfficers, type Clock } from './coverage.js';
 import { posParams, rows } from './projection.js';
 import { PROJECTION_NAMES } from './projection-registry.js';
 import { inSnapshot, lowestPosition } from './snapshot.js';
@@ -129,6 +138,16 @@ export class ReadModelsService implements ReadModels {
         position,
       };
     });
+  }
+
+  coverageUpdate(kelurahanCodes: string[]): Promise<CoverageUpdate> {
+    return loadCoverageUpdate(
+      this.ds,
+      this.ref,
+      checkinDeadline(this.config.ELECTION_DATE, this.config.CHECKIN_DEADLINE),
+      this.clock(),
+      kelurahanCodes,
+    );
   }
 
   async incidents(filter: { status?: 'open' | 'resolved'; ids?: string[] } = {}): Promise<IncidentView[]> {

@@ -15,7 +15,8 @@ let db: TestDatabase;
 /** The read models plus the audit projections' tables, which a rebuild must reproduce row for row as well. */
 async function dumpAll() {
   const audit: Record<string, unknown[]> = {};
-  for (const t of ['audit_anchor', 'audit_correction']) audit[t] = await bench.ds.query(`SELECT * FROM ${t} ORDER BY commit_pos, prepare_pos`);
+  for (const t of ['audit_anchor', 'audit_correction'])
+    audit[t] = await bench.ds.query(`SELECT * FROM ${t} ORDER BY commit_pos, prepare_pos`);
   return { ...(await dumpTables(bench.ds)), ...audit };
 }
 let bench: Bench;

@@ -83,9 +83,10 @@ export class TpsCommandHandler {
         const result = await this.store.appendToStream(stream, [{ id: eventId, type: decided.type, data: { ...decided.data }, metadata }], {
           expectedRevision: last ? last.revision : 'no_stream',
         });
-        if (ctx.idempotencyKey) {
+        if (ctx.idempotencyKey && result.written !== true) {
           // Two requests with one key can both decide before either appends; the store then answers the loser with
-          // the winner's result (same event id). Only the stored event tells which body won.
+          // the winner's result (same event id). Only the stored event tells which body won. A store that says it
+          // wrote the event itself (the PostgreSQL one does) spares this read.
           const [stored] = await this.store.readStream(stream, { fromRevision: result.nextExpectedRevision, maxCount: 1 });
           if (stored && stored.id === eventId && stored.metadata.hash !== metadata.hash) {
             if (stored.metadata.requestHash !== requestHash) {

@@ -1,7 +1,8 @@
 import { SvelteMap } from 'svelte/reactivity';
 import {
   comparePositionStrings,
-  type Coverage,
+  type CoverageRow,
+  type CoverageUpdate,
   type IncidentView,
   type KelurahanSummary,
   type LiveHeartbeat,
@@ -22,7 +23,9 @@ export const SILENCE_MS = 15_000;
  */
 export class LiveState {
   summary = $state.raw<Summary | null>(null);
-  coverage = $state.raw<Coverage | null>(null);
+  /** City coverage counts from the live push; the rows it carried are merged into `coverageRows`. */
+  coverage = $state.raw<Omit<CoverageUpdate, 'rows'> | null>(null);
+  readonly coverageRows = new SvelteMap<string, CoverageRow>();
   readonly kelurahan = new SvelteMap<string, KelurahanSummary>();
   readonly tps = new SvelteMap<string, TpsView>();
   readonly incidents = new SvelteMap<string, IncidentView>();
@@ -65,8 +68,10 @@ export class LiveState {
   setSummary(position: string | null, s: Summary): void {
     if (this.fresh('summary', position)) this.summary = s;
   }
-  setCoverage(position: string | null, c: Coverage): void {
-    if (this.fresh('coverage', position)) this.coverage = c;
+  /** The push carries only the kelurahan a change touched (GET /api/coverage has the whole list). */
+  setCoverage(position: string | null, { rows, ...counts }: CoverageUpdate): void {
+    if (this.fresh('coverage', position)) this.coverage = counts;
+    for (const r of rows) if (this.fresh(`cov:${r.kelurahanCode}`, position)) this.coverageRows.set(r.kelurahanCode, r);
   }
   setKelurahan(position: string | null, k: KelurahanSummary): void {
     if (this.fresh(`kel:${k.code}`, position)) this.kelurahan.set(k.code, k);

@@ -89,6 +89,7 @@ export class PostgresEventStore implements EventStore {
           const result = {
             nextExpectedRevision: BigInt(last.revision),
             position: position(BigInt(last.transaction_id), BigInt(last.global_id)),
+            written: true,
           };
           this.wakeUps.notify(result.position);
           return result;
@@ -113,7 +114,11 @@ export class PostgresEventStore implements EventStore {
     const lastId = events[events.length - 1].id.toLowerCase();
     const last = rows.find((r) => r.event_id === lastId);
     if (rows.length === events.length && last) {
-      return { nextExpectedRevision: BigInt(last.revision), position: position(BigInt(last.transaction_id), BigInt(last.global_id)) };
+      return {
+        nextExpectedRevision: BigInt(last.revision),
+        position: position(BigInt(last.transaction_id), BigInt(last.global_id)),
+        written: false,
+      };
     }
     const actual = await this.currentRevision(stream);
     if (rows.length === 0 && satisfies(expected, actual)) return 'retry';
