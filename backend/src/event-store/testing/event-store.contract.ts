@@ -243,6 +243,9 @@ export function eventStoreContract(name: string, setup: () => Promise<ContractHa
         const s = freshStream('sub');
         const old = newEvents(3);
         await store().appendToStream(s, old, { expectedRevision: 'no_stream' });
+        // "Caught up" means with what log readers can see; on PostgreSQL an unrelated open transaction elsewhere on the
+        // server can hide a commit for a moment, so wait until the old events are visible before subscribing.
+        await readAllShowing(store(), { after: start }, ids(old));
         const probe = new SubscriptionProbe(store(), { after: start, batchSize: 2 });
         try {
           await probe.waitForCaughtUp();
