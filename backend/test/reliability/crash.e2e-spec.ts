@@ -79,6 +79,8 @@ describe('crash: SIGKILL under steady concurrent writes, three times', () => {
     for (let k = 1; k <= KILLS; k++) {
       // A random moment, but only after the restarted backend has taken some writes (so each kill lands mid-traffic).
       await ackedAtLeast(acked + 20 + Math.floor(Math.random() * 60));
+      // The wall reconnects after each restart before the next kill: "reconnected each time", not once for two kills.
+      await eventually(`the wall's socket connected ${k} times`, async () => (mirror!.connects >= k ? true : undefined), 30_000, 20);
       let up = () => undefined as void;
       backUp = new Promise((r) => (up = r));
       await rig.backend.stop('SIGKILL');
