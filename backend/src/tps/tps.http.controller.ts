@@ -25,6 +25,7 @@ import {
   resolveIncidentSchema,
   submitTallySchema,
   type PaperFormBody,
+  type SubmitTallyBody,
 } from './tally-form.schema.js';
 
 const IDEMPOTENCY_KEY = /^[A-Za-z0-9_.:-]{8,128}$/;
@@ -76,22 +77,9 @@ export class TpsHttpController {
     @Req() req: Request,
     @Headers('idempotency-key') key?: string,
   ) {
-    const tps = this.assertTps(tpsId, p);
     const b = parseBody(submitTallySchema, body);
-    const contest = this.contestOf(b);
-    const form = this.formOf(b, contest);
-    const oddityContext = await this.oddities.contextFor(tps.kelurahanCode, contest);
-    const data = {
-      tpsId,
-      contest,
-      form,
-      formSerial: b.formSerial ?? null,
-      observedAt: b.observedAt ?? null,
-      acknowledgeWarnings: b.acknowledgeWarnings ?? false,
-      special: tps.special,
-      oddityContext,
-    };
-    return this.run(tpsId, { type: 'SubmitTally', data }, p, req, body, b.observedAt ?? null, key);
+    const data = await this.tallyInput(tpsId, p, b);
+    return this.run(tpsId, { type: 'SubmitTally', data }, p, req, body, data.observedAt, key);
   }
 
   @Post('tps/:tpsId/tally/corrections')
@@ -104,24 +92,9 @@ export class TpsHttpController {
     @Req() req: Request,
     @Headers('idempotency-key') key?: string,
   ) {
-    const tps = this.assertTps(tpsId, p);
     const b = parseBody(correctTallySchema, body);
-    const contest = this.contestOf(b);
-    const form = this.formOf(b, contest);
-    const oddityContext = await this.oddities.contextFor(tps.kelurahanCode, contest);
-    const data = {
-      tpsId,
-      contest,
-      form,
-      formSerial: b.formSerial ?? null,
-      observedAt: b.observedAt ?? null,
-      acknowledgeWarnings: b.acknowledgeWarnings ?? false,
-      special: tps.special,
-      oddityContext,
-      expectedRevision: b.expectedRevision,
-      reason: b.reason,
-    };
-    return this.run(tpsId, { type: 'CorrectTally', data }, p, req, body, b.observedAt ?? null, key);
+    const data = { ...(await this.tallyInput(tpsId, p, b)), expectedRevision: b.expectedRevision, reason: b.reason };
+    return this.run(tpsId, { type: 'CorrectTally', data }, p, req, body, data.observedAt, key);
   }
 
   @Post('tps/:tpsId/paper-forms')
@@ -207,6 +180,22 @@ export class TpsHttpController {
       body,
     };
     return answerFor(await this.handler.handle(tpsId, cmd, ctx), this.contacts);
+  }
+
+  /** What a tally and a correction share: the TPS checked, the form read against the contest, the area's shares. */
+  private async tallyInput(tpsId: string, p: Principal, b: SubmitTallyBody) {
+    const tps = this.assertTps(tpsId, p);
+    const contest = this.contestOf(b);
+    return {
+      tpsId,
+      contest,
+      form: this.formOf(b, contest),
+      formSerial: b.formSerial ?? null,
+      observedAt: b.observedAt ?? null,
+      acknowledgeWarnings: b.acknowledgeWarnings ?? false,
+      special: tps.special,
+      oddityContext: await this.oddities.contextFor(tps.kelurahanCode, contest),
+    };
   }
 
   private assertTps(tpsId: string, p: Principal) {
