@@ -6,7 +6,10 @@ export default defineConfig({
   plugins: [svelte()],
   resolve: {
     // Socket.IO message names and payload types are declared once, in the backend, and imported here.
-    alias: { $contract: fileURLToPath(new URL('../backend/src/live/live.contract.ts', import.meta.url)) },
+    alias: {
+      $contract: fileURLToPath(new URL('../backend/src/live/live.contract.ts', import.meta.url)),
+      '$audit-contract': fileURLToPath(new URL('../backend/src/audit/audit.contract.ts', import.meta.url)),
+    },
   },
   server: {
     proxy: { '/api': 'http://localhost:3000', '/socket.io': { target: 'http://localhost:3000', ws: true } },

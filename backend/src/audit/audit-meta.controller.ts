@@ -4,13 +4,7 @@ import { ApiTags } from '@nestjs/swagger';
 import { Roles } from '../auth/roles.decorator.js';
 import { APP_CONFIG, type RuntimeConfig } from '../config/config.module.js';
 import { ApiRoute } from '../http/api-doc.decorator.js';
-
-export interface AuditMeta {
-  /** ELECTION_DATE, YYYY-MM-DD. */
-  electionDate: string;
-  /** Lubuklinggau keeps WIB; every time on the audit screens is shown in it. */
-  timeZone: 'Asia/Jakarta';
-}
+import type { AuditMeta } from './audit.contract.js';
 
 @ApiTags('audit')
 @Controller()

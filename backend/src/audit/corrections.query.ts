@@ -1,9 +1,9 @@
 /** `GET /api/audit/corrections`: the corrections read model, newest first, a page at a time by log position. */
 import type { DataSource } from 'typeorm';
 import { positionFromString } from '../event-store/position.js';
-import type { FieldDiff } from '../tps/tps.events.js';
 import type { CorrectionRow } from './corrections.projection.js';
 import { QueryParams } from './query-params.js';
+import type { CorrectionItem, CorrectionsPage } from './audit.contract.js';
 
 export interface CorrectionsFilter {
   since?: Date;
@@ -16,27 +16,7 @@ export interface CorrectionsFilter {
   limit: number;
 }
 
-export interface CorrectionItem {
-  position: string;
-  eventId: string;
-  tpsId: string;
-  kelurahanCode: string;
-  kecamatanCode: string;
-  contest: string;
-  revision: number;
-  correctsRevision: number;
-  actor: string;
-  role: string;
-  serverTime: string;
-  reason: string;
-  diff: FieldDiff[];
-}
-
-export interface CorrectionsPage {
-  corrections: CorrectionItem[];
-  /** Pass as `before` for the next (older) page; null on the last page. */
-  next: string | null;
-}
+export type { CorrectionItem, CorrectionsPage };
 
 export const MAX_PAGE = 500;
 

@@ -5,27 +5,9 @@
  */
 import type { TpsDoc } from '../projections/tps-doc.js';
 import { diffForms } from '../tps/tally-rules.js';
+import type { PaperMismatchRow, PaperReconciliation } from './audit.contract.js';
 
-export interface PaperMismatchRow {
-  tpsId: string;
-  kelurahanCode: string;
-  kecamatanCode: string;
-  contest: string;
-  onlineRevision: number;
-  fields: { path: string; online: number | null; paper: number | null }[];
-}
-
-export interface PaperReconciliation {
-  contest: string;
-  /** Paper form and online tally disagree, field by field. */
-  mismatched: PaperMismatchRow[];
-  /** TPS without a paper form for this contest yet (whether or not they reported online). */
-  missing: string[];
-  /** Of `missing`, the TPS that did report online: the ones the posko should chase first. */
-  missingReported: string[];
-  /** A paper form but no online tally: nothing to compare with yet. */
-  paperOnly: string[];
-}
+export type { PaperMismatchRow, PaperReconciliation };
 
 /** `tps`: every TPS in scope, in order, with its projected doc when it has one. */
 export function reconcilePaperForms(tps: { id: string; doc: TpsDoc | null }[], contest: string): PaperReconciliation {

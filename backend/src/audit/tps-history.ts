@@ -2,24 +2,9 @@ import type { RecordedEvent } from '../event-store/event-store.port.js';
 import { positionToString } from '../event-store/position.js';
 import { diffForms } from '../tps/tally-rules.js';
 import type { FieldDiff, TallyForm, TpsEvent } from '../tps/tps.events.js';
+import type { HistoryEntry } from './audit.contract.js';
 
-export interface HistoryEntry {
-  revision: number;
-  position: string;
-  eventId: string;
-  type: TpsEvent['type'];
-  actor: string;
-  role: string;
-  serverTime: string;
-  clientTime: string | null;
-  contest: string | null;
-  reason: string | null;
-  /** The event's full values. */
-  values: Record<string, unknown>;
-  /** Tallies: difference from the version before (all fields for the first); paper forms: from the online tally. */
-  diff: FieldDiff[];
-  hash: string | null;
-}
+export type { HistoryEntry };
 
 /** A TPS stream as an auditor reads it: who, when, why, what, and what changed. Pure. */
 export function tpsHistory(events: RecordedEvent[]): HistoryEntry[] {

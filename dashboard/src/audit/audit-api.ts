@@ -1,73 +1,12 @@
-/**
- * Answers of the audit routes (docs/audit.md), typed for the screens, and the one authenticated download. The
- * shapes mirror backend/src/audit/*: those files import the database layer, so they cannot be shared like $contract.
- */
+/** The audit routes (docs/audit.md) for the screens, and the one authenticated download. Payload types: $audit-contract. */
 import { ApiError, apiGet, currentSession, currentToken, signOut } from '../lib/api.ts';
 import { saveBlob } from './csv.ts';
+import type { AuditMeta, HistoryEntry, PaperReconciliation } from '$audit-contract';
 
-export interface FieldDiff {
-  path: string;
-  before: number | null;
-  after: number | null;
-}
+export type { AuditMeta, CorrectionItem, FieldDiff, HistoryEntry, PaperMismatchRow as PaperMismatch, TpsEventType } from '$audit-contract';
 
-export type TpsEventType =
-  'OfficerCheckedIn' | 'TallySubmitted' | 'TallyCorrected' | 'PaperFormRecorded' | 'IncidentReported' | 'IncidentResolved';
-
-export interface HistoryEntry {
-  revision: number;
-  position: string;
-  eventId: string;
-  type: TpsEventType;
-  actor: string;
-  role: string;
-  serverTime: string;
-  clientTime: string | null;
-  contest: string | null;
-  reason: string | null;
-  values: Record<string, unknown>;
-  diff: FieldDiff[];
-  hash: string | null;
-}
-
-export interface CorrectionItem {
-  position: string;
-  eventId: string;
-  tpsId: string;
-  kelurahanCode: string;
-  kecamatanCode: string;
-  contest: string;
-  revision: number;
-  correctsRevision: number;
-  actor: string;
-  role: string;
-  serverTime: string;
-  reason: string;
-  diff: FieldDiff[];
-}
-
-export interface PaperMismatch {
-  tpsId: string;
-  kelurahanCode: string;
-  kecamatanCode: string;
-  contest: string;
-  onlineRevision: number;
-  fields: { path: string; online: number | null; paper: number | null }[];
-}
-
-export interface PaperForms {
-  contest: string;
-  mismatched: PaperMismatch[];
-  missing: string[];
-  missingReported: string[];
-  paperOnly: string[];
-  position: string | null;
-}
-
-export interface AuditMeta {
-  electionDate: string;
-  timeZone: string;
-}
+/** GET /api/audit/paper-forms answers the reconciliation with the log position it reflects. */
+export type PaperForms = PaperReconciliation & { position: string | null };
 
 /** The roles the server lets read history, corrections and paper forms; the display screen is not one of them. */
 export const canAudit = (): boolean => ['auditor', 'operator', 'admin'].includes(currentSession()?.role ?? '');
