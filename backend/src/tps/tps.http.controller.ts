@@ -9,7 +9,7 @@ import { parseBody } from '../http/parse-body.js';
 import { currentRequestId } from '../logging/request-context.js';
 import { CONTACTS, CONTESTS, REFERENCE_DATA } from '../reference/reference.module.js';
 import type { Contacts, Contests } from '../reference/contests.js';
-import type { ReferenceData } from '../reference/reference-data.js';
+import type { ReferenceData, Tps } from '../reference/reference-data.js';
 import { OddityContextService } from './oddity-context.service.js';
 import { answerFor } from './tps-answers.js';
 import { tpsApiDocs } from './tps.api-docs.js';
@@ -77,8 +77,9 @@ export class TpsHttpController {
     @Req() req: Request,
     @Headers('idempotency-key') key?: string,
   ) {
+    const tps = this.assertTps(tpsId, p);
     const b = parseBody(submitTallySchema, body);
-    const data = await this.tallyInput(tpsId, p, b);
+    const data = await this.tallyInput(tps, b);
     return this.run(tpsId, { type: 'SubmitTally', data }, p, req, body, data.observedAt, key);
   }
 
@@ -92,8 +93,9 @@ export class TpsHttpController {
     @Req() req: Request,
     @Headers('idempotency-key') key?: string,
   ) {
+    const tps = this.assertTps(tpsId, p);
     const b = parseBody(correctTallySchema, body);
-    const data = { ...(await this.tallyInput(tpsId, p, b)), expectedRevision: b.expectedRevision, reason: b.reason };
+    const data = { ...(await this.tallyInput(tps, b)), expectedRevision: b.expectedRevision, reason: b.reason };
     return this.run(tpsId, { type: 'CorrectTally', data }, p, req, body, data.observedAt, key);
   }
 
@@ -182,12 +184,11 @@ export class TpsHttpController {
     return answerFor(await this.handler.handle(tpsId, cmd, ctx), this.contacts);
   }
 
-  /** What a tally and a correction share: the TPS checked, the form read against the contest, the area's shares. */
-  private async tallyInput(tpsId: string, p: Principal, b: SubmitTallyBody) {
-    const tps = this.assertTps(tpsId, p);
+  /** What a tally and a correction share: the form read against the contest, the area's shares. */
+  private async tallyInput(tps: Tps, b: SubmitTallyBody) {
     const contest = this.contestOf(b);
     return {
-      tpsId,
+      tpsId: tps.id,
       contest,
       form: this.formOf(b, contest),
       formSerial: b.formSerial ?? null,

@@ -83,21 +83,22 @@ describe('PostgresEventStore specifics', () => {
     }
   });
 
-  it('NOTIFY wakes a live subscriber long before its poll interval', async () => {
-    const subscriber = await open({ pollIntervalMs: 10_000 });
+  it('NOTIFY wakes a live subscriber: with polling effectively off, the event still arrives', async () => {
+    // A 10-minute poll interval: delivery within the bounded wait below can only come from the NOTIFY wake-up (and its
+    // short re-checks while another transaction on the server still hides the commit). No timing is asserted.
+    const subscriber = await open({ pollIntervalMs: 600_000 });
     const appender = await open();
     const probe = new SubscriptionProbe(subscriber, { after: (await subscriber.headPosition()) ?? 'start' });
     try {
       await probe.waitForCaughtUp();
       const s = freshStream('notify');
-      const started = Date.now();
       await appender.appendToStream(s, [newEvent()], { expectedRevision: 'no_stream' });
       await waitUntil(
         () => probe.events([s]).length === 1,
         () => 'the NOTIFY wake-up to deliver the event',
-        3000,
+        30_000,
       );
-      expect(Date.now() - started).toBeLessThan(3000);
+      expect(probe.events([s])).toHaveLength(1);
     } finally {
       await probe.stop();
     }
