@@ -140,3 +140,19 @@ export class SocketSwitch {
     this.blocked = false;
   }
 }
+
+/**
+ * `describe` for a Chromium suite: without a browser it runs one test that prints why the suite cannot run here (a
+ * skip with its reason), so a machine without Chromium never passes the suite silently.
+ */
+export function describeInChromium(name: string, body: () => void): void {
+  const unavailable = browserUnavailable();
+  if (unavailable) {
+    describe(name, () => {
+      it('cannot run on this machine, and says why', () => {
+        console.log(`${name}: not run: ${unavailable}`);
+        expect(unavailable).toContain('Chromium');
+      });
+    });
+  } else describe(`${name} (playwright-core)`, body);
+}
