@@ -225,7 +225,8 @@ describeInChromium('posko wall in Chromium', () => {
     } finally {
       await plain.close();
     }
-  });
+    // A second app and page on a loaded machine: a generous bound, it only guards against a hang.
+  }, 180_000);
   // Last: the fake clock stays installed on the browser context.
   it('refreshes the token before it expires, so the wall never asks to sign in again', async () => {
     const before = await page.evaluate(() => localStorage.getItem('sipantaumilu.session'));

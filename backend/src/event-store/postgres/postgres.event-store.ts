@@ -31,6 +31,7 @@ export interface PostgresEventStoreOptions {
 
 const DEFAULT_BATCH = 500;
 const MIN_RETRY_MS = 5;
+const MAX_RETRY_MS = 1000;
 // A claim can fail because a concurrent append changed the stream between the attempt and the check; retry those.
 const APPEND_ATTEMPTS = 3;
 
@@ -194,7 +195,8 @@ export class PostgresEventStore implements EventStore {
         // Short of an announced commit: it hides behind an older open transaction (xmin); re-check soon, backing off.
         const latest = this.wakeUps.latestNotified;
         const behind = latest !== null && (checkpoint === null || comparePositions(checkpoint, latest) < 0);
-        retryMs = behind ? Math.min(retryMs * 2, this.pollIntervalMs) : MIN_RETRY_MS;
+        // Capped at a second whatever the poll interval: an announced commit must not wait a long poll to show.
+        retryMs = behind ? Math.min(retryMs * 2, this.pollIntervalMs, MAX_RETRY_MS) : MIN_RETRY_MS;
         await waiter.wait(behind ? retryMs : this.pollIntervalMs, signal);
       }
     } finally {

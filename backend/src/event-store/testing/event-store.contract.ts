@@ -278,6 +278,8 @@ export function eventStoreContract(name: string, setup: () => Promise<ContractHa
         const s = freshStream('resume');
         const batch = newEvents(6);
         await store().appendToStream(s, batch, { expectedRevision: 'no_stream' });
+        // As in the catch-up test: subscribe once log readers can see the batch (PostgreSQL's xmin, see above).
+        await readAllShowing(store(), { after: start }, ids(batch));
         const handled: string[] = [];
         let checkpoint = '';
         // Handle one event at a time, checkpointing each, then "crash" in the middle of a batch.
