@@ -72,6 +72,10 @@ export const configSchema = z.object({
   RATE_LIMIT_WRITES_PER_IP_PER_MIN: z.coerce.number().int().min(0).default(600_000),
   RATE_LIMIT_LOGIN_PER_MIN: z.coerce.number().int().min(0).default(30),
   RATE_LIMIT_LOGIN_PER_IP_PER_MIN: z.coerce.number().int().min(0).default(3000),
+  // Signed log heads (docs/audit.md): the Ed25519 key lives in a file, never in the database. Unset: DATA_DIR's
+  // audit-signing-key.pem on the embedded setup, generated on first start; no signing otherwise.
+  AUDIT_SIGNING_KEY_FILE: z.string().min(1).optional(),
+  AUDIT_CHECKPOINT_INTERVAL_SECONDS: z.coerce.number().int().min(0).max(86_400).default(300),
 });
 
 export type RawConfig = z.infer<typeof configSchema>;

@@ -39,6 +39,9 @@ const MATRIX: [string, string, Record<Who, number>][] = [
   ['GET', '/api/audit/verify', row(['auditor', 'admin'], 200)],
   ['GET', '/api/audit/export', row(['auditor', 'admin'], 200)],
   ['GET', '/api/audit/meta', row(['operator', 'auditor', 'admin'], 200)],
+  ['GET', '/api/audit/checkpoints', PUBLIC],
+  // Public; 503 AUDIT.SIGNING_OFF for everyone here: this test app has no AUDIT_SIGNING_KEY_FILE.
+  ['GET', '/api/audit/public-key', Object.fromEntries(WHO.map((w) => [w, 503])) as Record<Who, number>],
   ['POST', '/api/auth/refresh', row(ANY, 200)],
   ['POST', `/api/tps/${TPS}/check-in`, row(['officer'], ALLOWED_WRITE, 403)],
   ['POST', `/api/tps/${TPS}/tally`, row(['officer'], ALLOWED_WRITE, 403)],
@@ -47,6 +50,7 @@ const MATRIX: [string, string, Record<Who, number>][] = [
   ['POST', `/api/tps/${TPS}/incidents`, row(['officer', 'otherOfficer', 'operator'], ALLOWED_WRITE, 403)],
   ['POST', `/api/incidents/${TPS}-1/resolve`, row(['operator'], ALLOWED_WRITE)],
   ['POST', '/api/admin/projections/rebuild', row(['admin'], ALLOWED_WRITE)],
+  ['POST', '/api/audit/checkpoints', row(['auditor', 'admin'], ALLOWED_WRITE)],
 ];
 
 describe('authorization matrix: every route and the live channel against every role', () => {
