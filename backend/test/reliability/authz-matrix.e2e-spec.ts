@@ -40,6 +40,9 @@ const MATRIX: [string, string, Record<Who, number>][] = [
   ['GET', '/api/audit/export', row(['auditor', 'admin'], 200)],
   ['GET', '/api/audit/meta', row(['operator', 'auditor', 'admin'], 200)],
   ['GET', '/api/audit/checkpoints', PUBLIC],
+  ['GET', '/api/reports/results', row(['operator', 'auditor', 'admin'], 200)],
+  ['GET', '/api/reports/incidents', row(['operator', 'auditor', 'admin'], 200)],
+  ['GET', '/api/reports/summary.pdf', row(['operator', 'auditor', 'admin'], 200)],
   // Public; 503 AUDIT.SIGNING_OFF for everyone here: this test app has no AUDIT_SIGNING_KEY_FILE.
   ['GET', '/api/audit/public-key', Object.fromEntries(WHO.map((w) => [w, 503])) as Record<Who, number>],
   ['POST', '/api/auth/refresh', row(ANY, 200)],

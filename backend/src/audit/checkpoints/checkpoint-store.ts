@@ -90,3 +90,9 @@ export async function* allCheckpoints(ds: DataSource): AsyncGenerator<StoredChec
     after = Number(rows[rows.length - 1].id);
   }
 }
+
+/** The newest signed checkpoint (reports name it), read on the caller's connection so it shares its snapshot. */
+export async function latestCheckpoint(q: { query(sql: string, params?: unknown[]): Promise<unknown> }): Promise<StoredCheckpoint | null> {
+  const rows = (await q.query(`SELECT ${COLUMNS} FROM audit_checkpoint ORDER BY id DESC LIMIT 1`)) as Row[];
+  return rows[0] ? toCheckpoint(rows[0]) : null;
+}
