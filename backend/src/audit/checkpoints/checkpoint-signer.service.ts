@@ -42,7 +42,8 @@ export class CheckpointSigner implements OnModuleInit, OnModuleDestroy {
       this.key = key;
       this.logger.log(`${created ? 'generated the audit signing key' : 'audit signing key'} ${file} (key id ${key.keyId})`);
     } catch (e) {
-      throw new ConfigError([`AUDIT_SIGNING_KEY_FILE: ${e instanceof Error ? e.message : String(e)}`]);
+      const message = e instanceof Error ? e.message : String(e);
+      throw new ConfigError([message.startsWith('AUDIT_SIGNING_KEY_FILE') ? message : `AUDIT_SIGNING_KEY_FILE: ${file}: ${message}`]);
     }
     const every = this.config.AUDIT_CHECKPOINT_INTERVAL_SECONDS;
     if (every > 0) {
