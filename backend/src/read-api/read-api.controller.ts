@@ -1,6 +1,6 @@
 /** The read routes (any signed-in role): areas, TPS, coverage and incidents, each saying which log position it reflects. */
 import { Controller, Get, Inject, Param, Query, Res } from '@nestjs/common';
-import { ApiHeader, ApiQuery } from '@nestjs/swagger';
+import { ApiQuery, ApiResponse } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { CurrentPrincipal } from '../auth/auth.guard.js';
 import type { Principal } from '../auth/principal.js';
@@ -154,7 +154,11 @@ export class ReadApiController {
   @ApiQuery({ name: 'limit', required: false, description: `page size, 1-${INCIDENT_PAGE_MAX} (default ${INCIDENT_PAGE_MAX})` })
   @ApiQuery({ name: 'cursor', required: false, description: 'X-Next-Cursor of the previous page' })
   @MIN_POSITION
-  @ApiHeader({ name: 'X-Next-Cursor', required: false, description: '(answer) cursor of the next page, absent on the last' })
+  @ApiResponse({
+    status: 200,
+    description: 'A page of incidents',
+    headers: { 'X-Next-Cursor': { description: 'cursor of the next page; absent on the last', schema: { type: 'string' } } },
+  })
   async incidents(
     @Query('status') status: string | undefined,
     @Query('minPosition') min: string | undefined,
