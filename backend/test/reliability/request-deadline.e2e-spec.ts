@@ -8,7 +8,8 @@ import { connect } from 'node:net';
 import { eventsByKey, eventually } from './support/wait.js';
 import { startFaultRig, type FaultRig } from './support/fault-rig.js';
 
-const TIMEOUT_MS = 1000;
+/** Short, but above what a sign-in or a check-in takes on a busy 2-core machine. */
+const TIMEOUT_MS = 2500;
 const TPS = '1673061002001';
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 /** What the late handler used to log: Express refusing the second answer, with its stack. */
@@ -20,7 +21,11 @@ describe('request deadline (child process behind a TCP proxy)', () => {
 
   beforeAll(async () => {
     rig = await startFaultRig('deadline', { REQUEST_TIMEOUT_MS: String(TIMEOUT_MS), RATE_LIMIT_WRITES_PER_MIN: '0' });
-    officer = await rig.backend.login(TPS, '123456');
+    // Sign-in may itself hit the short deadline on a loaded machine: try again, as a phone would.
+    officer = await eventually('sign-in', async () => {
+      const r = await rig.backend.call('POST', '/api/auth/login', { body: { nip: TPS, pin: '123456' } });
+      return r.status === 200 ? (r.body.accessToken as string) : undefined;
+    });
   }, 120_000);
   afterAll(() => rig?.close(), 60_000);
 
@@ -38,11 +43,11 @@ describe('request deadline (child process behind a TCP proxy)', () => {
   it('drops a write whose deadline passed before its append; the retry with the same key writes it once', async () => {
     const key = 'deadline-write-0001';
     const body = { category: 'logistics', severity: 'low', description: 'Kotak suara terlambat' };
-    rig.proxy.setLatency(1500);
+    rig.proxy.setLatency(3000);
     const slow = await rig.backend.call('POST', `/api/tps/${TPS}/incidents`, { token: officer, body, headers: { 'idempotency-key': key } });
     expect([slow.status, slow.body.code]).toEqual([503, 'REQUEST.TIMEOUT']);
     // Long enough for the stream read (one slow round trip each way) and, before the fix, the append and its answer.
-    await sleep(10_000);
+    await sleep(16_000);
     rig.proxy.setLatency(0);
     await eventually('store answers again', async () => ((await rig.backend.call('GET', '/api/health')).status === 200 ? true : undefined));
     expect((await eventsByKey(rig.db.url)).get(key)).toBeUndefined();
@@ -55,7 +60,7 @@ describe('request deadline (child process behind a TCP proxy)', () => {
     });
     expect([retry.status, retry.body.replayed]).toEqual([201, undefined]);
     expect((await eventsByKey(rig.db.url)).get(key)).toBe(1);
-  }, 60_000);
+  }, 90_000);
 
   it('closes the connection of a body that trickles in once it has its 503', async () => {
     const { port, hostname } = new URL(rig.backend.url);
@@ -85,5 +90,8 @@ describe('request deadline (child process behind a TCP proxy)', () => {
     expect(received).toContain('REQUEST.TIMEOUT');
     // Closed by the server soon after the 503 (the bound above is a hang detector, not a timing assertion).
     expect(at).toBeGreaterThan(started);
+    // The body parser's "request aborted" after the close is not an error of the server either.
+    await sleep(1000);
+    expect(rig.backend.logs.filter((l) => /"level":"error"/.test(l) || SECOND_ANSWER.test(l))).toEqual([]);
   }, 30_000);
 });
