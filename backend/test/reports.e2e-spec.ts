@@ -245,7 +245,7 @@ describe('reports (e2e)', () => {
     await wb.xlsx.load(x.bytes as unknown as ExcelJS.Buffer);
     const ws = wb.getWorksheet('Insiden')!;
     expect(ws.rowCount).toBe(2);
-    expect(ws.getRow(2).getCell(13).value).toBe('Sudah ditangani aparat');
+    expect(ws.getRow(2).getCell(14).value).toBe('Sudah ditangani aparat');
     const bad = await get('/api/reports/incidents?severity=huge');
     expect([bad.status, JSON.parse(bad.bytes.toString()).fields[0].path]).toEqual([400, 'severity']);
   });

@@ -1,6 +1,6 @@
 /**
- * The incidents report: one row per incident with each step of its lifecycle as it exists today (reported; resolved,
- * with its note), read from the `incidents` read model a page at a time inside the report's snapshot.
+ * The incidents report: one row per incident with each step of its lifecycle as it exists today (reported, by the
+ * server's time, with the time the reporter gave; resolved, with its note), read from the `incidents` read model a page at a time inside the report's snapshot.
  */
 import type { QueryRunner } from 'typeorm';
 import { QueryParams } from '../audit/query-params.js';
@@ -87,6 +87,7 @@ export const INCIDENT_COLUMNS: TableColumn<IncidentRow>[] = [
   { key: 'status', header: 'Status', width: 10, value: (r) => r.status },
   { key: 'reportedAtWib', header: 'Dilaporkan (WIB)', width: 30, value: (r) => time(r.reportedAt) },
   { key: 'reportedAt', header: 'Dilaporkan (ISO)', width: 26, value: (r) => r.reportedAt },
+  { key: 'occurredAt', header: 'Terjadi menurut pelapor (ISO)', width: 26, value: (r) => r.occurredAt },
   { key: 'resolvedAtWib', header: 'Diselesaikan (WIB)', width: 30, value: (r) => time(r.resolvedAt) },
   { key: 'resolvedAt', header: 'Diselesaikan (ISO)', width: 26, value: (r) => r.resolvedAt ?? '' },
   { key: 'resolutionNote', header: 'Catatan penyelesaian', width: 40, value: (r) => r.resolutionNote ?? '' },
