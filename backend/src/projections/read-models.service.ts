@@ -55,11 +55,16 @@ export class ReadModelsService implements ReadModels {
       const [cp] = await rows<{ at: Date | null }>(tx, `SELECT max(last_event_at) AS at FROM proj_checkpoint WHERE name = ANY($1)`, [
         [...PROJECTION_NAMES],
       ]);
+      const [photos] = await rows<{ n: number }>(
+        tx,
+        `SELECT count(*)::int AS n FROM rm_tps WHERE jsonb_array_length(coalesce(doc->'photos', '[]'::jsonb)) > 0`,
+      );
       const N = this.ref.tps.length;
       const min = this.config.QUICKCOUNT_MIN_TPS;
       const shown = (sums?.tpsReported ?? 0) >= min;
       return {
         area: { level: 'city', code: this.ref.city.code, name: this.ref.city.name },
+        tpsWithPhotos: photos?.n ?? 0,
         ...areaTotals(contest, this.contests.byCode.get(contest), sums, N),
         estimate: {
           shown,
