@@ -172,13 +172,7 @@ export interface FormPhotoAttached {
 }
 
 export type TpsEvent =
-  | OfficerCheckedIn
-  | TallySubmitted
-  | TallyCorrected
-  | PaperFormRecorded
-  | IncidentReported
-  | IncidentResolved
-  | FormPhotoAttached;
+  OfficerCheckedIn | TallySubmitted | TallyCorrected | PaperFormRecorded | IncidentReported | IncidentResolved | FormPhotoAttached;
 
 export type TpsEventType = TpsEvent['type'];
 

@@ -5,6 +5,16 @@ import { assertBytesMatch, assertHash, HASH, sha256, verified, type PhotoStore, 
 
 const errno = (e: unknown) => (e as NodeJS.ErrnoException).code;
 
+/** The call's answer, or `fallback` when it fails with one of `codes` (a missing file, say). */
+async function unless<T>(codes: string[], fallback: T, fn: () => Promise<T>): Promise<T> {
+  try {
+    return await fn();
+  } catch (e) {
+    if (codes.includes(errno(e) ?? '')) return fallback;
+    throw e;
+  }
+}
+
 async function fsyncPath(path: string): Promise<void> {
   const fh = await open(path, 'r');
   try {
@@ -35,7 +45,7 @@ export class FsPhotoStore implements PhotoStore {
   async put(hash: string, bytes: Buffer): Promise<void> {
     assertBytesMatch(hash, bytes);
     const target = this.pathOf(hash);
-    const existing = await readFile(target).catch((e: unknown) => (errno(e) === 'ENOENT' ? null : Promise.reject(e)));
+    const existing = await unless<Buffer | null>(['ENOENT'], null, () => readFile(target));
     if (existing && sha256(existing) === hash) return;
     const sub = this.fanout(hash);
     const created = await mkdir(sub, { recursive: true });
@@ -73,10 +83,7 @@ export class FsPhotoStore implements PhotoStore {
 
   async has(hash: string): Promise<boolean> {
     assertHash(hash);
-    return stat(this.pathOf(hash)).then(
-      () => true,
-      (e: unknown) => (errno(e) === 'ENOENT' ? false : Promise.reject(e)),
-    );
+    return unless(['ENOENT'], false, async () => !!(await stat(this.pathOf(hash))));
   }
 
   async *list(): AsyncIterable<StoredPhoto> {
@@ -115,6 +122,6 @@ export class FsPhotoStore implements PhotoStore {
   async close(): Promise<void> {}
 
   private async entries(dir: string): Promise<string[]> {
-    return readdir(dir).catch((e: unknown) => (errno(e) === 'ENOENT' || errno(e) === 'ENOTDIR' ? [] : Promise.reject(e)));
+    return unless<string[]>(['ENOENT', 'ENOTDIR'], [], () => readdir(dir));
   }
 }
