@@ -70,8 +70,8 @@ export interface AreaTotals {
 
 export interface Summary extends AreaTotals {
   area: { level: 'city'; code: string; name: string };
-  /** TPS with at least one C.Hasil photo (the live summary; absent in as-of replays). */
-  tpsWithPhotos?: number;
+  /** TPS with at least one C.Hasil photo. */
+  tpsWithPhotos: number;
   estimate: Estimate;
   /** Log position this answer reflects (null: nothing projected yet). */
   position: string | null;
