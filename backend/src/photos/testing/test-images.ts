@@ -51,3 +51,26 @@ export async function makeBigJpeg(): Promise<Buffer> {
     .jpeg({ quality: 95 })
     .toBuffer();
 }
+
+/** A C.Hasil-like page (title, boxes, numbers) as a JPEG with camera EXIF, for the screens' tests. */
+export async function makeFormJpeg(votes: Record<string, number>, width = 1240, height = 1754): Promise<Buffer> {
+  const rows = Object.entries(votes)
+    .map(
+      ([n, v], i) =>
+        `<rect x="120" y="${560 + i * 140}" width="1000" height="110" fill="none" stroke="#222" stroke-width="4"/>` +
+        `<text x="150" y="${635 + i * 140}" font-size="56" font-family="sans-serif">Paslon ${n}</text>` +
+        `<text x="900" y="${635 + i * 140}" font-size="72" font-family="monospace" font-weight="bold">${v}</text>`,
+    )
+    .join('');
+  const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}">
+    <rect width="100%" height="100%" fill="#f4f1e8"/>
+    <text x="120" y="200" font-size="80" font-family="sans-serif" font-weight="bold">MODEL C.HASIL-PPWP</text>
+    <text x="120" y="300" font-size="44" font-family="sans-serif">TPS 001 · Kelurahan Ulak Lebar</text>
+    <text x="120" y="480" font-size="48" font-family="sans-serif">IV. PEROLEHAN SUARA</text>${rows}
+    <line x1="120" y1="1500" x2="600" y2="1500" stroke="#222" stroke-width="3"/>
+    <text x="120" y="1560" font-size="36" font-family="sans-serif">KPPS</text></svg>`;
+  return sharp(Buffer.from(svg))
+    .jpeg({ quality: 88 })
+    .withExif({ IFD0: { Make: 'TestCam' }, IFD2: { DateTimeOriginal: '2024:02:14 13:20:00' } })
+    .toBuffer();
+}
