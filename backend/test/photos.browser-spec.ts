@@ -85,7 +85,7 @@ describeInChromium('C.Hasil photos on the screens', () => {
     await page.locator('[data-testid="photo-1-rotate"]').click();
     await waitForText(page, 'photo-1-state', '150% · 90°');
     const transform = await page.locator('[data-testid="photo-1-large"]').evaluate((el) => (el as HTMLElement).style.transform);
-    expect(transform).toBe('rotate(90deg)');
+    expect(transform).toBe('translate(-50%, -50%) rotate(90deg)');
     await page.screenshot({ path: join(ARTIFACTS_DIR, 'photos-timeline-zoomed.png'), fullPage: true });
   });
 
