@@ -210,5 +210,10 @@ describe('C.Hasil photos (e2e, real PostgreSQL, photos in a directory)', () => {
     expect(await codes(TPS_C)).toEqual(['PHOTO.NEAR_DUPLICATE']);
     const s = await t.call('GET', '/api/summary', { token: operator });
     expect(s.body.tpsWithPhotos).toBe(3);
+    // The as-of replay counts the same.
+    const asOf = await t.call('GET', `/api/summary?asOf=${encodeURIComponent(new Date(Date.now() + 60_000).toISOString())}`, {
+      token: operator,
+    });
+    expect(asOf.body.tpsWithPhotos).toBe(3);
   });
 });

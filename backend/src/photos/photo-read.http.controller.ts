@@ -7,6 +7,7 @@ import { Roles } from '../auth/roles.decorator.js';
 import { DomainError, ValidationError } from '../http/domain-error.js';
 import { sniffType } from './image-inspect.js';
 import { photoErrors } from './photo.errors.js';
+import { PhotoReadDoc } from './photo.api-docs.js';
 import { PhotoLookup } from './photo-lookup.js';
 import { PhotoVariants, SIZES, type VariantSize } from './photo-variants.js';
 import { HASH, PHOTO_STORE, PhotoCorruptError, type PhotoStore } from './store/photo-store.port.js';
@@ -30,6 +31,7 @@ export class PhotoReadController {
   ) {}
 
   @Get('photos/:photoId')
+  @PhotoReadDoc()
   @Roles('auditor', 'operator', 'officer')
   async photo(
     @Param('photoId') photoId: string,

@@ -11,6 +11,7 @@ import type { Contests } from '../reference/contests.js';
 import type { ReferenceData } from '../reference/reference-data.js';
 import { CONTESTS, REFERENCE_DATA } from '../reference/reference.module.js';
 import { photoErrors } from './photo.errors.js';
+import { PhotoUploadDoc } from './photo.api-docs.js';
 import { PhotoUploadService } from './photo-upload.service.js';
 
 export const PAGES = [1, 2, 3];
@@ -31,6 +32,7 @@ export class PhotoUploadController {
   ) {}
 
   @Post('tps/:tpsId/photos')
+  @PhotoUploadDoc()
   @HttpCode(201)
   @Roles('officer', 'operator')
   async upload(
