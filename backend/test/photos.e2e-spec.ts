@@ -191,11 +191,15 @@ describe('C.Hasil photos (e2e, real PostgreSQL, photos in a directory)', () => {
   });
 
   it('flags the same photo at two TPS on both (PHOTO.REUSED) and a re-saved copy (PHOTO.NEAR_DUPLICATE): flags, not refusals', async () => {
+    // The comparison reads the read model: let it see TPS A's photo first (a replay answers its original position).
+    const atA = await upload(t.url, officerA, TPS_A, jpeg.bytes);
+    await t.call('GET', `/api/tps/${TPS_A}?minPosition=${atA.body.position}`, { token: operator });
     const reused = await upload(t.url, officerB, TPS_B, jpeg.bytes);
     expect(reused.status).toBe(201);
     expect(reused.body.duplicateOf).toEqual({ code: 'PHOTO.REUSED', tpsId: TPS_A, photoId: sha256(jpeg.bytes), distance: 0 });
     const copy = await resave(jpeg.bytes);
     expect(sha256(copy)).not.toBe(sha256(jpeg.bytes));
+    await t.call('GET', `/api/tps/${TPS_B}?minPosition=${reused.body.position}`, { token: operator });
     const near = await upload(t.url, operator, TPS_C, copy);
     expect(near.status).toBe(201);
     expect(near.body.duplicateOf).toMatchObject({ code: 'PHOTO.NEAR_DUPLICATE', photoId: sha256(jpeg.bytes) });
@@ -215,5 +219,17 @@ describe('C.Hasil photos (e2e, real PostgreSQL, photos in a directory)', () => {
       token: operator,
     });
     expect(asOf.body.tpsWithPhotos).toBe(3);
+  });
+
+  it('a rebuild of the TPS read model gives the same photos and flags (they come from the events alone)', async () => {
+    const admin = await t.login('admin', 'admin123');
+    const views = async () =>
+      Promise.all([TPS_A, TPS_B, TPS_C].map(async (id) => (await t.call('GET', `/api/tps/${id}`, { token: operator })).body));
+    const before = await views();
+    expect(before.map((v: { photos: unknown[] }) => v.photos.length)).toEqual([3, 1, 1]);
+    const r = await t.call('POST', '/api/admin/projections/rebuild', { token: admin, body: { name: 'tps-status' } });
+    expect(r.status).toBe(200);
+    const strip = (v: { lastChangeAt: unknown }[]) => v.map(({ lastChangeAt: _l, ...rest }) => rest);
+    expect(strip(await views())).toEqual(strip(before));
   });
 });
