@@ -11,6 +11,7 @@ import { TpsModule } from './tps/tps.module.js';
 import { AuditModule } from './audit/audit.module.js';
 import { LiveModule } from './live/live.module.js';
 import { ReportsModule } from './reports/reports.module.js';
+import { PhotosModule } from './photos/photos.module.js';
 
 @Module({})
 export class AppModule {
@@ -30,6 +31,7 @@ export class AppModule {
         ReadApiModule,
         LiveModule,
         ReportsModule,
+        PhotosModule,
       ],
     };
   }

@@ -54,6 +54,10 @@ const MATRIX: [string, string, Record<Who, number>][] = [
   ['POST', `/api/incidents/${TPS}-1/resolve`, row(['operator'], ALLOWED_WRITE)],
   ['POST', '/api/admin/projections/rebuild', row(['admin'], ALLOWED_WRITE)],
   ['POST', '/api/audit/checkpoints', row(['auditor', 'admin'], ALLOWED_WRITE)],
+  // No page in the query: "allowed" shows as 400 before any body is read.
+  ['POST', `/api/tps/${TPS}/photos`, row(['officer', 'operator'], ALLOWED_WRITE, 403)],
+  // Allowed roles learn only that no event points at this hash.
+  ['GET', `/api/photos/${'f'.repeat(64)}`, row(['officer', 'otherOfficer', 'operator', 'auditor'], 404)],
 ];
 
 describe('authorization matrix: every route and the live channel against every role', () => {
@@ -93,7 +97,8 @@ describe('authorization matrix: every route and the live channel against every r
           `${m} ${p
             .replace(TPS + '-1', '{incidentId}')
             .replace(/\/\d{13}(?=\/|$)/, '/{tpsId}')
-            .replace(/\/\d{10}$/, '/{code}')}`,
+            .replace(/\/\d{10}$/, '/{code}')
+            .replace(/\/[0-9a-f]{64}$/, '/{photoId}')}`,
       ),
     );
     covered.add('POST /api/auth/login');
