@@ -11,7 +11,7 @@ import { comparePositions } from '../event-store/position.js';
 import { DomainError } from '../http/domain-error.js';
 import { deleteCheckpoint, lockCheckpoint, readCheckpoint, setCheckpoint } from './checkpoints.js';
 import { ProjectionRunner } from './projection-runner.js';
-import { table, type Projection } from './projection.js';
+import { lockTables, table, type Projection } from './projection.js';
 
 const SHADOW = 'proj_rebuild';
 const RETIRED = 'proj_retired';
@@ -127,6 +127,9 @@ async function switchOver(ds: DataSource, store: EventStore, shadow: ProjectionR
     if (live && (!rebuilt.position || comparePositions(rebuilt.position, live) < 0)) {
       throw new Error(`rebuild of ${projection.name} ended behind the live checkpoint; nothing switched`);
     }
+    // All the live tables at once, in the readers' order (lockTables): taken one by one, the switch could deadlock
+    // with a read snapshot holding a later one.
+    await lockTables(tx, projection.tables, 'ACCESS EXCLUSIVE');
     for (const t of projection.tables) {
       await tx.query(`DROP TABLE IF EXISTS ${table(RETIRED, t)}`);
       await tx.query(`ALTER TABLE ${table('public', t)} SET SCHEMA ${RETIRED}`);
