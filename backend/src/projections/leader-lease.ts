@@ -44,9 +44,11 @@ export function leaseClientConfig(connectionString: string): pg.ClientConfig {
 /**
  * Exactly one node runs the projections: the one holding a session-level PostgreSQL advisory lock on a dedicated
  * connection. When that node dies its connection closes, PostgreSQL releases the lock, and a follower's next try
- * (within `intervalMs`) takes over from the committed checkpoints. A leader whose connection fails stops its runners
- * before anyone can take over; and each batch also locks its checkpoint row, so even a brief overlap cannot apply an
- * event twice.
+ * (within `intervalMs`) takes over from the committed checkpoints. When it freezes or is cut off instead, the server
+ * ends its lease session after `idleTimeoutMs` without a check (and keepalives catch a vanished peer), so the worst
+ * case is about idleTimeoutMs + intervalMs (docs/scaling.md). A leader whose connection fails stops its runners, and
+ * does not try to lead again until they have stopped; each batch also locks its checkpoint row, so even a brief
+ * overlap (a frozen leader thawing) cannot apply an event twice.
  */
 export class LeaderLease {
   private client: pg.Client | null = null;

@@ -114,10 +114,10 @@ describe('PostgresEventStore specifics', () => {
   it('the store and the read-model pools end a transaction left idle (idle_in_transaction_session_timeout)', async () => {
     const store = await open();
     const pool = (store as unknown as { pool: pg.Pool }).pool;
-    expect((await pool.query('SHOW idle_in_transaction_session_timeout')).rows).toEqual([{ idle_in_transaction_session_timeout: '30s' }]);
+    expect((await pool.query('SHOW idle_in_transaction_session_timeout')).rows).toEqual([{ idle_in_transaction_session_timeout: '15s' }]);
     const ds = await openDataSource(db.url);
     try {
-      expect(await ds.query('SHOW idle_in_transaction_session_timeout')).toEqual([{ idle_in_transaction_session_timeout: '1min' }]);
+      expect(await ds.query('SHOW idle_in_transaction_session_timeout')).toEqual([{ idle_in_transaction_session_timeout: '15s' }]);
     } finally {
       await ds.destroy();
     }

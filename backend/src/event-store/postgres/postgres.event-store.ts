@@ -36,7 +36,7 @@ const MIN_RETRY_MS = 5;
 const MAX_RETRY_MS = 1000;
 // A claim can fail because a concurrent append changed the stream between the attempt and the check; retry those.
 const APPEND_ATTEMPTS = 3;
-const IDLE_IN_TRANSACTION_MS = 30_000;
+const IDLE_IN_TRANSACTION_MS = 15_000;
 
 export class PostgresEventStore implements EventStore {
   readonly kind = 'postgres';
