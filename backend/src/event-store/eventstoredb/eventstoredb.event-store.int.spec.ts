@@ -26,8 +26,20 @@ function harness(url: string, stop: () => Promise<void>): ContractHarness {
   };
 }
 
-eventStoreContract('EventStoreDbEventStore (fake EventStoreDB server)', async () => {
-  const fake = await startFakeEventStoreDb();
+// BatchAppend is what a 21.10+ server announces and so what production uses; the classic Append is the 20.x path.
+eventStoreContract('EventStoreDbEventStore (fake EventStoreDB server, BatchAppend)', async () => {
+  const fake = await startFakeEventStoreDb({ batchAppend: true });
+  return harness(fake.url, async () => {
+    // The contract must really have gone through BatchAppend, not fallen back to the classic Append.
+    if (fake.appendCalls.batch === 0 || fake.appendCalls.classic > 0) {
+      throw new Error(`appends took the wrong path: ${JSON.stringify(fake.appendCalls)}`);
+    }
+    await fake.stop();
+  });
+});
+
+eventStoreContract('EventStoreDbEventStore (fake EventStoreDB server, classic Append)', async () => {
+  const fake = await startFakeEventStoreDb({ batchAppend: false });
   return harness(fake.url, () => fake.stop());
 });
 

@@ -120,6 +120,19 @@ export function eventStoreContract(name: string, setup: () => Promise<ContractHa
         expect(await store().readStream(s)).toHaveLength(3);
       });
 
+      it('compares event ids whatever their case: a retry with the ids in upper case is the same append', async () => {
+        const s = freshStream('idemcase');
+        const batch = newEvents(2).map((e) => ({ ...e, id: e.id.toUpperCase() }));
+        const first = await store().appendToStream(s, batch, { expectedRevision: 'no_stream' });
+        const lower = batch.map((e) => ({ ...e, id: e.id.toLowerCase() }));
+        for (const retry of [batch, lower]) {
+          for (const expectedRevision of ['no_stream', 'any'] as const) {
+            expect(sameResult(await store().appendToStream(s, retry, { expectedRevision }))).toEqual(sameResult(first));
+          }
+        }
+        expect(ids(await store().readStream(s)).map((id) => id.toLowerCase())).toEqual(lower.map((e) => e.id));
+      });
+
       it('a batch that only partly repeats earlier ids is rejected and writes nothing', async () => {
         const s = freshStream('partial');
         const batch = newEvents(2);
