@@ -27,6 +27,11 @@ export interface ContractHarness {
   /** another independent client of the same store (own connections) */
   newClient(): Promise<EventStore>;
   cleanup(): Promise<void>;
+  /**
+   * Streams the racing-creators test creates (default 300). An adapter whose server orders writes itself (EventStoreDB)
+   * may run fewer: over the test double each contended 'any' append costs several round trips.
+   */
+  raceStreams?: number;
 }
 
 /** What an idempotent re-append must repeat: the original revision and position (`written` says who wrote). */
