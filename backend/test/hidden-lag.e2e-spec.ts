@@ -38,8 +38,9 @@ describe('hidden lag behind an open transaction (e2e)', () => {
       // The lag through the rule sees nothing...
       for (const p of health.body.projections as { eventsBehind: number }[]) expect(p.eventsBehind).toBe(0);
       // ...the new report does.
+      // At least the tally (other parts of the app may append on their own meanwhile).
+      expect(health.body.eventLog.hiddenEvents).toBeGreaterThanOrEqual(1);
       expect(health.body.eventLog).toMatchObject({
-        hiddenEvents: 1,
         hiddenCapped: false,
         oldestXidTransaction: { database: elsewhere.name, application: 'forgotten-psql', state: 'idle in transaction' },
       });
@@ -48,7 +49,8 @@ describe('hidden lag behind an open transaction (e2e)', () => {
       const metrics = await t.call('GET', '/api/metrics');
       expect(metrics.status).toBe(200);
       expect(metrics.body).toContain('# TYPE sipantaumilu_event_log_hidden_events gauge');
-      expect(metrics.body).toMatch(/^sipantaumilu_event_log_hidden_events 1$/m);
+      const hidden = /^sipantaumilu_event_log_hidden_events (\d+)$/m.exec(metrics.body as string);
+      expect(Number(hidden?.[1])).toBeGreaterThanOrEqual(1);
       const age = /^sipantaumilu_event_log_oldest_xid_transaction_seconds (\S+)$/m.exec(metrics.body as string);
       expect(Number(age?.[1])).toBeGreaterThanOrEqual(1);
     } finally {
