@@ -33,7 +33,15 @@ describe('hidden lag behind an open transaction (e2e)', () => {
       expect(w.status).toBe(201);
       await new Promise((r) => setTimeout(r, 1100));
 
-      const health = await t.call('GET', '/api/health');
+      // The oldest xid holder is cluster-wide: a test file running beside this one may briefly hold an older one.
+      let health = await t.call('GET', '/api/health');
+      for (
+        const end = Date.now() + 10_000;
+        health.body.eventLog?.oldestXidTransaction?.application !== 'forgotten-psql' && Date.now() < end;
+      ) {
+        await new Promise((r) => setTimeout(r, 100));
+        health = await t.call('GET', '/api/health');
+      }
       expect(health.status).toBe(200);
       // The lag through the rule sees nothing...
       for (const p of health.body.projections as { eventsBehind: number }[]) expect(p.eventsBehind).toBe(0);
@@ -71,7 +79,7 @@ describe('hidden lag behind an open transaction (e2e)', () => {
       let warnings: string[] = [];
       while (Date.now() < deadline) {
         warnings = (await t.call('GET', '/api/health')).body.warnings as string[];
-        if (warnings.length > 0) break;
+        if (warnings.some((w) => w.includes('long-report'))) break;
         await new Promise((r) => setTimeout(r, 500));
       }
       expect(warnings).toEqual([expect.stringContaining('long-report')]);

@@ -95,12 +95,17 @@ describe('PostgresEventStore specifics', () => {
       const s = freshStream('hidden');
       await store.appendToStream(s, [newEvent(), newEvent()], { expectedRevision: 'no_stream' });
       await store.appendToStream(s, [newEvent()], { expectedRevision: 1n });
-      const seen = await store.visibility();
+      // The oldest xid holder is cluster-wide: a test file running beside this one may briefly hold an older one.
+      let seen = await store.visibility();
+      for (const end = Date.now() + 10_000; seen.oldestXidTransaction?.application !== 'visibility-probe' && Date.now() < end;) {
+        await new Promise((r) => setTimeout(r, 100));
+        seen = await store.visibility();
+      }
       expect(seen).toMatchObject({
-        hiddenEvents: 3,
         hiddenCapped: false,
         oldestXidTransaction: { database: other.name, application: 'visibility-probe', state: 'idle in transaction' },
       });
+      expect(seen.hiddenEvents).toBeGreaterThanOrEqual(3);
       // The store's readers cannot see them, which is why the lag through them said 0.
       expect((await store.readAll({ direction: 'backwards', maxCount: 5 })).filter((e) => e.stream === s)).toEqual([]);
       await holder.query('COMMIT');
