@@ -44,10 +44,13 @@ interface StatusRow {
   open_incidents: number;
 }
 
+/** The tables the snapshot reads (snapshot.ts) lock before their snapshot, and a rebuild swaps. */
+export const TPS_STATUS_TABLES = ['rm_tps', 'rm_kelurahan_tally', 'rm_kelurahan_status'] as const;
+
 export class TpsStatusProjection implements Projection {
   readonly name = 'tps-status';
   readonly handles: ReadonlySet<string> = new Set(TPS_STATUS_EVENTS);
-  readonly tables = ['rm_tps', 'rm_kelurahan_tally', 'rm_kelurahan_status'] as const;
+  readonly tables = TPS_STATUS_TABLES;
 
   constructor(private readonly ref: ReferenceData) {}
 
