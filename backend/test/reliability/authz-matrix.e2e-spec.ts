@@ -40,6 +40,8 @@ const MATRIX: [string, string, Record<Who, number>][] = [
   ['GET', '/api/audit/export', row(['auditor', 'admin'], 200)],
   ['GET', '/api/audit/meta', row(['operator', 'auditor', 'admin'], 200)],
   ['POST', '/api/auth/refresh', row(ANY, 200)],
+  ['GET', '/api/auth/locks', row(['operator', 'admin'], 200)],
+  ['POST', '/api/auth/unlock', row(['operator', 'admin'], ALLOWED_WRITE)],
   ['POST', `/api/tps/${TPS}/check-in`, row(['officer'], ALLOWED_WRITE, 403)],
   ['POST', `/api/tps/${TPS}/tally`, row(['officer'], ALLOWED_WRITE, 403)],
   ['POST', `/api/tps/${TPS}/tally/corrections`, row(['officer', 'otherOfficer', 'operator'], ALLOWED_WRITE, 403)],
