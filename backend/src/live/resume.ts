@@ -7,6 +7,7 @@ const POSITION = /^\d{1,20}\/\d{1,20}$/;
 const MAX_CHANGED_TPS = 300;
 
 export class ResumeError extends Error {}
+export const SNAPSHOT_REFUSED = 'LIVE.RATE_LIMITED';
 
 /**
  * What a (re)connecting client needs to be current: the changes after the last position it applied, or a snapshot when
@@ -16,7 +17,7 @@ export class ResumeError extends Error {}
  * 2. Ask the read models what changed since `after`.
  * 3. Load those items, or everything.
  */
-export async function resume(rm: ReadModels, after: unknown): Promise<ResumeAnswer> {
+export async function resume(rm: ReadModels, after: unknown, opts: { snapshotAllowed?: boolean } = {}): Promise<ResumeAnswer> {
   if (after !== null && (typeof after !== 'string' || !POSITION.test(after))) throw new ResumeError('RESUME.BAD_POSITION');
   const position = await rm.position();
   const ahead = after !== null && comparePositionStrings(after, position) > 0;
@@ -30,6 +31,8 @@ export async function resume(rm: ReadModels, after: unknown): Promise<ResumeAnsw
     ]);
     return { mode: 'changes', position, summary, kelurahan, tps, incidents };
   }
+  // Over its allowance of full resumes (socket-limits.ts), a client gets a refusal, not the whole picture again.
+  if (opts.snapshotAllowed === false) throw new ResumeError(SNAPSHOT_REFUSED);
   const [summary, kelurahan, tps, incidents] = await Promise.all([rm.summary(), rm.kelurahanList(), rm.tpsList(), rm.incidents()]);
   return { mode: 'snapshot', position, summary, kelurahan, tps, incidents };
 }
