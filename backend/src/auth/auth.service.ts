@@ -22,7 +22,7 @@ export interface LoginAnswer {
   name: string;
 }
 
-type Outcome = { refusal: Refusal } | { failed: true; held: boolean } | { user: UserEntity };
+type Outcome = { refusal: Refusal } | { user: UserEntity | null };
 
 @Injectable()
 export class AuthService implements OnModuleInit, OnModuleDestroy {
@@ -51,11 +51,14 @@ export class AuthService implements OnModuleInit, OnModuleDestroy {
   /**
    * The sign-in rules (login-policy.ts, docs/security.md "Sign-in"): failures count per (NIP, client) and per NIP,
    * a client that keeps failing waits, other clients do not; a NIP guessed at from many clients is held for the posko.
-   * Attempts on one NIP are serialised by a transaction-scoped advisory lock, so parallel guesses cannot all pass the
-   * check before any failure is recorded; a client that sprays many NIPs is serialised on its own key too.
+   * Attempts on one NIP are serialised by a transaction-scoped advisory lock and each is counted as a failure before
+   * its PIN is checked, so parallel guesses cannot all pass; a client that sprays many NIPs is serialised on its own
+   * key too. A right PIN removes the count again.
    */
   async login(rawNip: string, pin: string, client: string): Promise<LoginAnswer> {
     const nip = rawNip.trim();
+    // 1. Under the NIP's lock, decide and record the attempt as a failure before the PIN is checked: parallel guesses
+    //    each see the ones before them, and no connection is held while scrypt runs.
     const outcome = await this.db.transaction(async (tx): Promise<Outcome> => {
       await loginAttempts.lock(tx, `login:${nip}`);
       let figures = await loginAttempts.figures(tx, nip, client);
@@ -66,20 +69,25 @@ export class AuthService implements OnModuleInit, OnModuleDestroy {
       }
       const refusal = decideAttempt(figures, figures.now);
       if (refusal) return { refusal };
-      const user = await tx.getRepository(UserEntity).findOneBy({ nip });
-      const ok = await verifyPin(pin, user?.pinHash ?? (await dummyHash()));
-      if (!user || !ok) return { failed: true, held: await loginAttempts.recordFailure(tx, nip, client) };
-      await loginAttempts.clearClient(tx, nip, client);
-      return { user };
+      await loginAttempts.recordPending(tx, nip, client);
+      return { user: await tx.getRepository(UserEntity).findOneBy({ nip }) };
     });
     if ('refusal' in outcome) throw refusalError(outcome.refusal);
-    if ('failed' in outcome) {
-      const shown = JSON.stringify(nip.slice(0, 32));
-      this.logger.warn(`failed sign-in for NIP ${shown} from ${client}${outcome.held ? ': NIP now held for a posko unlock' : ''}`);
-      throw new DomainError('AUTH.INVALID_CREDENTIALS', 401, 'NIP or PIN is wrong');
+    // 2. The PIN, against a real hash either way (an unknown NIP costs the same scrypt).
+    const user = outcome.user;
+    if (user && (await verifyPin(pin, user.pinHash))) {
+      await loginAttempts.clearClient(this.db, nip, client);
+      return this.issue(
+        { sub: user.nip, role: user.role, ...(user.tpsId ? { tpsId: user.tpsId } : {}), tokenVersion: user.tokenVersion },
+        user.name,
+      );
     }
-    const u = outcome.user;
-    return this.issue({ sub: u.nip, role: u.role, ...(u.tpsId ? { tpsId: u.tpsId } : {}), tokenVersion: u.tokenVersion }, u.name);
+    if (!user) await verifyPin(pin, await dummyHash());
+    const held = await loginAttempts.holdIfDue(this.db, nip);
+    this.logger.warn(
+      `failed sign-in for NIP ${JSON.stringify(nip.slice(0, 32))} from ${client}${held ? ': NIP now held for a posko unlock' : ''}`,
+    );
+    throw new DomainError('AUTH.INVALID_CREDENTIALS', 401, 'NIP or PIN is wrong');
   }
 
   /** A new token for a still-valid one (wall screens stay signed in all day). The user must still exist. */

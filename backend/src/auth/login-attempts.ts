@@ -38,9 +38,13 @@ export const loginAttempts = {
     };
   },
 
-  /** Records a failure; true when it put the NIP on hold for the posko (the long-window limit). */
-  async recordFailure(tx: Runner, nip: string, client: string): Promise<boolean> {
+  /** Records an attempt as a failure before its PIN is checked; a right PIN removes it again (clearClient). */
+  async recordPending(tx: Runner, nip: string, client: string): Promise<void> {
     await tx.query(`INSERT INTO login_failures (nip, client) VALUES ($1, $2)`, [nip, client]);
+  },
+
+  /** After a failure: true when the NIP reached the long-window limit and is now held for the posko. */
+  async holdIfDue(tx: Runner, nip: string): Promise<boolean> {
     const [{ score, clients }] = await tx.query<{ score: number; clients: number }[]>(
       `SELECT coalesce(sum(least(n, $3)), 0)::int AS score, count(*)::int AS clients FROM (
          SELECT count(*) AS n FROM login_failures WHERE nip = $1 AND failed_at > now() - make_interval(hours => $2)

@@ -9,6 +9,8 @@ export class SignInHardening1700000000010 implements MigrationInterface {
   name = 'SignInHardening1700000000010';
   async up(q: QueryRunner): Promise<void> {
     await q.query(`ALTER TABLE login_failures ADD COLUMN client text NOT NULL DEFAULT ''`);
+    // An attempt is recorded as a failure before its PIN is checked (outside any transaction) and removed on success.
+    await q.query(`ALTER TABLE login_failures ADD COLUMN id bigserial PRIMARY KEY`);
     await q.query(`CREATE INDEX login_failures_client_idx ON login_failures (client, failed_at)`);
     await q.query(`CREATE INDEX login_failures_failed_at_idx ON login_failures (failed_at)`);
     // A NIP that reached the long-window limit: refused for every client until the posko unlocks it.
@@ -37,6 +39,7 @@ export class SignInHardening1700000000010 implements MigrationInterface {
     await q.query(`DROP TABLE login_locks`);
     await q.query(`DROP INDEX login_failures_failed_at_idx`);
     await q.query(`DROP INDEX login_failures_client_idx`);
+    await q.query(`ALTER TABLE login_failures DROP COLUMN id`);
     await q.query(`ALTER TABLE login_failures DROP COLUMN client`);
   }
 }
