@@ -32,7 +32,7 @@ import {
 } from './live.contract.js';
 import { LivePublisher, type LiveNamespace } from './live-publisher.js';
 import { resume, ResumeError } from './resume.js';
-import { CITY_ROOM, parseScope, roomOf } from './rooms.js';
+import { audienceRoom, CITY_ROOM, parseScope, roomOf } from './rooms.js';
 import { socketAddress } from './socket-address.js';
 import { SocketLimits } from './socket-limits.js';
 import { sessionKey, SocketSessions, TooManySockets } from './socket-sessions.js';
@@ -109,7 +109,7 @@ export class LiveGateway implements OnGatewayInit<LiveNamespace>, OnGatewayConne
 
   /** Everyone follows the city until they ask for less. */
   handleConnection(socket: LiveSocket): void {
-    void socket.join(CITY_ROOM);
+    void socket.join(audienceRoom(CITY_ROOM, socket.data.principal?.role));
   }
 
   @SubscribeMessage(LiveRequest.Follow)
@@ -118,7 +118,7 @@ export class LiveGateway implements OnGatewayInit<LiveNamespace>, OnGatewayConne
     const scope = parseScope(this.ref, body);
     if (!scope) return { ok: false, error: 'FOLLOW.UNKNOWN_AREA' };
     for (const room of socket.rooms) if (room !== socket.id) void socket.leave(room);
-    void socket.join(roomOf(scope));
+    void socket.join(audienceRoom(roomOf(scope), socket.data.principal?.role));
     return { ok: true };
   }
 
@@ -133,14 +133,15 @@ export class LiveGateway implements OnGatewayInit<LiveNamespace>, OnGatewayConne
   ): Promise<ResumeAnswer | { error: string; retryAfterMs?: number }> {
     const after = body && typeof body === 'object' && 'after' in body ? body.after : undefined;
     const key = sessionKey(socket.data.principal);
+    const role = socket.data.principal?.role;
     try {
       const wait = await this.limits.message(key);
       if (wait) return { error: LIVE_RATE_LIMITED, retryAfterMs: wait };
       if (after === undefined || after === null) {
         const full = await this.limits.fullResume(key);
-        return full ? { error: LIVE_RATE_LIMITED, retryAfterMs: full } : await resume(this.rm, null);
+        return full ? { error: LIVE_RATE_LIMITED, retryAfterMs: full } : await resume(this.rm, null, role);
       }
-      const answer = await resume(this.rm, after, { snapshotAllowed: await this.limits.fullResumeLeft(key) });
+      const answer = await resume(this.rm, after, role, { snapshotAllowed: await this.limits.fullResumeLeft(key) });
       if (answer.mode === 'snapshot') await this.limits.fullResume(key);
       return answer;
     } catch (e) {
