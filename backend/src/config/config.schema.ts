@@ -95,6 +95,12 @@ export const configSchema = z.object({
   PHOTO_ORPHAN_MINUTES: z.coerce.number().int().min(1).default(60),
   PHOTO_SWEEP_MINUTES: z.coerce.number().int().min(0).default(30),
   PHOTO_NEAR_DISTANCE: z.coerce.number().int().min(0).max(32).default(6),
+  // The live channel (docs/security.md, "Live channel"): open sockets per sign-in and per client address on one node,
+  // and messages per sign-in per minute; a full resume (the whole picture) has its own, smaller allowance.
+  LIVE_MAX_SOCKETS_PER_TOKEN: z.coerce.number().int().min(1).default(4),
+  LIVE_MAX_SOCKETS_PER_ADDRESS: z.coerce.number().int().min(1).default(100),
+  LIVE_MESSAGES_PER_MIN: z.coerce.number().int().min(1).default(120),
+  LIVE_FULL_RESUMES_PER_MIN: z.coerce.number().int().min(1).default(6),
 });
 
 export type RawConfig = z.infer<typeof configSchema>;

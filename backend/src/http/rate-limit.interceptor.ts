@@ -39,7 +39,7 @@ export class RateLimitInterceptor implements NestInterceptor {
     if (login) {
       const nip: unknown = (req.body as { nip?: unknown } | undefined)?.nip;
       // The narrower key first, so a request refused for its own NIP or user does not use up the address's allowance.
-      if (typeof nip === 'string') this.check(this.loginPerNip.take(nip.slice(0, 64)), 'sign-ins for this NIP');
+      if (typeof nip === 'string') this.check(this.loginPerNip.take(nip.trim().slice(0, 64)), 'sign-ins for this NIP');
       this.check(this.loginPerIp.take(ip), 'sign-ins from this address');
     } else {
       if (req.principal) this.check(this.writesPerUser.take(req.principal.sub), 'writes by this user');

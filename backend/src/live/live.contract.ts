@@ -16,6 +16,8 @@ export const LiveMessage = {
   CoverageUpdated: 'coverage:updated',
   /** Every few seconds: the position the read models have reached, so a client can tell it is live and not lagging. */
   Heartbeat: 'live:heartbeat',
+  /** Sent just before the server closes the socket because its token expired or its user changed or went. */
+  SessionEnded: 'live:session-ended',
 } as const;
 
 /** Stable `connect_error` messages of the live namespace (the handshake carries `auth: { token }`). */
@@ -24,6 +26,10 @@ export const LiveAuthError = {
   InvalidToken: 'AUTH.INVALID_TOKEN',
   TokenExpired: 'AUTH.TOKEN_EXPIRED',
   Forbidden: 'AUTH.FORBIDDEN',
+  /** The token's user was removed or changed (role, TPS, PIN): sign in again. */
+  Revoked: 'AUTH.REVOKED',
+  /** Too many sockets open for this sign-in or this address (not an auth problem: retry later). */
+  TooManySockets: 'LIVE.TOO_MANY_SOCKETS',
 } as const;
 
 /** Client -> server messages (with an acknowledgement callback). */
@@ -32,7 +38,12 @@ export const LiveRequest = {
   Follow: 'follow',
   /** After a reconnect: everything that changed after this position, or a fresh snapshot. */
   Resume: 'resume',
+  /** A refreshed token for this socket, so it outlives the old token's expiry without reconnecting. */
+  Reauthenticate: 'auth',
 } as const;
+
+/** Refused message answers: over the socket's message allowance (retry after `retryAfterMs`). */
+export const LIVE_RATE_LIMITED = 'LIVE.RATE_LIMITED';
 
 export type TpsState = 'no_officer' | 'checked_in' | 'reported' | 'flagged' | 'incident';
 
@@ -226,6 +237,7 @@ export interface ServerToClient {
   [LiveMessage.IncidentResolved]: (msg: Positioned<IncidentView>) => void;
   [LiveMessage.CoverageUpdated]: (msg: Positioned<CoverageUpdate>) => void;
   [LiveMessage.Heartbeat]: (msg: LiveHeartbeat) => void;
+  [LiveMessage.SessionEnded]: (msg: { code: string }) => void;
 }
 
 export interface LiveHeartbeat {
@@ -255,7 +267,14 @@ export const RESUME_INCIDENTS = 100;
 
 export interface ClientToServer {
   [LiveRequest.Follow]: (scope: FollowScope, ack: (res: { ok: boolean; error?: string }) => void) => void;
-  [LiveRequest.Resume]: (req: { after: string | null }, ack: (res: ResumeAnswer | { error: string }) => void) => void;
+  [LiveRequest.Resume]: (
+    req: { after: string | null },
+    ack: (res: ResumeAnswer | { error: string; retryAfterMs?: number }) => void,
+  ) => void;
+  [LiveRequest.Reauthenticate]: (
+    req: { token: string },
+    ack: (res: { ok: true; expiresAt: number } | { ok: false; error: string }) => void,
+  ) => void;
 }
 
 /** Total order of position strings (`commit/prepare`); null sorts first. */

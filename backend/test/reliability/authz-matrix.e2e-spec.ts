@@ -46,6 +46,8 @@ const MATRIX: [string, string, Record<Who, number>][] = [
   // Public; 503 AUDIT.SIGNING_OFF for everyone here: this test app has no AUDIT_SIGNING_KEY_FILE.
   ['GET', '/api/audit/public-key', Object.fromEntries(WHO.map((w) => [w, 503])) as Record<Who, number>],
   ['POST', '/api/auth/refresh', row(ANY, 200)],
+  ['GET', '/api/auth/locks', row(['operator', 'admin'], 200)],
+  ['POST', '/api/auth/unlock', row(['operator', 'admin'], ALLOWED_WRITE)],
   ['POST', `/api/tps/${TPS}/check-in`, row(['officer'], ALLOWED_WRITE, 403)],
   ['POST', `/api/tps/${TPS}/tally`, row(['officer'], ALLOWED_WRITE, 403)],
   ['POST', `/api/tps/${TPS}/tally/corrections`, row(['officer', 'otherOfficer', 'operator'], ALLOWED_WRITE, 403)],
