@@ -13,7 +13,6 @@ import { AppLogger } from './logging/app-logger.js';
 import { requestIdMiddleware } from './logging/request-id.middleware.js';
 import { requestDeadline } from './http/request-deadline.middleware.js';
 import { RedisIoAdapter } from './live/redis-io.adapter.js';
-import { RateLimitInterceptor } from './http/rate-limit.interceptor.js';
 
 /** Where the built dashboard lives: DASHBOARD_DIR, else dashboard/dist next to the backend. */
 export function dashboardDir(config: RuntimeConfig): string {
@@ -60,7 +59,6 @@ export async function createApp(config: RuntimeConfig, logger = new AppLogger(co
   app.use('/api', express.json({ limit: config.BODY_LIMIT, strict: true, type: ['application/json', 'application/*+json'] }));
   app.setGlobalPrefix('api');
   app.useGlobalFilters(new HttpExceptionFilter());
-  app.useGlobalInterceptors(new RateLimitInterceptor(config));
 
   const openapi = new DocumentBuilder()
     .setTitle('Sipantaumilu API')

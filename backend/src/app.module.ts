@@ -10,6 +10,7 @@ import { AuthModule } from './auth/auth.module.js';
 import { TpsModule } from './tps/tps.module.js';
 import { AuditModule } from './audit/audit.module.js';
 import { LiveModule } from './live/live.module.js';
+import { RateLimitModule } from './http/rate-limit.module.js';
 
 @Module({})
 export class AppModule {
@@ -22,6 +23,7 @@ export class AppModule {
         EventStoreModule,
         ReferenceModule,
         AuthModule,
+        RateLimitModule,
         TpsModule,
         AuditModule,
         HealthModule,
