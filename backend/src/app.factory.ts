@@ -9,7 +9,9 @@ import { fileURLToPath } from 'node:url';
 import { AppModule } from './app.module.js';
 import type { RuntimeConfig } from './config/config.module.js';
 import { HttpExceptionFilter } from './http/http-exception.filter.js';
-import { AppLogger } from './logging/app-logger.js';
+import { Logger as PinoNestLogger } from 'nestjs-pino';
+import type { Logger } from 'pino';
+import { createRootLogger } from './logging/logger.js';
 import { requestIdMiddleware } from './logging/request-id.middleware.js';
 import { requestDeadline } from './http/request-deadline.middleware.js';
 import { RedisIoAdapter } from './live/redis-io.adapter.js';
@@ -21,12 +23,14 @@ export function dashboardDir(config: RuntimeConfig): string {
 }
 
 /** Builds the configured application (not yet listening): used by main.ts, e2e tests and benchmarks alike. */
-export async function createApp(config: RuntimeConfig, logger = new AppLogger(config.LOG_FORMAT, config.LOG_LEVEL)) {
-  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config), {
-    logger,
+export async function createApp(config: RuntimeConfig, log: Logger = createRootLogger(config)) {
+  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config, log), {
+    bufferLogs: true,
     bodyParser: false,
     abortOnError: false,
   });
+  const logger = app.get(PinoNestLogger);
+  app.useLogger(logger);
   if (config.REDIS_URL) {
     const adapter = new RedisIoAdapter(app);
     await adapter.connect(config.REDIS_URL, config.REDIS_CHANNEL_PREFIX);

@@ -11,14 +11,17 @@ import { TpsModule } from './tps/tps.module.js';
 import { AuditModule } from './audit/audit.module.js';
 import { LiveModule } from './live/live.module.js';
 import { RateLimitModule } from './http/rate-limit.module.js';
+import { LoggingModule } from './logging/logging.module.js';
+import type { Logger } from 'pino';
 
 @Module({})
 export class AppModule {
-  static forRoot(config: RuntimeConfig): DynamicModule {
+  static forRoot(config: RuntimeConfig, logger: Logger): DynamicModule {
     return {
       module: AppModule,
       imports: [
         ConfigModule.forRoot(config),
+        LoggingModule.forRoot(logger),
         DatabaseModule,
         EventStoreModule,
         ReferenceModule,

@@ -11,6 +11,8 @@ import { tpsStream, type TpsEvent } from './tps.events.js';
 export interface CommandContext {
   principal: Principal;
   requestId: string;
+  /** The client's own X-Request-Id, kept beside the server's correlationId. */
+  clientRequestId?: string;
   /** Time the client says it happened, if it says. */
   clientTime: string | null;
   /** The Idempotency-Key header, scoped to actor and route. */
@@ -72,6 +74,7 @@ export class TpsCommandHandler {
         actor: ctx.principal.sub,
         role: ctx.principal.role,
         correlationId: ctx.requestId,
+        ...(ctx.clientRequestId ? { clientRequestId: ctx.clientRequestId } : {}),
         causationId: null,
         clientTime: ctx.clientTime,
         serverTime: new Date().toISOString(),

@@ -6,7 +6,7 @@ import type { Principal } from '../auth/principal.js';
 import { Roles } from '../auth/roles.decorator.js';
 import { DomainError, ValidationError } from '../http/domain-error.js';
 import { parseBody } from '../http/parse-body.js';
-import { currentRequestId } from '../logging/request-context.js';
+import { currentClientRequestId, currentRequestId } from '../logging/request-context.js';
 import { CONTACTS, CONTESTS, REFERENCE_DATA } from '../reference/reference.module.js';
 import type { Contacts, Contests } from '../reference/contests.js';
 import type { ReferenceData, Tps } from '../reference/reference-data.js';
@@ -175,6 +175,7 @@ export class TpsHttpController {
     const ctx: CommandContext = {
       principal: p,
       requestId: currentRequestId() ?? 'none',
+      clientRequestId: currentClientRequestId(),
       clientTime,
       idempotencyKey: key,
       // The concrete path (TPS or incident id in it): a key is scoped to what it acted on, not to the route pattern.
