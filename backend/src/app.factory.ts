@@ -12,6 +12,7 @@ import { HttpExceptionFilter } from './http/http-exception.filter.js';
 import { Logger as PinoNestLogger } from 'nestjs-pino';
 import type { Logger } from 'pino';
 import { createRootLogger } from './logging/logger.js';
+import { httpMetricsMiddleware } from './metrics/http-metrics.middleware.js';
 import { requestIdMiddleware } from './logging/request-id.middleware.js';
 import { requestDeadline } from './http/request-deadline.middleware.js';
 import { RedisIoAdapter } from './live/redis-io.adapter.js';
@@ -37,6 +38,7 @@ export async function createApp(config: RuntimeConfig, log: Logger = createRootL
     app.useWebSocketAdapter(adapter);
   }
   app.use(requestIdMiddleware);
+  app.use('/api', httpMetricsMiddleware);
   app.disable('x-powered-by');
   // Behind nginx, per-IP rate limits and logs need the client's address from X-Forwarded-For, from trusted hops only.
   const trust = config.TRUST_PROXY;

@@ -12,6 +12,7 @@ import { AuditModule } from './audit/audit.module.js';
 import { LiveModule } from './live/live.module.js';
 import { RateLimitModule } from './http/rate-limit.module.js';
 import { LoggingModule } from './logging/logging.module.js';
+import { MetricsModule } from './metrics/metrics.module.js';
 import type { Logger } from 'pino';
 
 @Module({})
@@ -33,6 +34,7 @@ export class AppModule {
         ProjectionsModule,
         ReadApiModule,
         LiveModule,
+        MetricsModule,
       ],
     };
   }

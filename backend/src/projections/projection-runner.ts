@@ -4,6 +4,7 @@
  * delivered again after restart); events at or before the checkpoint are dropped, so a batch delivered twice changes
  * nothing. Works over any EventStore: positions are only compared, never interpreted.
  */
+import { projectionBatchDuration } from '../metrics/metrics.js';
 import type { DataSource, QueryRunner } from 'typeorm';
 import type { EventStore, RecordedEvent } from '../event-store/event-store.port.js';
 import { comparePositions, type Position } from '../event-store/position.js';
@@ -66,6 +67,7 @@ export class ProjectionRunner {
   async applyBatch(events: RecordedEvent[]): Promise<AppliedBatch | null> {
     const tx = this.ds.createQueryRunner();
     await tx.connect();
+    const timed = projectionBatchDuration.startTimer({ projection: this.projection.name });
     let result: AppliedBatch | null;
     try {
       await tx.startTransaction(); // READ COMMITTED: the session default (data-source.ts)
@@ -78,6 +80,7 @@ export class ProjectionRunner {
       throw e;
     } finally {
       await tx.release();
+      timed();
     }
     if (result) this.opts.onCommitted?.(result.position, result.effect);
     return result;

@@ -19,7 +19,7 @@ export interface ProjectionLag {
   eventsApplied: number;
 }
 
-/** Lag of each projection behind the head of the log, for /api/health and /api/metrics. */
+/** Lag of each projection behind the head of the log, for /api/health and the gauges of metrics/projection-gauges.ts. */
 @Injectable()
 export class ProjectionsHealth {
   constructor(
@@ -43,34 +43,5 @@ export class ProjectionsHealth {
         };
       }),
     );
-  }
-
-  /** Prometheus text exposition of the lag gauges. */
-  async metrics(): Promise<string> {
-    const lags = await this.lag();
-    const out: string[] = [];
-    const gauge = (metric: string, type: 'gauge' | 'counter', help: string, value: (l: ProjectionLag) => number) => {
-      out.push(`# HELP ${metric} ${help}`, `# TYPE ${metric} ${type}`);
-      for (const l of lags) out.push(`${metric}{projection="${l.name}"} ${value(l)}`);
-    };
-    gauge(
-      'sipantaumilu_projection_events_behind',
-      'gauge',
-      `Events in the log after the projection checkpoint (counted up to ${LAG_CAP + 1}).`,
-      (l) => (l.capped ? LAG_CAP + 1 : l.eventsBehind),
-    );
-    gauge(
-      'sipantaumilu_projection_lag_seconds',
-      'gauge',
-      'Age of the oldest event the projection has not applied yet.',
-      (l) => l.msBehind / 1000,
-    );
-    gauge(
-      'sipantaumilu_projection_events_applied_total',
-      'counter',
-      'Events the projection has applied since it last started from zero.',
-      (l) => l.eventsApplied,
-    );
-    return out.join('\n') + '\n';
   }
 }

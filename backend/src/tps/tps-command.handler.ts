@@ -1,3 +1,4 @@
+import { timedAppend } from '../metrics/metrics.js';
 import { Inject, Injectable } from '@nestjs/common';
 import { createHash, randomUUID } from 'node:crypto';
 import { canonicalJson, eventHash, GENESIS_HASH } from '../audit/event-hash.js';
@@ -83,9 +84,11 @@ export class TpsCommandHandler {
       };
       metadata.hash = eventHash({ stream, revision, eventId, type: decided.type, data: decided.data, metadata });
       try {
-        const result = await this.store.appendToStream(stream, [{ id: eventId, type: decided.type, data: { ...decided.data }, metadata }], {
-          expectedRevision: last ? last.revision : 'no_stream',
-        });
+        const result = await timedAppend(decided.type, () =>
+          this.store.appendToStream(stream, [{ id: eventId, type: decided.type, data: { ...decided.data }, metadata }], {
+            expectedRevision: last ? last.revision : 'no_stream',
+          }),
+        );
         if (ctx.idempotencyKey && result.written !== true) {
           // Two requests with one key can both decide before either appends; the store then answers the loser with
           // the winner's result (same event id). Only the stored event tells which body won. A store that says it
