@@ -2,6 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { spawnSync } from 'node:child_process';
 import type { MetricObjectWithValues, MetricValue } from 'prom-client';
 import { registry } from '../src/metrics/metrics.js';
+import { io } from 'socket.io-client';
+import { LIVE_NAMESPACE, LiveMessage } from '../src/live/live.contract.js';
 import { startTestApp, type TestApp } from './support/app.js';
 
 const TPS = '1673061002001';
@@ -105,6 +107,43 @@ describe('/api/metrics (prom-client)', () => {
     ).toBe(1);
     expect(total(after, 'sipantaumilu_projection_batch_duration_seconds', {}, 'count')).toBeGreaterThan(
       total(before, 'sipantaumilu_projection_batch_duration_seconds', {}, 'count'),
+    );
+  });
+
+  it('counts live sockets, their messages and disconnects, and times a change from commit to push', async () => {
+    const before = (await scrape()).f;
+    const display = await t.login('display', 'display123');
+    const officer = await t.login('1673061002002', '123456');
+    const socket = io(t.url + LIVE_NAMESPACE, { auth: { token: display }, transports: ['websocket'], reconnection: false, forceNew: true });
+    await new Promise<void>((ok, no) => {
+      socket.once('connect', () => ok());
+      socket.once('connect_error', no);
+    });
+    const during = (await scrape()).f;
+    expect(total(during, 'sipantaumilu_socket_connections') - total(before, 'sipantaumilu_socket_connections')).toBe(1);
+    await socket.timeout(10_000).emitWithAck('follow', { level: 'city' });
+    const pushed = new Promise<void>((ok) => socket.once(LiveMessage.TpsUpdated, () => ok()));
+    const r = await t.call('POST', '/api/tps/1673061002002/check-in', {
+      token: officer,
+      body: { location: { lat: -3.2967, lon: 102.8617, accuracyM: 15 } },
+    });
+    expect(r.status).toBe(201);
+    await pushed;
+    socket.close();
+    let after = (await scrape()).f;
+    for (let i = 0; i < 50 && total(after, 'sipantaumilu_socket_connections') !== total(before, 'sipantaumilu_socket_connections'); i++) {
+      await new Promise((res) => setTimeout(res, 100));
+      after = (await scrape()).f;
+    }
+    expect(total(after, 'sipantaumilu_socket_connects_total') - total(before, 'sipantaumilu_socket_connects_total')).toBe(1);
+    expect(
+      total(after, 'sipantaumilu_socket_messages_total', { event: 'follow' }) -
+        total(before, 'sipantaumilu_socket_messages_total', { event: 'follow' }),
+    ).toBe(1);
+    expect(total(after, 'sipantaumilu_socket_disconnects_total') - total(before, 'sipantaumilu_socket_disconnects_total')).toBe(1);
+    expect(total(after, 'sipantaumilu_socket_connections')).toBe(total(before, 'sipantaumilu_socket_connections'));
+    expect(total(after, 'sipantaumilu_submit_to_screen_seconds', {}, 'count')).toBeGreaterThan(
+      total(before, 'sipantaumilu_submit_to_screen_seconds', {}, 'count'),
     );
   });
 });

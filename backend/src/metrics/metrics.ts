@@ -61,6 +61,13 @@ export const projectionBatchDuration = new Histogram({
   registers: [registry],
 });
 
+export const submitToScreen = new Histogram({
+  name: `${P}submit_to_screen_seconds`,
+  help: 'From the commit of the oldest event in a live change (its recorded time) to the push of that change to the sockets.',
+  buckets: [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10, 30],
+  registers: [registry],
+});
+
 export const socketConnections = new Gauge({
   name: `${P}socket_connections`,
   help: 'Live Socket.IO connections open on this node.',

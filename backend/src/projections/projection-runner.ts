@@ -24,7 +24,7 @@ export interface RunnerOptions {
   /** Defaults to `public`; a rebuild writes into `proj_rebuild`. */
   schema?: string;
   /** Called after a batch committed (never before, never for a rolled-back batch). */
-  onCommitted?: (position: Position, effect: BatchEffect) => void;
+  onCommitted?: (position: Position, effect: BatchEffect, oldestRecordedAt?: Date) => void;
   /** Runs inside the batch transaction right before commit: tests use it to crash mid-batch. */
   beforeCommit?: (tx: QueryRunner, events: RecordedEvent[]) => Promise<void>;
   retryDelayMs?: number;
@@ -82,7 +82,7 @@ export class ProjectionRunner {
       await tx.release();
       timed();
     }
-    if (result) this.opts.onCommitted?.(result.position, result.effect);
+    if (result) this.opts.onCommitted?.(result.position, result.effect, events[0]?.recordedAt);
     return result;
   }
 
