@@ -1,7 +1,7 @@
 import { Logger } from '@nestjs/common';
 import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
 import { createClient } from 'redis';
-import { type LimitRule, type RateLimitConfig, type RequestKind, limitRules } from './rate-limit.js';
+import { type LimitRule, type RateLimitConfig, type RequestKind, limitRules, pointsPerWindow } from './rate-limit.js';
 
 export const RATE_LIMITERS = Symbol('RATE_LIMITERS');
 
@@ -37,7 +37,7 @@ export class RateLimiters {
 
   static async create(config: RateLimitConfig & { REDIS_URL?: string; REDIS_CHANNEL_PREFIX: string }): Promise<RateLimiters> {
     const rules = limitRules(config);
-    const memory = (r: LimitRule) => new RateLimiterMemory({ keyPrefix: r.name, points: r.perMinute, duration: 60 });
+    const memory = (r: LimitRule) => new RateLimiterMemory({ keyPrefix: r.name, points: pointsPerWindow(r), duration: r.windowSeconds });
     if (!config.REDIS_URL || rules.length === 0) {
       return new RateLimiters(
         rules.map((rule) => ({ rule, limiter: new FlexibleCounter(memory(rule)) })),
@@ -65,8 +65,8 @@ export class RateLimiters {
             useRedisPackage: true,
             rejectIfRedisNotReady: true,
             keyPrefix: `${config.REDIS_CHANNEL_PREFIX}:rl:${rule.name}`,
-            points: rule.perMinute,
-            duration: 60,
+            points: pointsPerWindow(rule),
+            duration: rule.windowSeconds,
             insuranceLimiter: memory(rule),
           }),
         ),

@@ -47,7 +47,10 @@ export function httpLogOptions(logger: Logger): Options<IncomingMessage, ServerR
       const r = req as RequestWithId;
       return { route: routeOf(req), ...(r.clientRequestId ? { clientRequestId: r.clientRequestId } : {}) };
     },
-    customLogLevel: (_req, res, err) => (err || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info'),
+    // A flood's refusals (429) are counted by sipantaumilu_http_errors_total{code="RATE.LIMITED"}, not written line by
+    // line: writing thousands of lines a second would cost the very CPU the limit protects.
+    customLogLevel: (_req, res, err) =>
+      err || res.statusCode >= 500 ? 'error' : res.statusCode === 429 ? 'debug' : res.statusCode >= 400 ? 'warn' : 'info',
     // Scrapes and Socket.IO polling would drown the lines that matter.
     autoLogging: { ignore: (req) => req.url === '/api/metrics' || (req.url ?? '').startsWith('/socket.io') },
     serializers: {
