@@ -74,7 +74,7 @@ export const configSchema = z.object({
   RATE_LIMIT_READS_PER_MIN: z.coerce.number().int().min(0).default(600),
   RATE_LIMIT_READS_PER_IP_PER_MIN: z.coerce.number().int().min(0).default(60_000),
   // Reads are counted in windows this long, each allowing its share of the per-minute figure (docs/security.md).
-  RATE_LIMIT_READS_WINDOW_SECONDS: z.coerce.number().int().min(1).max(60).default(1),
+  RATE_LIMIT_READS_WINDOW_SECONDS: z.coerce.number().int().min(1).max(60).default(10),
   RATE_LIMIT_LOGIN_PER_MIN: z.coerce.number().int().min(0).default(30),
   RATE_LIMIT_LOGIN_PER_IP_PER_MIN: z.coerce.number().int().min(0).default(3000),
 });

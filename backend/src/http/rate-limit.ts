@@ -20,7 +20,7 @@ export interface LimitRule {
   kind: RequestKind;
   perMinute: number;
   /**
-   * Counted in windows of this many seconds, each allowing its share of perMinute (at least 1). Reads count per RATE_LIMIT_READS_WINDOW_SECONDS (1 s by default):
+   * Counted in windows of this many seconds, each allowing its share of perMinute (at least 1). Reads count per RATE_LIMIT_READS_WINDOW_SECONDS (10 s by default):
    * a flood from one token then cannot spend a minute's allowance of heavy reads at once (issue 13: 400 parallel
    * GET /api/tps took the wall's /api/summary from 8 ms to 2 s); writes and sign-ins keep a minute's burst.
    */

@@ -38,7 +38,7 @@ it('prints /api/summary latency idle and under a read flood from one token', asy
       const r = await t.call('GET', '/api/summary', { token: display });
       ms.push(performance.now() - s);
       expect(r.status).toBe(200);
-      // Paced like a busy wall (well under its own 10 reads a second), so the display token is never the one limited.
+      // Paced like a busy wall (well under its own 100 reads per 10 s), so the display token is never the one limited.
       await new Promise((res) => setTimeout(res, 150));
     }
     return ms;
