@@ -12,18 +12,24 @@ import { AuditModule } from './audit/audit.module.js';
 import { LiveModule } from './live/live.module.js';
 import { ReportsModule } from './reports/reports.module.js';
 import { PhotosModule } from './photos/photos.module.js';
+import { RateLimitModule } from './http/rate-limit.module.js';
+import { LoggingModule } from './logging/logging.module.js';
+import { MetricsModule } from './metrics/metrics.module.js';
+import type { Logger } from 'pino';
 
 @Module({})
 export class AppModule {
-  static forRoot(config: RuntimeConfig): DynamicModule {
+  static forRoot(config: RuntimeConfig, logger: Logger): DynamicModule {
     return {
       module: AppModule,
       imports: [
         ConfigModule.forRoot(config),
+        LoggingModule.forRoot(logger),
         DatabaseModule,
         EventStoreModule,
         ReferenceModule,
         AuthModule,
+        RateLimitModule,
         TpsModule,
         AuditModule,
         HealthModule,
@@ -32,6 +38,7 @@ export class AppModule {
         LiveModule,
         ReportsModule,
         PhotosModule,
+        MetricsModule,
       ],
     };
   }

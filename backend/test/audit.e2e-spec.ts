@@ -6,6 +6,7 @@
  * es.events directly, as an attacker with database access would.
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { parse } from 'csv-parse/sync';
 import pg from 'pg';
 import { logLink } from '../src/audit/chain-verifier.js';
 import { eventHash, GENESIS_HASH } from '../src/audit/event-hash.js';
@@ -16,13 +17,8 @@ const KEL_AB = '1673061002';
 const wib = (hhmm: string) => new Date(`2024-02-14T${hhmm}:00+07:00`).toISOString();
 const votes = (v: [number, number, number]) => ({ votes: { '01': v[0], '02': v[1], '03': v[2] } });
 
-/** RFC 4180: quoted cells, doubled quotes, CRLF rows. */
-function parseCsv(text: string): string[][] {
-  const rows: string[][] = [];
-  for (const line of text.trimEnd().split('\r\n'))
-    rows.push([...line.matchAll(/"((?:[^"]|"")*)"|([^,]+)|(?<=,|^)(?=,|$)/g)].map((m) => (m[1] ?? m[2] ?? '').replace(/""/g, '"')));
-  return rows;
-}
+/** RFC 4180 as csv-parse reads it: quoted cells, doubled quotes, CRLF rows. */
+const parseCsv = (text: string): string[][] => parse(text, { record_delimiter: '\r\n' });
 
 describe('audit (e2e)', () => {
   let t: TestApp;

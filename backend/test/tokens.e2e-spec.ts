@@ -6,7 +6,8 @@ import { TokenService } from '../src/auth/token.service.js';
 import { createApp } from '../src/app.factory.js';
 import type { RuntimeConfig } from '../src/config/config.module.js';
 import { parseConfig } from '../src/config/config.schema.js';
-import { AppLogger } from '../src/logging/app-logger.js';
+import { Writable } from 'node:stream';
+import { createRootLogger } from '../src/logging/logger.js';
 import { eventually, withDb } from './reliability/support/wait.js';
 import { callApi } from './support/http.js';
 import { createTestDatabase } from './support/test-db.js';
@@ -72,7 +73,10 @@ describe('SEED_DEMO=false restart (e2e)', () => {
     const boot = async (seed: 'true' | 'false') => {
       const base = parseConfig({ DATABASE_URL: db.url, SEED_DEMO: seed, NODE_ENV: 'test', LOG_LEVEL: 'error' });
       const config: RuntimeConfig = { ...base, databaseUrl: db.url, jwtSecret, dataDir: '/nonexistent' };
-      const app = await createApp(config, new AppLogger('pretty', 'error', () => undefined));
+      const app = await createApp(
+        config,
+        createRootLogger({ LOG_FORMAT: 'json', LOG_LEVEL: 'error' }, new Writable({ write: (_c, _e, done) => done() })),
+      );
       await app.listen(0, '127.0.0.1');
       const addr = app.getHttpServer().address() as { port: number };
       return { app, url: `http://127.0.0.1:${addr.port}` };

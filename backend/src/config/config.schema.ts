@@ -66,10 +66,15 @@ export const configSchema = z.object({
   // After a live batch the runners wait this long before reading again, so that under load one transaction carries
   // many events instead of one each (docs/projections.md); it bounds the extra latency a quiet moment sees.
   PROJECTION_GATHER_MS: z.coerce.number().int().min(0).max(1000).default(15),
-  // Token buckets per minute (0 = off); docs/security.md explains the defaults. Per IP, writes are only a high
-  // ceiling: the benchmark sends 2,000 tallies/s from one address, and a posko's officers share one NAT.
+  // Requests per minute (0 = off), counted in Redis when REDIS_URL is set; docs/security.md explains the defaults. Per
+  // IP, writes are only a high ceiling: the benchmark sends 2,000 tallies/s from one address, and a posko's officers
+  // share one NAT.
   RATE_LIMIT_WRITES_PER_MIN: z.coerce.number().int().min(0).default(120),
   RATE_LIMIT_WRITES_PER_IP_PER_MIN: z.coerce.number().int().min(0).default(600_000),
+  RATE_LIMIT_READS_PER_MIN: z.coerce.number().int().min(0).default(600),
+  RATE_LIMIT_READS_PER_IP_PER_MIN: z.coerce.number().int().min(0).default(60_000),
+  // Reads are counted in windows this long, each allowing its share of the per-minute figure (docs/security.md).
+  RATE_LIMIT_READS_WINDOW_SECONDS: z.coerce.number().int().min(1).max(60).default(10),
   RATE_LIMIT_LOGIN_PER_MIN: z.coerce.number().int().min(0).default(30),
   RATE_LIMIT_LOGIN_PER_IP_PER_MIN: z.coerce.number().int().min(0).default(3000),
   // Signed log heads (docs/audit.md): the Ed25519 key lives in a file, never in the database. Unset: DATA_DIR's

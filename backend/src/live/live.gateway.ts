@@ -1,3 +1,4 @@
+import { countSocket } from '../metrics/metrics.js';
 import { Inject, Logger, type OnModuleDestroy } from '@nestjs/common';
 import {
   ConnectedSocket,
@@ -109,6 +110,7 @@ export class LiveGateway implements OnGatewayInit<LiveNamespace>, OnGatewayConne
 
   /** Everyone follows the city until they ask for less. */
   handleConnection(socket: LiveSocket): void {
+    countSocket(socket);
     void socket.join(audienceRoom(CITY_ROOM, socket.data.principal?.role));
   }
 

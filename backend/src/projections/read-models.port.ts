@@ -21,6 +21,8 @@ export interface ProjectionChange {
   kelurahanCodes: string[];
   incidentIds: string[];
   coverageChanged: boolean;
+  /** When the oldest event in the change was committed to the log (ms since epoch), for submit-to-screen timing. */
+  committedAt?: number;
 }
 
 /** Where a page of incidents starts: after this item in compareIncidents order. */

@@ -13,7 +13,7 @@ import pg from 'pg';
 import { createApp } from '../../app.factory.js';
 import type { RuntimeConfig } from '../../config/config.module.js';
 import { parseConfig } from '../../config/config.schema.js';
-import { AppLogger } from '../../logging/app-logger.js';
+import { createRootLogger } from '../../logging/logger.js';
 import { latency } from '../../bench/stats.js';
 import { comparePositionStrings } from '../../live/live.contract.js';
 import { makeBigJpeg } from '../testing/test-images.js';
@@ -40,7 +40,7 @@ async function main(): Promise<void> {
     RATE_LIMIT_WRITES_PER_MIN: '0',
   });
   const config: RuntimeConfig = { ...base, databaseUrl: url.toString(), jwtSecret: randomBytes(32).toString('hex'), dataDir: dir };
-  const app = await createApp(config, new AppLogger('pretty', 'error'));
+  const app = await createApp(config, createRootLogger({ LOG_FORMAT: 'pretty', LOG_LEVEL: 'error' }));
   try {
     await app.listen(0, '127.0.0.1');
     const addr = app.getHttpServer().address();
