@@ -70,6 +70,8 @@ class PetugasApp {
       onUnauthorized: () => this.signOut(false),
       onSent: (e, answer) => this.sent(e, answer),
       onChange: (entries) => (this.entries = entries),
+      // A refusal may mean the server knows more than the phone (a tally from elsewhere): read the TPS again.
+      onRejected: () => void this.refresh(),
     });
     if (this.session) this.signedIn(this.session);
     await this.outbox.start();
@@ -122,7 +124,8 @@ class PetugasApp {
     const p = { ...this.progress };
     if (v.checkedInAt) p.checkedInAt = v.checkedInAt;
     const t = v.tallies.find((x) => x.contest === (this.kit?.contest.code ?? 'PPWP'));
-    if (t && (!p.tally || p.tally.revision < t.revision)) p.tally = { revision: t.revision, form: null, submittedAt: t.submittedAt };
+    if (t && (!p.tally || p.tally.revision < t.revision))
+      p.tally = { revision: t.revision, form: null, votes: t.votes, invalid: t.invalid, submittedAt: t.submittedAt };
     this.saveProgress(p);
   }
 
@@ -137,7 +140,8 @@ class PetugasApp {
     if (e.kind === 'check-in') p.checkedInAt = String(answer.checkedInAt ?? body.at ?? new Date().toISOString());
     if (e.kind === 'tally' || e.kind === 'correction') {
       const form = Object.fromEntries(Object.entries(body).filter(([k]) => !NOT_FORM.has(k)));
-      p.tally = { revision: Number(answer.revision), form: form as unknown as TallyForm, submittedAt: new Date().toISOString() };
+      const f = form as unknown as TallyForm;
+      p.tally = { revision: Number(answer.revision), form: f, votes: f.votes, invalid: f.invalid, submittedAt: new Date().toISOString() };
       if (e.kind === 'correction') p.corrections += 1;
     }
     if (e.kind === 'incident') p.incidents += 1;
@@ -150,13 +154,15 @@ class PetugasApp {
 
   /** Puts a report in the outbox (write first) and returns at once; sending happens in the background. */
   async report(kind: ReportKind, path: string, body: unknown, key: string, contentType = 'application/json'): Promise<void> {
+    const t = this.progress.tally;
+    const basedOn = kind === 'correction' && t ? { revision: t.revision, votes: { ...t.votes }, invalid: t.invalid } : null;
     const s = this.session;
     if (!s || !this.outbox) return;
     if (this.fixing) await this.outbox.discard(this.fixing.key);
     this.fixing = null;
     // Plain data only: IndexedDB cannot clone the screens' reactive proxies.
     const plain = body instanceof Blob ? body : (JSON.parse(JSON.stringify(body)) as unknown);
-    await this.outbox.add({ key, tpsId: s.tpsId, kind, method: 'POST', path, body: plain, contentType });
+    await this.outbox.add({ key, tpsId: s.tpsId, kind, method: 'POST', path, body: plain, contentType, basedOn });
   }
 
   newKey(kind: ReportKind): string {

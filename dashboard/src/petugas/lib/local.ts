@@ -6,7 +6,8 @@ export type { OfficerKit };
 /** What this phone knows is done at its TPS (from the server's answers and its TPS view). */
 export interface Progress {
   checkedInAt: string | null;
-  tally: { revision: number; form: TallyForm | null; submittedAt: string } | null;
+  /** The tally as last known: full form when this phone sent it, else the numbers the TPS view shows. */
+  tally: { revision: number; form: TallyForm | null; votes: Record<string, number>; invalid: number; submittedAt: string } | null;
   corrections: number;
   incidents: number;
   photos: number[];

@@ -23,6 +23,8 @@ export interface OutboxEntry {
   /** epoch ms before which it is not sent again */
   nextAt: number;
   status: 'waiting' | 'rejected';
+  /** A correction's starting point (the tally as the phone knew it), to show what changed if the server's is newer. */
+  basedOn?: { revision: number; votes: Record<string, number>; invalid: number } | null;
   /** The last answer that was not a success (shown to the monitor). */
   lastError?: { status: number; code: string; message: string; details: Record<string, unknown> } | null;
 }

@@ -11,6 +11,8 @@ export interface OutboxDeps {
   /** A report the server accepted, with its answer. */
   onSent(entry: OutboxEntry, answer: Record<string, unknown>): void;
   onChange(entries: OutboxEntry[]): void;
+  /** A report refused for good (shown to the monitor to fix or discard). */
+  onRejected?(entry: OutboxEntry): void;
 }
 
 /**
@@ -114,6 +116,7 @@ export class Outbox {
       await this.deps.store.put({ ...e, attempts, nextAt: now + v.delayMs, lastError });
     } else if (v.kind === 'rejected') {
       await this.deps.store.put({ ...e, attempts, status: 'rejected', lastError });
+      this.deps.onRejected?.(e);
     } else {
       await this.deps.store.put({ ...e, attempts, lastError });
     }
