@@ -20,7 +20,7 @@ import {
   type Phone,
 } from './petugas-phone.js';
 
-const [OFFLINE, FLAKY, REFUSED] = ['1673061002002', '1673061002003', '1673061002004'];
+const [OFFLINE, FLAKY, REFUSED, NO_GPS] = ['1673061002002', '1673061002003', '1673061002004', '1673061002006'];
 
 async function openSignedIn(t: TestApp, phone: Phone, tpsId: string): Promise<Page> {
   const { page } = phone;
@@ -172,6 +172,27 @@ describeInChromium("officers' app: the outbox on a bad network", () => {
       expect(await historyTypes(t.url, REFUSED, auditor)).toEqual(['TallySubmitted', 'TallyCorrected', 'TallyCorrected']);
       const tps = await t.call('GET', `/api/tps/${REFUSED}`, { token: auditor });
       expect(tps.body.tallies[0].votes).toEqual({ '01': 61, '02': 79, '03': 35 });
+    } finally {
+      await phone.close();
+    }
+  });
+
+  it('checks in without a position, with a note, when location is refused', async () => {
+    const phone = await launchPhone();
+    try {
+      await phone.context.clearPermissions();
+      const page = await openSignedIn(t, phone, NO_GPS);
+      await page.locator('[data-go="check-in"]').tap();
+      const note = page.locator('[data-testid="location-note"].warn');
+      await note.waitFor();
+      expect(await note.textContent()).toBe('Izin lokasi ditolak. Kehadiran tetap bisa dikirim tanpa lokasi.');
+      await shot(page, '16-check-in-no-location');
+      await page.locator('[data-action="check-in"]').tap();
+      await waitForOutbox(page, 0);
+      await page.locator('[data-done="hadir"].yes').waitFor();
+      const officer = await t.login('operator', 'operator123');
+      const tps = await t.call('GET', `/api/tps/${NO_GPS}`, { token: officer });
+      expect([tps.body.state, tps.body.location]).toEqual(['checked_in', null]);
     } finally {
       await phone.close();
     }

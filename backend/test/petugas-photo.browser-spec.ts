@@ -33,7 +33,12 @@ describeInChromium("officers' app: photos of the C.Hasil pages", () => {
     await page.route(/\/api\/tps\/\d+\/photos\?/, async (route) => {
       const r = route.request();
       const h = await r.allHeaders();
-      sent.push({ url: r.url(), type: h['content-type'] ?? null, key: h['idempotency-key'] ?? null, body: r.postDataBuffer() ?? Buffer.alloc(0) });
+      sent.push({
+        url: r.url(),
+        type: h['content-type'] ?? null,
+        key: h['idempotency-key'] ?? null,
+        body: r.postDataBuffer() ?? Buffer.alloc(0),
+      });
       return route.fulfill({ status: 201, json: { eventId: 'e1', revision: 0, type: 'PhotoAttached', tpsId: TPS } });
     });
     await page.goto(`${t.url}/petugas/`);
@@ -60,7 +65,9 @@ describeInChromium("officers' app: photos of the C.Hasil pages", () => {
     await page.locator('select[name="page"]').selectOption('1');
     await page.locator('input[name="photo"]').setInputFiles({ name: 'chasil-1.jpg', mimeType: 'image/jpeg', buffer: input });
     await page.locator('img.preview').waitFor();
-    expect(await page.locator('img.preview').evaluate((img: HTMLImageElement) => [img.naturalWidth, img.naturalHeight])).toEqual([1600, 1200]);
+    expect(await page.locator('img.preview').evaluate((img: HTMLImageElement) => [img.naturalWidth, img.naturalHeight])).toEqual([
+      1600, 1200,
+    ]);
     await shot(page, '15-photo');
     await page.locator('[data-action="photo"]').tap();
     await page.locator('[data-testid="photo-saved"]').waitFor();

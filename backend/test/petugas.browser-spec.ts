@@ -4,9 +4,11 @@
  * sign in, check in, a tally with a misread digit caught before sending, the corrected tally, an incident with its
  * contacts, a correction with its reason, sign out. The server's history then holds each report exactly once.
  */
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
 import { startTestApp, type TestApp } from './support/app.js';
-import { ARTIFACTS_DIR, describeInChromium } from './support/browser.js';
+import { ARTIFACTS_DIR, describeInChromium, REPO_ROOT } from './support/browser.js';
 import { GOOD, fillTally, historyTypes, launchPhone, shot, signInOnPhone, waitForOutbox, type Phone } from './petugas-phone.js';
 
 const TPS = '1673061002001';
@@ -23,6 +25,17 @@ describeInChromium("officers' app: a monitor's day", () => {
   afterAll(async () => {
     await phone?.close();
     await t?.close();
+  });
+
+  it('loads at most 200 KB of gzipped JavaScript on the first visit (its own bundle, not the wall)', () => {
+    const dir = join(REPO_ROOT, 'dashboard', 'dist', 'petugas');
+    const html = readFileSync(join(dir, 'index.html'), 'utf8');
+    const scripts = [...html.matchAll(/<script[^>]+src="\/petugas\/([^"]+)"/g)].map((m) => m[1]);
+    expect(scripts).toHaveLength(1);
+    const gz = scripts.reduce((sum, f) => sum + gzipSync(readFileSync(join(dir, f)), { level: 9 }).length, 0);
+    console.log(`officers' app first load: ${scripts.join(', ')}, ${(gz / 1024).toFixed(1)} KB gzipped JavaScript`);
+    expect(gz).toBeLessThanOrEqual(200 * 1024);
+    expect(readFileSync(join(REPO_ROOT, 'dashboard', 'dist', 'index.html'), 'utf8')).not.toContain('/petugas/');
   });
 
   it('signs in (a wrong PIN is told in Indonesian), and the session survives a reload', async () => {
