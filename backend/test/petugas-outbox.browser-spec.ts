@@ -10,6 +10,7 @@ import { goodTally, startTestApp, type TestApp } from './support/app.js';
 import { ARTIFACTS_DIR, describeInChromium } from './support/browser.js';
 import {
   GOOD,
+  fillTally,
   historyTypes,
   launchPhone,
   sendIncident,
@@ -20,7 +21,7 @@ import {
   type Phone,
 } from './petugas-phone.js';
 
-const [OFFLINE, FLAKY, REFUSED, NO_GPS] = ['1673061002002', '1673061002003', '1673061002004', '1673061002006'];
+const [OFFLINE, FLAKY, REFUSED, NO_GPS, WRONG_FORM] = ['1673061002002', '1673061002003', '1673061002004', '1673061002006', '1673061002007'];
 
 async function openSignedIn(t: TestApp, phone: Phone, tpsId: string): Promise<Page> {
   const { page } = phone;
@@ -58,6 +59,11 @@ describeInChromium("officers' app: the outbox on a bad network", () => {
       await sendTally(page, GOOD);
       await waitForOutbox(page, 1);
       await sendIncident(page, 'security', 'Keributan kecil di depan TPS, dilerai warga');
+      // The contacts of the category come from the kit kept on the phone: offline too.
+      expect(await page.locator('[data-testid="contacts"] a').evaluateAll((as) => as.map((a) => a.getAttribute('href')))).toEqual([
+        'tel:110',
+        expect.stringMatching(/^tel:/),
+      ]);
       await page.locator('text=Kembali ke beranda').tap();
       await waitForOutbox(page, 2);
       expect((await page.locator('[data-testid="sync"]').textContent())?.trim()).toMatch(/^2 laporan menunggu dikirim/);
@@ -193,6 +199,31 @@ describeInChromium("officers' app: the outbox on a bad network", () => {
       const officer = await t.login('operator', 'operator123');
       const tps = await t.call('GET', `/api/tps/${NO_GPS}`, { token: officer });
       expect([tps.body.state, tps.body.location]).toEqual(['checked_in', null]);
+    } finally {
+      await phone.close();
+    }
+  });
+
+  it('a paper form that is itself wrong is sent only after "formulir memang tertulis begini", stored flagged', async () => {
+    const phone = await launchPhone();
+    try {
+      const page = await openSignedIn(t, phone, WRONG_FORM);
+      await page.locator('[data-go="tally"]').tap();
+      // The form says 3 spoiled ballots where 2 balance it: rule 4 (II.1 = II.2 + II.3 + II.4).
+      await fillTally(page, { ...GOOD, 'ballots.spoiled': 3 });
+      await page.locator('[data-section="surat"] [data-rule="BALLOTS_BALANCE"]').waitFor();
+      await page.locator('[data-action="tally"]').tap();
+      await page.locator('[data-testid="review-problems"]').waitFor();
+      expect(await page.locator('[data-action="tally"]').isDisabled()).toBe(true);
+      await page.locator('input[name="acknowledgeWarnings"]').check();
+      await page.locator('[data-testid="review-problems"]').scrollIntoViewIfNeeded();
+      await shot(page, '17-tally-acknowledged');
+      await page.locator('[data-action="tally"]').tap();
+      await page.locator('[data-screen="home"]').waitFor();
+      await waitForOutbox(page, 0);
+      await page.locator('[data-done="hasil"]', { hasText: 'terkirim' }).waitFor();
+      const tps = await t.call('GET', `/api/tps/${WRONG_FORM}`, { token: auditor });
+      expect(tps.body.flags.map((f: { code: string }) => f.code)).toContain('BALLOTS_BALANCE');
     } finally {
       await phone.close();
     }

@@ -28,10 +28,14 @@ const MESSAGES: Record<string, string> = {
   'TPS.NOT_FOUND': 'TPS akun ini tidak ada dalam daftar. Hubungi posko.',
   'STORE.UNAVAILABLE': 'Server sedang sibuk. Laporan dikirim ulang otomatis.',
   'STORE.CONFLICT': 'Ada kiriman lain bersamaan. Laporan dikirim ulang otomatis.',
+  'STORE.WRONG_EXPECTED_REVISION': 'Ada kiriman lain bersamaan. Laporan dikirim ulang otomatis.',
   'PHOTO.INVALID': 'Foto tidak dapat dibaca. Ambil foto lagi.',
   'HTTP.NOT_FOUND': 'Layanan ini belum tersedia di server. Hubungi posko.',
   'HTTP.METHOD_NOT_ALLOWED': 'Layanan ini belum tersedia di server. Hubungi posko.',
 };
+
+/** True when the code has its own message (not the generic fallback). */
+export const hasMessage = (code: string): boolean => code in MESSAGES;
 
 export function messageFor(code: string, status = 0): string {
   if (MESSAGES[code]) return MESSAGES[code];

@@ -88,6 +88,7 @@ describe('outbox verdicts', () => {
     expect(v('tally', { status: 500 })).toEqual({ kind: 'retry', delayMs: 2_000 });
     expect(v('tally', { status: 408, code: 'REQUEST.TIMEOUT' })).toEqual({ kind: 'retry', delayMs: 2_000 });
     expect(v('incident', { status: 429, code: 'RATE.LIMITED', retryAfter: '42' })).toEqual({ kind: 'retry', delayMs: 42_000 });
+    expect(v('tally', { status: 409, code: 'STORE.CONFLICT' })).toEqual({ kind: 'retry', delayMs: 2_000 });
   });
 
   it('a 2xx is sent; a 401 keeps the report until the monitor signs in again', () => {

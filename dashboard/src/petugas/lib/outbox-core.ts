@@ -68,7 +68,9 @@ export function verdictFor(entry: Pick<OutboxEntry, 'kind'>, outcome: Outcome, a
   // Another phone (or the posko) recorded the arrival already: the report's purpose is served.
   if (status === 409 && outcome.code === 'CHECKIN.ALREADY_CHECKED_IN' && entry.kind === 'check-in') return { kind: 'sent' };
   if (status === 401) return { kind: 'signin' };
-  if (status >= 500 || RETRYABLE.has(status)) {
+  // A write raced another on the same TPS stream: the server says to retry.
+  const raced = status === 409 && outcome.code === 'STORE.CONFLICT';
+  if (status >= 500 || RETRYABLE.has(status) || raced) {
     return { kind: 'retry', delayMs: backoffMs(attempts, retryAfterMs(outcome.retryAfter, now), random) };
   }
   return { kind: 'rejected' };
