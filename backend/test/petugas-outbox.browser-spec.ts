@@ -72,6 +72,9 @@ describeInChromium("officers' app: the outbox on a bad network", () => {
       await page.locator('[data-testid="kelurahan"]').waitFor();
       await waitForOutbox(page, 2);
       await shot(page, '11-offline-waiting');
+      // The address without the slash opens from the worker too (its scope is /petugas).
+      await page.goto(`${t.url}/petugas`);
+      await waitForOutbox(page, 2);
       await phone.context.setOffline(false);
       await waitForOutbox(page, 0);
       await shot(page, '12-back-online');
