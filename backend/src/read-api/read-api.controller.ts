@@ -1,12 +1,26 @@
 /** The read routes (any signed-in role): areas, TPS, coverage and incidents, each saying which log position it reflects. */
 import { Controller, Get, Inject, Param, Query, Res } from '@nestjs/common';
+import { ApiQuery, ApiResponse } from '@nestjs/swagger';
 import type { Response } from 'express';
+import { CurrentPrincipal } from '../auth/auth.guard.js';
+import type { Principal } from '../auth/principal.js';
 import { DomainError, ValidationError } from '../http/domain-error.js';
 import type { Coverage, IncidentView, KecamatanSummary, KelurahanSummary, Summary, TpsState, TpsView } from '../live/live.contract.js';
 import { READ_MODELS, type ReadModels } from '../projections/read-models.port.js';
 import { awaitPosition, POSITION_HEADER } from './read-position.js';
 import { AsOfService } from '../audit/as-of/as-of.service.js';
 import { QueryParams } from '../audit/query-params.js';
+import { INCIDENT_PAGE_MAX, incidentPage, parseIncidentCursor } from './incident-page.js';
+import { tpsViewFor } from './visibility.js';
+
+/** Every read route's optional query parameters, so the OpenAPI document does not mark them required. */
+const MIN_POSITION = ApiQuery({
+  name: 'minPosition',
+  required: false,
+  description: 'wait (up to 5 s) until the read models reach this position',
+});
+const CONTEST_Q = ApiQuery({ name: 'contest', required: false, description: 'contest code, default the first (PPWP)' });
+const AS_OF = ApiQuery({ name: 'asOf', required: false, description: 'ISO time: the answer as it stood then, replayed from the log' });
 
 const TPS_STATES: readonly TpsState[] = ['no_officer', 'checked_in', 'reported', 'flagged', 'incident'];
 const CONTEST = /^[A-Z0-9_]{2,20}$/;
@@ -25,6 +39,9 @@ export class ReadApiController {
   ) {}
 
   @Get('summary')
+  @CONTEST_Q
+  @MIN_POSITION
+  @AS_OF
   async summary(
     @Query('contest') contest: string | undefined,
     @Query('minPosition') min: string | undefined,
@@ -41,6 +58,8 @@ export class ReadApiController {
   }
 
   @Get('kecamatan')
+  @CONTEST_Q
+  @MIN_POSITION
   async kecamatan(
     @Query('contest') contest: string | undefined,
     @Query('minPosition') min: string | undefined,
@@ -51,6 +70,9 @@ export class ReadApiController {
   }
 
   @Get('kelurahan')
+  @CONTEST_Q
+  @MIN_POSITION
+  @AS_OF
   async kelurahanList(
     @Query('contest') contest: string | undefined,
     @Query('minPosition') min: string | undefined,
@@ -64,24 +86,31 @@ export class ReadApiController {
   }
 
   @Get('kelurahan/:code')
+  @CONTEST_Q
+  @MIN_POSITION
   async kelurahan(
     @Param('code') code: string,
     @Query('contest') contest: string | undefined,
     @Query('minPosition') min: string | undefined,
     @Res({ passthrough: true }) res: Response,
+    @CurrentPrincipal() p: Principal,
   ): Promise<KelurahanSummary & { tps: TpsView[] }> {
     await awaitPosition(this.rm, min, res);
     const found = /^\d{10}$/.test(code) ? await this.rm.kelurahan(code, contestOf(contest)) : null;
     if (!found) throw new DomainError('KELURAHAN.NOT_FOUND', 404, `No kelurahan ${code} in this city`);
-    return found;
+    return { ...found, tps: found.tps.map((t) => tpsViewFor(p.role, t)) };
   }
 
   @Get('tps')
+  @ApiQuery({ name: 'status', required: false, enum: TPS_STATES })
+  @ApiQuery({ name: 'kelurahan', required: false })
+  @MIN_POSITION
   async tpsList(
     @Query('status') status: string | undefined,
     @Query('kelurahan') kelurahan: string | undefined,
     @Query('minPosition') min: string | undefined,
     @Res({ passthrough: true }) res: Response,
+    @CurrentPrincipal() p: Principal,
   ): Promise<TpsView[]> {
     const problems = [];
     if (status !== undefined && !TPS_STATES.includes(status as TpsState))
@@ -90,22 +119,25 @@ export class ReadApiController {
       problems.push({ path: 'kelurahan', problem: 'must be a 10-digit kelurahan code' });
     if (problems.length) throw new ValidationError(problems);
     await awaitPosition(this.rm, min, res);
-    return this.rm.tpsList({ state: status as TpsState | undefined, kelurahan });
+    return (await this.rm.tpsList({ state: status as TpsState | undefined, kelurahan })).map((t) => tpsViewFor(p.role, t));
   }
 
   @Get('tps/:tpsId')
+  @MIN_POSITION
   async tps(
     @Param('tpsId') tpsId: string,
     @Query('minPosition') min: string | undefined,
     @Res({ passthrough: true }) res: Response,
+    @CurrentPrincipal() p: Principal,
   ): Promise<TpsView> {
     await awaitPosition(this.rm, min, res);
     const found = /^\d{13}$/.test(tpsId) ? await this.rm.tps(tpsId) : null;
     if (!found) throw new DomainError('TPS.NOT_FOUND', 404, `No TPS ${tpsId} in this city`);
-    return found;
+    return tpsViewFor(p.role, found);
   }
 
   @Get('coverage')
+  @MIN_POSITION
   async coverage(@Query('minPosition') min: string | undefined, @Res({ passthrough: true }) res: Response): Promise<Coverage> {
     await awaitPosition(this.rm, min, res);
     const coverage = await this.rm.coverage();
@@ -113,17 +145,44 @@ export class ReadApiController {
     return coverage;
   }
 
+  /**
+   * Open critical and high incidents first, then newest by server time (compareIncidents). Paged: `limit` (1-500,
+   * default 500) and `cursor`; when more follow, `X-Next-Cursor` holds the cursor of the next page (and `Link` its URL).
+   */
   @Get('incidents')
+  @ApiQuery({ name: 'status', required: false, enum: ['open', 'resolved'] })
+  @ApiQuery({ name: 'limit', required: false, description: `page size, 1-${INCIDENT_PAGE_MAX} (default ${INCIDENT_PAGE_MAX})` })
+  @ApiQuery({ name: 'cursor', required: false, description: 'X-Next-Cursor of the previous page' })
+  @MIN_POSITION
+  @ApiResponse({
+    status: 200,
+    description: 'A page of incidents',
+    headers: { 'X-Next-Cursor': { description: 'cursor of the next page; absent on the last', schema: { type: 'string' } } },
+  })
   async incidents(
     @Query('status') status: string | undefined,
     @Query('minPosition') min: string | undefined,
     @Res({ passthrough: true }) res: Response,
+    @Query('limit') limitRaw?: string,
+    @Query('cursor') cursorRaw?: string,
   ): Promise<IncidentView[]> {
-    if (status !== undefined && status !== 'open' && status !== 'resolved') {
-      throw new ValidationError([{ path: 'status', problem: 'must be open or resolved' }]);
-    }
+    const problems = [];
+    if (status !== undefined && status !== 'open' && status !== 'resolved')
+      problems.push({ path: 'status', problem: 'must be open or resolved' });
+    const limit = limitRaw === undefined ? INCIDENT_PAGE_MAX : /^\d{1,4}$/.test(limitRaw) ? Number(limitRaw) : NaN;
+    if (!(limit >= 1 && limit <= INCIDENT_PAGE_MAX))
+      problems.push({ path: 'limit', problem: `must be an integer 1..${INCIDENT_PAGE_MAX}` });
+    const after = cursorRaw === undefined ? undefined : parseIncidentCursor(cursorRaw);
+    if (after === null) problems.push({ path: 'cursor', problem: 'must be the X-Next-Cursor of an earlier page' });
+    if (problems.length) throw new ValidationError(problems);
     await awaitPosition(this.rm, min, res);
-    return this.rm.incidents({ status });
+    const page = await incidentPage(this.rm, { status: status as 'open' | 'resolved' | undefined, after: after ?? undefined, limit });
+    if (page.nextCursor) {
+      res.setHeader('X-Next-Cursor', page.nextCursor);
+      const next = new URLSearchParams({ ...(status ? { status } : {}), limit: String(limit), cursor: page.nextCursor });
+      res.setHeader('Link', `</api/incidents?${next.toString()}>; rel="next"`);
+    }
+    return page.items;
   }
 }
 

@@ -1,4 +1,4 @@
-import { Body, Controller, Headers, HttpCode, Inject, Param, Post, Req } from '@nestjs/common';
+import { Body, Controller, HttpCode, Inject, Param, Post, Req } from '@nestjs/common';
 import type { Request } from 'express';
 import { ApiTags } from '@nestjs/swagger';
 import { CurrentPrincipal } from '../auth/auth.guard.js';
@@ -7,6 +7,10 @@ import { Roles } from '../auth/roles.decorator.js';
 import { DomainError, ValidationError } from '../http/domain-error.js';
 import { parseBody } from '../http/parse-body.js';
 import { currentRequestId } from '../logging/request-context.js';
+import { APP_CONFIG, type RuntimeConfig } from '../config/config.module.js';
+import { deadlineSignal } from '../http/request-deadline.middleware.js';
+import { assertClientTime } from './client-time.js';
+import { idempotencyScope } from './idempotency-scope.js';
 import { CONTACTS, CONTESTS, REFERENCE_DATA } from '../reference/reference.module.js';
 import type { Contacts, Contests } from '../reference/contests.js';
 import type { ReferenceData, Tps } from '../reference/reference-data.js';
@@ -41,20 +45,16 @@ export class TpsHttpController {
     @Inject(REFERENCE_DATA) private readonly ref: ReferenceData,
     @Inject(CONTESTS) private readonly contests: Contests,
     @Inject(CONTACTS) private readonly contacts: Contacts,
+    @Inject(APP_CONFIG) private readonly config: Pick<RuntimeConfig, 'ELECTION_DATE'>,
   ) {}
 
   @Post('tps/:tpsId/check-in')
   @ApiRoute(tpsApiDocs.checkIn)
   @Roles('officer')
-  async checkIn(
-    @Param('tpsId') tpsId: string,
-    @Body() body: unknown,
-    @CurrentPrincipal() p: Principal,
-    @Req() req: Request,
-    @Headers('idempotency-key') key?: string,
-  ) {
+  async checkIn(@Param('tpsId') tpsId: string, @Body() body: unknown, @CurrentPrincipal() p: Principal, @Req() req: Request) {
     this.assertTps(tpsId, p);
     const b = parseBody(checkInSchema, body);
+    assertClientTime('at', b.at, this.config.ELECTION_DATE);
     const at = b.at ?? new Date().toISOString();
     return this.run(
       tpsId,
@@ -63,52 +63,33 @@ export class TpsHttpController {
       req,
       body,
       b.at ?? null,
-      key,
     );
   }
 
   @Post('tps/:tpsId/tally')
   @ApiRoute(tpsApiDocs.submitTally)
   @Roles('officer')
-  async submitTally(
-    @Param('tpsId') tpsId: string,
-    @Body() body: unknown,
-    @CurrentPrincipal() p: Principal,
-    @Req() req: Request,
-    @Headers('idempotency-key') key?: string,
-  ) {
+  async submitTally(@Param('tpsId') tpsId: string, @Body() body: unknown, @CurrentPrincipal() p: Principal, @Req() req: Request) {
     const tps = this.assertTps(tpsId, p);
     const b = parseBody(submitTallySchema, body);
     const data = await this.tallyInput(tps, b);
-    return this.run(tpsId, { type: 'SubmitTally', data }, p, req, body, data.observedAt, key);
+    return this.run(tpsId, { type: 'SubmitTally', data }, p, req, body, data.observedAt);
   }
 
   @Post('tps/:tpsId/tally/corrections')
   @ApiRoute(tpsApiDocs.correctTally)
   @Roles('officer', 'operator')
-  async correctTally(
-    @Param('tpsId') tpsId: string,
-    @Body() body: unknown,
-    @CurrentPrincipal() p: Principal,
-    @Req() req: Request,
-    @Headers('idempotency-key') key?: string,
-  ) {
+  async correctTally(@Param('tpsId') tpsId: string, @Body() body: unknown, @CurrentPrincipal() p: Principal, @Req() req: Request) {
     const tps = this.assertTps(tpsId, p);
     const b = parseBody(correctTallySchema, body);
     const data = { ...(await this.tallyInput(tps, b)), expectedRevision: b.expectedRevision, reason: b.reason };
-    return this.run(tpsId, { type: 'CorrectTally', data }, p, req, body, data.observedAt, key);
+    return this.run(tpsId, { type: 'CorrectTally', data }, p, req, body, data.observedAt);
   }
 
   @Post('tps/:tpsId/paper-forms')
   @ApiRoute(tpsApiDocs.paperForm)
   @Roles('operator', 'auditor')
-  async paperForm(
-    @Param('tpsId') tpsId: string,
-    @Body() body: unknown,
-    @CurrentPrincipal() p: Principal,
-    @Req() req: Request,
-    @Headers('idempotency-key') key?: string,
-  ) {
+  async paperForm(@Param('tpsId') tpsId: string, @Body() body: unknown, @CurrentPrincipal() p: Principal, @Req() req: Request) {
     this.assertTps(tpsId, p);
     const b = parseBody(paperFormSchema, body);
     const contest = this.contestOf(b);
@@ -120,22 +101,16 @@ export class TpsHttpController {
       req,
       body,
       null,
-      key,
     );
   }
 
   @Post('tps/:tpsId/incidents')
   @ApiRoute(tpsApiDocs.reportIncident)
   @Roles('officer', 'operator')
-  async reportIncident(
-    @Param('tpsId') tpsId: string,
-    @Body() body: unknown,
-    @CurrentPrincipal() p: Principal,
-    @Req() req: Request,
-    @Headers('idempotency-key') key?: string,
-  ) {
+  async reportIncident(@Param('tpsId') tpsId: string, @Body() body: unknown, @CurrentPrincipal() p: Principal, @Req() req: Request) {
     this.assertTps(tpsId, p);
     const b = parseBody(reportIncidentSchema, body);
+    assertClientTime('at', b.at, this.config.ELECTION_DATE);
     const data = {
       tpsId,
       category: b.category,
@@ -144,7 +119,7 @@ export class TpsHttpController {
       at: b.at ?? new Date().toISOString(),
       location: b.location ?? null,
     };
-    return this.run(tpsId, { type: 'ReportIncident', data }, p, req, body, b.at ?? null, key);
+    return this.run(tpsId, { type: 'ReportIncident', data }, p, req, body, b.at ?? null);
   }
 
   @Post('incidents/:incidentId/resolve')
@@ -156,7 +131,6 @@ export class TpsHttpController {
     @Body() body: unknown,
     @CurrentPrincipal() p: Principal,
     @Req() req: Request,
-    @Headers('idempotency-key') key?: string,
   ) {
     const m = INCIDENT_ID.exec(incidentId);
     if (!m || !this.ref.tpsById.has(m[1])) throw new DomainError('INCIDENT.NOT_FOUND', 404, 'No such incident');
@@ -165,10 +139,12 @@ export class TpsHttpController {
       type: 'ResolveIncident',
       data: { tpsId: m[1], incidentId, note: b.note, resolvedAt: new Date().toISOString() },
     };
-    return this.run(m[1], cmd, p, req, body, null, key);
+    return this.run(m[1], cmd, p, req, body, null);
   }
 
-  private async run(tpsId: string, cmd: TpsCommand, p: Principal, req: Request, body: unknown, clientTime: string | null, key?: string) {
+  private async run(tpsId: string, cmd: TpsCommand, p: Principal, req: Request, body: unknown, clientTime: string | null) {
+    // Read here, not with @Headers(): that would add a second, required header parameter to the OpenAPI document.
+    const key = req.header('idempotency-key');
     if (key !== undefined && !IDEMPOTENCY_KEY.test(key)) {
       throw new ValidationError([{ path: 'Idempotency-Key', problem: 'must be 8-128 characters of A-Z a-z 0-9 _ . : -' }]);
     }
@@ -177,15 +153,16 @@ export class TpsHttpController {
       requestId: currentRequestId() ?? 'none',
       clientTime,
       idempotencyKey: key,
-      // The concrete path (TPS or incident id in it): a key is scoped to what it acted on, not to the route pattern.
-      route: `${req.method} ${req.path}`,
+      route: idempotencyScope(req),
       body,
+      signal: deadlineSignal(req),
     };
     return answerFor(await this.handler.handle(tpsId, cmd, ctx), this.contacts);
   }
 
   /** What a tally and a correction share: the form read against the contest, the area's shares. */
   private async tallyInput(tps: Tps, b: SubmitTallyBody) {
+    assertClientTime('observedAt', b.observedAt, this.config.ELECTION_DATE);
     const contest = this.contestOf(b);
     return {
       tpsId: tps.id,
