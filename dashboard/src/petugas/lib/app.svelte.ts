@@ -72,6 +72,7 @@ class PetugasApp {
       onChange: (entries) => (this.entries = entries),
       // A refusal may mean the server knows more than the phone (a tally from elsewhere): read the TPS again.
       onRejected: () => void this.refresh(),
+      freshKey: (e) => newKey(e.tpsId, e.kind, randomId),
     });
     if (this.session) this.signedIn(this.session);
     await this.outbox.start();

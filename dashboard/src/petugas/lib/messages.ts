@@ -12,6 +12,7 @@ const MESSAGES: Record<string, string> = {
   'AUTH.WRONG_TPS': 'Laporan ini untuk TPS lain, bukan TPS Anda. Buang laporan ini.',
   'REQUEST.INVALID': 'Ada isian yang tidak sah. Periksa kotak yang ditandai.',
   'REQUEST.MALFORMED_JSON': 'Data laporan rusak. Buang laporan ini lalu isi lagi.',
+  'REQUEST.INVALID_ENCODING': 'Data laporan rusak. Buang laporan ini lalu isi lagi.',
   'REQUEST.UNSUPPORTED_MEDIA_TYPE': 'Jenis berkas tidak diterima. Ambil foto lagi.',
   'REQUEST.TOO_LARGE': 'Berkas terlalu besar. Ambil foto lagi.',
   'REQUEST.TIMEOUT': 'Server terlalu lama menjawab. Laporan dikirim ulang otomatis.',

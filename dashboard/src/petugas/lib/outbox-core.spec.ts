@@ -1,5 +1,14 @@
 import { describe, expect, it } from '@jest/globals';
-import { backoffMs, dueEntries, inSendingOrder, nextWakeAt, retryAfterMs, verdictFor, type OutboxEntry } from './outbox-core.ts';
+import {
+  backoffMs,
+  dueEntries,
+  inSendingOrder,
+  nextWakeAt,
+  retryAfterMs,
+  verdictFor,
+  withoutClientTime,
+  type OutboxEntry,
+} from './outbox-core.ts';
 
 const A = '1673061002001';
 const B = '1673061002002';
@@ -113,5 +122,36 @@ describe('outbox verdicts', () => {
   it('an arrival the server already has is done, not refused', () => {
     expect(v('check-in', { status: 409, code: 'CHECKIN.ALREADY_CHECKED_IN' })).toEqual({ kind: 'sent' });
     expect(v('tally', { status: 409, code: 'CHECKIN.ALREADY_CHECKED_IN' })).toEqual({ kind: 'rejected' });
+  });
+});
+
+describe('a refused phone clock', () => {
+  const refusal = (paths: string[]) => ({
+    code: 'REQUEST.INVALID',
+    fields: paths.map((path) => ({ path, problem: 'is too far in the past' })),
+  });
+
+  it('sends the report again without its client time, under a fresh key, in the same place', () => {
+    const e = entry('incident', {
+      body: { category: 'fire', severity: 'high', description: 'api', at: '2020-01-01T00:00:00Z' },
+      attempts: 1,
+    });
+    const again = withoutClientTime(e, 400, refusal(['at']), 'fresh-key-1');
+    expect(again).toEqual({
+      ...e,
+      key: 'fresh-key-1',
+      body: { category: 'fire', severity: 'high', description: 'api' },
+      attempts: 0,
+      nextAt: 0,
+      status: 'waiting',
+      lastError: null,
+    });
+  });
+
+  it('leaves any other refusal to the monitor', () => {
+    const e = entry('tally', { body: { invalid: 5, observedAt: '2020-01-01T00:00:00Z' } });
+    expect(withoutClientTime(e, 400, refusal(['observedAt', 'invalid']), 'k')).toBeNull();
+    expect(withoutClientTime(e, 400, { code: 'REQUEST.INVALID' }, 'k')).toBeNull();
+    expect(withoutClientTime(e, 422, refusal(['observedAt']), 'k')).toBeNull();
   });
 });

@@ -116,3 +116,26 @@ export function nextWakeAt(entries: readonly OutboxEntry[]): number | null {
 export function newKey(tpsId: string, kind: ReportKind, random: () => string): string {
   return `${tpsId}.${kind}.${random().replace(/[^A-Za-z0-9]/g, '')}`.slice(0, 128);
 }
+
+/** Client-time fields of a report: the phone's clock, which the server bounds (docs/security.md, "Client times"). */
+const CLIENT_TIME_FIELDS = new Set(['at', 'observedAt']);
+
+/**
+ * A 400 that refuses only the phone's clock (set wrong, or a report kept offline too long) is not the monitor's to fix:
+ * the report goes again without its client time (the server then records its own), under a fresh key.
+ * Null when the answer refused anything else.
+ */
+export function withoutClientTime(
+  entry: OutboxEntry,
+  status: number,
+  answer: Record<string, unknown>,
+  freshKey: string,
+): OutboxEntry | null {
+  const fields = answer.fields;
+  if (status !== 400 || !Array.isArray(fields) || fields.length === 0) return null;
+  const paths = fields.map((f) => (f as { path?: unknown }).path);
+  if (!paths.every((p) => typeof p === 'string' && CLIENT_TIME_FIELDS.has(p))) return null;
+  if (!entry.body || typeof entry.body !== 'object' || entry.body instanceof Blob) return null;
+  const body = Object.fromEntries(Object.entries(entry.body as Record<string, unknown>).filter(([k]) => !paths.includes(k)));
+  return { ...entry, key: freshKey, body, attempts: 0, nextAt: 0, status: 'waiting', lastError: null };
+}

@@ -1,5 +1,5 @@
 import { NetworkError, request } from './http.ts';
-import { dueEntries, nextWakeAt, verdictFor, type OutboxEntry, type Outcome } from './outbox-core.ts';
+import { dueEntries, nextWakeAt, verdictFor, withoutClientTime, type OutboxEntry, type Outcome } from './outbox-core.ts';
 import type { OutboxStore } from './outbox-store.ts';
 
 export interface OutboxDeps {
@@ -13,6 +13,8 @@ export interface OutboxDeps {
   onChange(entries: OutboxEntry[]): void;
   /** A report refused for good (shown to the monitor to fix or discard). */
   onRejected?(entry: OutboxEntry): void;
+  /** A fresh Idempotency-Key for a report sent again in another form. */
+  freshKey(entry: OutboxEntry): string;
 }
 
 /**
@@ -114,6 +116,10 @@ export class Outbox {
       this.deps.onSent(e, body);
     } else if (v.kind === 'retry') {
       await this.deps.store.put({ ...e, attempts, nextAt: now + v.delayMs, lastError });
+    } else if (v.kind === 'rejected' && outcome !== 'network' && withoutClientTime(e, outcome.status, body, '')) {
+      // Same place in the queue (same seq), new key: the refused body was never stored, the new one is another report.
+      await this.deps.store.put(withoutClientTime(e, outcome.status, body, this.deps.freshKey(e))!);
+      await this.deps.store.delete(e.key);
     } else if (v.kind === 'rejected') {
       await this.deps.store.put({ ...e, attempts, status: 'rejected', lastError });
       this.deps.onRejected?.(e);
