@@ -21,7 +21,14 @@ import {
   type Phone,
 } from './petugas-phone.js';
 
-const [OFFLINE, FLAKY, REFUSED, NO_GPS, WRONG_FORM] = ['1673061002002', '1673061002003', '1673061002004', '1673061002006', '1673061002007'];
+const [OFFLINE, FLAKY, REFUSED, NO_GPS, WRONG_FORM, WRONG_CLOCK] = [
+  '1673061002002',
+  '1673061002003',
+  '1673061002004',
+  '1673061002006',
+  '1673061002007',
+  '1673061002008',
+];
 
 async function openSignedIn(t: TestApp, phone: Phone, tpsId: string): Promise<Page> {
   const { page } = phone;
@@ -227,6 +234,27 @@ describeInChromium("officers' app: the outbox on a bad network", () => {
       await page.locator('[data-done="hasil"]', { hasText: 'terkirim' }).waitFor();
       const tps = await t.call('GET', `/api/tps/${WRONG_FORM}`, { token: auditor });
       expect(tps.body.flags.map((f: { code: string }) => f.code)).toContain('BALLOTS_BALANCE');
+    } finally {
+      await phone.close();
+    }
+  });
+
+  it('a phone clock an hour fast: the incident is refused for its time only, and goes again without it', async () => {
+    const phone = await launchPhone();
+    try {
+      const page = await openSignedIn(t, phone, WRONG_CLOCK);
+      await page.clock.install({ time: new Date(Date.now() + 3600_000) });
+      const answers: number[] = [];
+      page.on('response', (r) => {
+        if (r.request().method() === 'POST' && r.url().endsWith('/incidents')) answers.push(r.status());
+      });
+      await sendIncident(page, 'procedure', 'Saksi tidak diberi salinan formulir');
+      await page.locator('text=Kembali ke beranda').tap();
+      await waitForOutbox(page, 0);
+      await page.locator('[data-done="insiden"].yes').waitFor();
+      expect(answers).toEqual([400, 201]);
+      expect(await page.locator('[data-rejected]').count()).toBe(0);
+      expect(await historyTypes(t.url, WRONG_CLOCK, auditor)).toEqual(['IncidentReported']);
     } finally {
       await phone.close();
     }
