@@ -120,6 +120,10 @@ describeInChromium("officers' app: the outbox on a bad network", () => {
         return route.fulfill({ response: res, json: body });
       });
       await sendTally(page, GOOD);
+      // Between tries the home screen says what the server answered (while the tally waits, 3-6 s here).
+      await page.locator('[data-retrying="tally"]').waitFor();
+      expect(await page.locator('[data-retrying="tally"]').textContent()).toContain('Server sedang sibuk');
+      await shot(page, '18-retrying');
       await sendIncident(page, 'logistics', 'Tinta sidik jari habis, sudah minta ke PPS');
       await page.locator('text=Kembali ke beranda').tap();
       await waitForOutbox(page, 0, 45_000);
