@@ -12,7 +12,7 @@ import { launchPhone, shot, signInOnPhone, waitForOutbox, type Phone } from './p
 
 const TPS = '1673061002005';
 
-describeInChromium("officers' app: photos of the C.Hasil pages", () => {
+describeInChromium("officers' app: photos of the C.Hasil pages, and the session refreshing itself", () => {
   let t: TestApp;
   let phone: Phone;
 
@@ -81,5 +81,26 @@ describeInChromium("officers' app: photos of the C.Hasil pages", () => {
     expect(s.body.length).toBeLessThan(input.length / 4);
     await page.locator('[data-testid="back"]').tap();
     await page.locator('[data-done="foto"]', { hasText: 'halaman 1' }).waitFor();
+  });
+
+  it('refreshes its session by itself before it expires (the page clock moved on 9 h 40 min of a 12 h token)', async () => {
+    const { page } = phone;
+    const read = () =>
+      page.evaluate(() => JSON.parse(localStorage.getItem('sipantaumilu.petugas.session') ?? 'null') as { token: string } | null);
+    const before = await read();
+    expect(before?.token).toBeTruthy();
+    // The refresh timer was set at sign-in (80% of 12 h); a fresh install of the fake clock needs a reload to own it.
+    await page.clock.install();
+    await page.reload();
+    await page.locator('[data-testid="kelurahan"]').waitFor();
+    const refreshed = page.waitForResponse((r) => r.url().endsWith('/api/auth/refresh') && r.status() === 200);
+    await page.clock.fastForward('09:40:00');
+    await refreshed;
+    await page.waitForFunction(
+      (old) => JSON.parse(localStorage.getItem('sipantaumilu.petugas.session') ?? 'null')?.token !== old,
+      before!.token,
+    );
+    expect((await read())?.token).not.toBe(before!.token);
+    await page.locator('[data-testid="kelurahan"]').waitFor();
   });
 });
