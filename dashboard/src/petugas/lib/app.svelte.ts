@@ -51,11 +51,12 @@ class PetugasApp {
   kitError = $state<string | null>(null);
   private outbox: Outbox | null = null;
 
+  /** This officer's reports (another officer's, made on this phone before, wait for their own sign-in). */
   get waiting(): OutboxEntry[] {
-    return this.entries.filter((e) => e.status === 'waiting');
+    return this.entries.filter((e) => e.status === 'waiting' && e.tpsId === this.session?.tpsId);
   }
   get rejected(): OutboxEntry[] {
-    return this.entries.filter((e) => e.status === 'rejected');
+    return this.entries.filter((e) => e.status === 'rejected' && e.tpsId === this.session?.tpsId);
   }
 
   async start(): Promise<void> {
@@ -67,6 +68,7 @@ class PetugasApp {
     this.outbox = new Outbox({
       store,
       token: () => this.session?.token ?? null,
+      tpsId: () => this.session?.tpsId ?? null,
       onUnauthorized: () => this.signOut(false),
       onSent: (e, answer) => this.sent(e, answer),
       onChange: (entries) => (this.entries = entries),

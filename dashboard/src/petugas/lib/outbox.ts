@@ -6,6 +6,8 @@ export interface OutboxDeps {
   store: Pick<OutboxStore, 'add' | 'all' | 'put' | 'delete'>;
   /** The current access token; null pauses sending until the monitor signs in again. */
   token(): string | null;
+  /** The signed-in officer's TPS: only its reports are sent (another officer's wait for their own sign-in). */
+  tpsId(): string | null;
   /** A 401: the session is over (the reports stay). */
   onUnauthorized(): void;
   /** A report the server accepted, with its answer. */
@@ -71,7 +73,7 @@ export class Outbox {
       do {
         this.again = false;
         if (!this.deps.token() || navigator.onLine === false) break;
-        const due = dueEntries(await this.deps.store.all(), Date.now());
+        const due = dueEntries(await this.mine(), Date.now());
         for (const e of due) if (!(await this.sendOne(e))) return;
         if (due.length) this.again = true;
       } while (this.again);
@@ -82,7 +84,7 @@ export class Outbox {
   }
 
   private async schedule(): Promise<void> {
-    const wake = nextWakeAt(await this.deps.store.all());
+    const wake = nextWakeAt(await this.mine());
     if (wake === null || !this.deps.token() || navigator.onLine === false) return;
     this.timer = setTimeout(this.kick, Math.max(0, wake - Date.now()));
   }
@@ -132,6 +134,11 @@ export class Outbox {
       return false;
     }
     return true;
+  }
+
+  private async mine(): Promise<OutboxEntry[]> {
+    const tps = this.deps.tpsId();
+    return (await this.deps.store.all()).filter((e) => e.tpsId === tps);
   }
 
   private async changed(): Promise<void> {
