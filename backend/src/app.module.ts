@@ -10,6 +10,8 @@ import { AuthModule } from './auth/auth.module.js';
 import { TpsModule } from './tps/tps.module.js';
 import { AuditModule } from './audit/audit.module.js';
 import { LiveModule } from './live/live.module.js';
+import { ReportsModule } from './reports/reports.module.js';
+import { PhotosModule } from './photos/photos.module.js';
 
 @Module({})
 export class AppModule {
@@ -28,6 +30,8 @@ export class AppModule {
         ProjectionsModule,
         ReadApiModule,
         LiveModule,
+        ReportsModule,
+        PhotosModule,
       ],
     };
   }

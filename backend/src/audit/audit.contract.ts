@@ -10,7 +10,13 @@ export interface FieldDiff {
 }
 
 export type TpsEventType =
-  'OfficerCheckedIn' | 'TallySubmitted' | 'TallyCorrected' | 'PaperFormRecorded' | 'IncidentReported' | 'IncidentResolved';
+  | 'OfficerCheckedIn'
+  | 'TallySubmitted'
+  | 'TallyCorrected'
+  | 'PaperFormRecorded'
+  | 'IncidentReported'
+  | 'IncidentResolved'
+  | 'FormPhotoAttached';
 
 /** One event of a TPS as an auditor reads it (GET /api/tps/{id}/history). */
 export interface HistoryEntry {

@@ -26,6 +26,9 @@ export function tpsHistory(events: RecordedEvent[]): HistoryEntry[] {
         contest = ev.data.contest;
         diff = ev.data.differences;
         break;
+      case 'FormPhotoAttached':
+        contest = ev.data.contest;
+        break;
       case 'IncidentResolved':
         reason = ev.data.note;
         break;

@@ -72,6 +72,29 @@ export const configSchema = z.object({
   RATE_LIMIT_WRITES_PER_IP_PER_MIN: z.coerce.number().int().min(0).default(600_000),
   RATE_LIMIT_LOGIN_PER_MIN: z.coerce.number().int().min(0).default(30),
   RATE_LIMIT_LOGIN_PER_IP_PER_MIN: z.coerce.number().int().min(0).default(3000),
+  // Signed log heads (docs/audit.md): the Ed25519 key lives in a file, never in the database. Unset: DATA_DIR's
+  // audit-signing-key.pem on the embedded setup, generated on first start; no signing otherwise.
+  AUDIT_SIGNING_KEY_FILE: z.string().min(1).optional(),
+  AUDIT_CHECKPOINT_INTERVAL_SECONDS: z.coerce.number().int().min(0).max(86_400).default(300),
+  // C.Hasil photos (docs/operations.md): where the bytes live, the upload limit, the orphan sweep.
+  PHOTO_MAX_BYTES: z.coerce
+    .number()
+    .int()
+    .min(1024)
+    .default(12 * 1024 * 1024),
+  PHOTO_STORE: z.enum(['fs', 's3']).default('fs'),
+  PHOTO_DIR: z.string().min(1).optional(),
+  PHOTO_CACHE_DIR: z.string().min(1).optional(),
+  PHOTO_S3_BUCKET: z.string().min(3).optional(),
+  PHOTO_S3_PREFIX: z.string().default('photos/'),
+  PHOTO_S3_ENDPOINT: z.string().url().optional(),
+  PHOTO_S3_REGION: z.string().min(1).default('us-east-1'),
+  PHOTO_S3_ACCESS_KEY_ID: z.string().min(1).optional(),
+  PHOTO_S3_SECRET_ACCESS_KEY: z.string().min(1).optional(),
+  PHOTO_S3_FORCE_PATH_STYLE: bool.default(false),
+  PHOTO_ORPHAN_MINUTES: z.coerce.number().int().min(1).default(60),
+  PHOTO_SWEEP_MINUTES: z.coerce.number().int().min(0).default(30),
+  PHOTO_NEAR_DISTANCE: z.coerce.number().int().min(0).max(32).default(6),
 });
 
 export type RawConfig = z.infer<typeof configSchema>;
@@ -90,7 +113,7 @@ export class ConfigError extends Error {
   }
 }
 
-const SECRET = new Set(['JWT_SECRET', 'DATABASE_URL', 'EVENTSTORE_URL', 'REDIS_URL']);
+const SECRET = new Set(['JWT_SECRET', 'DATABASE_URL', 'EVENTSTORE_URL', 'REDIS_URL', 'PHOTO_S3_SECRET_ACCESS_KEY']);
 
 /** Parses the environment; throws ConfigError naming every bad variable at once (secrets by name only). */
 export function parseConfig(env: Record<string, string | undefined>): AppConfig {
@@ -107,6 +130,7 @@ export function parseConfig(env: Record<string, string | undefined>): AppConfig 
     );
   }
   const raw = result.data;
+  if (raw.PHOTO_STORE === 's3' && !raw.PHOTO_S3_BUCKET) throw new ConfigError(['PHOTO_S3_BUCKET: required when PHOTO_STORE=s3']);
   const embedded = raw.DATABASE_URL === undefined;
   return {
     ...raw,

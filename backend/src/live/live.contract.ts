@@ -70,6 +70,8 @@ export interface AreaTotals {
 
 export interface Summary extends AreaTotals {
   area: { level: 'city'; code: string; name: string };
+  /** TPS with at least one C.Hasil photo. */
+  tpsWithPhotos: number;
   estimate: Estimate;
   /** Log position this answer reflects (null: nothing projected yet). */
   position: string | null;
@@ -101,7 +103,7 @@ export interface TallyView {
 }
 
 export interface TpsFlag {
-  kind: 'rule' | 'oddity' | 'paper_mismatch';
+  kind: 'rule' | 'oddity' | 'paper_mismatch' | 'photo';
   code: string;
   message: string;
 }
@@ -119,6 +121,24 @@ export interface TpsView {
   flags: TpsFlag[];
   openIncidents: number;
   lastChangeAt: string | null;
+  /** C.Hasil photos attached, in log order (GET /api/photos/{photoId}). */
+  photos: PhotoView[];
+}
+
+export interface PhotoView {
+  /** SHA-256 of the bytes, hex. */
+  photoId: string;
+  contest: string;
+  page: number;
+  /** Stream revision of the FormPhotoAttached event. */
+  revision: number;
+  width: number;
+  height: number;
+  bytes: number;
+  mediaType: string;
+  cameraTime: string | null;
+  attachedAt: string;
+  duplicateOf: { code: 'PHOTO.REUSED' | 'PHOTO.NEAR_DUPLICATE'; tpsId: string; photoId: string; distance: number } | null;
 }
 
 export interface IncidentView {

@@ -80,7 +80,7 @@ export class ProjectionsHost implements OnApplicationBootstrap, OnModuleDestroy 
       this.projections.map((p) => p.name),
     );
     for (const r of this.runners) this.feed.track(r.projection.name, cps.get(r.projection.name)?.position ?? null);
-    this.group.start();
+    await this.group.start();
   }
 
   private async stopRunners(): Promise<void> {

@@ -6,6 +6,7 @@ import type { RecordedEvent } from '../event-store/event-store.port.js';
 import type { TallyView, TpsFlag, TpsState, TpsView } from '../live/live.contract.js';
 import { TPS_EVENT_TYPES, type GeoPoint, type TallyFlags, type TallyForm, type TpsEvent, type TpsEventType } from '../tps/tps.events.js';
 import { diffForms } from '../tps/tally-rules.js';
+import { attachPhoto, photoFlags, photoViews, type TpsPhotoPart } from './tps-photos.js';
 
 export interface TallyVersion {
   contest: string;
@@ -23,7 +24,7 @@ export interface PaperRecord {
   matches: boolean | null;
 }
 
-export interface TpsDoc {
+export interface TpsDoc extends TpsPhotoPart {
   id: string;
   number: number;
   kelurahanCode: string;
@@ -101,6 +102,8 @@ export function evolveTps(doc: TpsDoc, recorded: RecordedEvent): TpsDoc {
       return { ...next, openIncidentIds: [...doc.openIncidentIds, event.data.incidentId] };
     case 'IncidentResolved':
       return { ...next, openIncidentIds: doc.openIncidentIds.filter((id) => id !== event.data.incidentId) };
+    case 'FormPhotoAttached':
+      return attachPhoto(next, recorded, event.data);
     default: {
       const unknownEvent: never = event;
       return unknownEvent;
@@ -129,7 +132,7 @@ export function tpsFlags(doc: TpsDoc): TpsFlag[] {
     const paper = paperMismatch(doc, contest);
     if (paper) flags.push({ kind: 'paper_mismatch', code: 'PAPER_MISMATCH', message: paper });
   }
-  return flags;
+  return [...flags, ...photoFlags(doc)];
 }
 
 export function contestFlagged(doc: TpsDoc, contest: string): boolean {
@@ -179,5 +182,6 @@ export function tpsView(doc: TpsDoc): TpsView {
     flags: tpsFlags(doc),
     openIncidents: doc.openIncidentIds.length,
     lastChangeAt: doc.lastChangeAt,
+    photos: photoViews(doc),
   };
 }

@@ -8,6 +8,7 @@ export const EVENT_LABEL: Record<TpsEventType, string> = {
   PaperFormRecorded: 'Formulir kertas',
   IncidentReported: 'Insiden',
   IncidentResolved: 'Insiden selesai',
+  FormPhotoAttached: 'Foto C.Hasil',
 };
 
 const ROLE_LABEL: Record<string, string> = {

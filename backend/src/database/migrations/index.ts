@@ -4,6 +4,7 @@ import { EventStore1700000000001 } from './1700000000001-event-store.js';
 import { Users1700000000002 } from './1700000000002-users.js';
 import { Audit1700000000007 } from './1700000000007-audit.js';
 import { IncidentsServerTime1700000000020 } from './1700000000020-incidents-server-time.js';
+import { AuditCheckpoints1700000000040 } from './1700000000040-audit-checkpoints.js';
 
 /** Every migration, in order. A new one is added here and runs at the next boot. */
 export const migrations: MixedList<Function> = [
@@ -12,4 +13,5 @@ export const migrations: MixedList<Function> = [
   Projections1700000000005,
   Audit1700000000007,
   IncidentsServerTime1700000000020,
+  AuditCheckpoints1700000000040,
 ];
