@@ -95,11 +95,19 @@ export async function createApp(config: RuntimeConfig, log: Logger = createRootL
 
   const dir = dashboardDir(config);
   if (existsSync(join(dir, 'index.html'))) {
+    // The officers' app (its own build in dist/petugas): its service worker may control /petugas as well as /petugas/...,
+    // and must never be served stale, or a phone keeps an old app shell.
+    app.use('/petugas/sw.js', (_req: express.Request, res: express.Response, next: express.NextFunction) => {
+      res.setHeader('Service-Worker-Allowed', '/petugas');
+      res.setHeader('Cache-Control', 'no-cache');
+      next();
+    });
     app.use(express.static(dir, { index: 'index.html', maxAge: '1h' }));
-    // Client-side routes (/kelurahan/..., /audit/...) get the app shell; /api and /socket.io are never shadowed.
+    // Client-side routes (/kelurahan/..., /audit/...; /petugas/... the officers' app) get their app shell; /api and /socket.io are never shadowed.
     app.use((req: express.Request, res: express.Response, next: express.NextFunction) => {
       if (req.method !== 'GET' || req.path.startsWith('/api') || req.path.startsWith('/socket.io')) return next();
-      res.sendFile(join(dir, 'index.html'));
+      const officers = req.path === '/petugas' || req.path.startsWith('/petugas/');
+      res.sendFile(officers ? join(dir, 'petugas', 'index.html') : join(dir, 'index.html'));
     });
   } else {
     logger.warn(`no built dashboard in ${dir}: run npm run build -w dashboard`, 'Bootstrap');

@@ -1,10 +1,11 @@
 import { Module } from '@nestjs/common';
+import { OfficerKitController } from './officer-kit.controller.js';
 import { OddityContextService } from './oddity-context.service.js';
 import { TpsCommandHandler } from './tps-command.handler.js';
 import { TpsHttpController } from './tps.http.controller.js';
 
 @Module({
-  controllers: [TpsHttpController],
+  controllers: [TpsHttpController, OfficerKitController],
   providers: [TpsCommandHandler, OddityContextService],
   exports: [TpsCommandHandler],
 })
