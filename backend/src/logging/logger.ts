@@ -48,9 +48,17 @@ export function httpLogOptions(logger: Logger): Options<IncomingMessage, ServerR
       return { route: routeOf(req), ...(r.clientRequestId ? { clientRequestId: r.clientRequestId } : {}) };
     },
     // A flood's refusals (429) are counted by sipantaumilu_http_errors_total{code="RATE.LIMITED"}, not written line by
-    // line: writing thousands of lines a second would cost the very CPU the limit protects.
-    customLogLevel: (_req, res, err) =>
-      err || res.statusCode >= 500 ? 'error' : res.statusCode === 429 ? 'debug' : res.statusCode >= 400 ? 'warn' : 'info',
+    // line: writing thousands of lines a second would cost the very CPU the limit protects. A 503 (REQUEST.TIMEOUT,
+    // STORE.UNAVAILABLE) is the server's planned answer to overload or an outage, not a fault: a warning. Unexpected
+    // faults (500) are errors, and the exception filter logs their stack once.
+    customLogLevel: (_req, res) =>
+      res.statusCode >= 500 && res.statusCode !== 503
+        ? 'error'
+        : res.statusCode === 429
+          ? 'debug'
+          : res.statusCode >= 400
+            ? 'warn'
+            : 'info',
     // Scrapes and Socket.IO polling would drown the lines that matter.
     autoLogging: { ignore: (req) => req.url === '/api/metrics' || (req.url ?? '').startsWith('/socket.io') },
     serializers: {
