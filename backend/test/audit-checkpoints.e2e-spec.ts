@@ -137,7 +137,10 @@ describe('signed log checkpoints (e2e)', () => {
       interval = page.checkpoints.find((c) => c.trigger === 'interval' && c.position === last);
       if (!interval) await new Promise((r) => setTimeout(r, 100));
     }
-    expect(interval).toMatchObject({ eventsCount: 3, logHead: (await verify()).logHead, requestedBy: null });
+    expect(interval).toMatchObject({ eventsCount: 3, logHead: (await verify()).logHead });
+    // The public list names no user (who asked for an on-demand checkpoint is for the signed-in answer only).
+    const listed = (await t.call('GET', '/api/audit/checkpoints')).body as { checkpoints: Cp[] };
+    expect(listed.checkpoints.filter((c) => 'requestedBy' in c)).toEqual([]);
     const second = await sign();
     expect([second.position, second.logHead, second.eventsCount]).toEqual([last, interval!.logHead, 3]);
 
@@ -211,7 +214,13 @@ describe('signed log checkpoints (e2e)', () => {
     expect(lines[0]).toEqual({ kind: 'export-header', format: 'sipantaumilu-audit-export', signingKey: key });
     expect(lines.slice(1, -1).map((l) => l.stream)).toHaveLength(4);
     const all = (await t.call('GET', '/api/audit/checkpoints?limit=500')).body.checkpoints as Cp[];
-    expect(lines[lines.length - 1]).toEqual({ kind: 'checkpoints', checkpoints: [...all].reverse() });
+    // The export (auditors and admins only) also says who asked for each on-demand checkpoint; the public list does not.
+    const trailer = lines[lines.length - 1] as { kind: string; checkpoints: (Cp & { requestedBy: string | null })[] };
+    expect(trailer.checkpoints.map((c) => c.requestedBy)).toContain('auditor');
+    expect({ ...trailer, checkpoints: trailer.checkpoints.map(({ requestedBy: _, ...c }) => c) }).toEqual({
+      kind: 'checkpoints',
+      checkpoints: [...all].reverse(),
+    });
   });
 
   it('refuses a bad expectHead or at with the field named', async () => {

@@ -96,6 +96,24 @@ describe('live channel: sessions end with their token and user; sockets and mess
     expect(await handshake(connect(admin))).toBe('AUTH.REVOKED');
   });
 
+  it('a failed user check (database error) neither ends an open socket nor answers a handshake with an auth code', async () => {
+    // The operator: an earlier test removes the admin.
+    const s = connect(await t.login('operator', 'operator123'));
+    expect(await handshake(s)).toBe('connected');
+    let ended: string | null = null;
+    s.on(LiveMessage.SessionEnded, (m) => (ended = m.code));
+    // A real query failure: the users table is away for longer than the user cache and one re-check round.
+    await withDb(t.db.url, (c) => c.query(`ALTER TABLE users RENAME TO users_away`));
+    try {
+      await new Promise((r) => setTimeout(r, 12_000));
+      expect({ ended, connected: s.connected }).toEqual({ ended: null, connected: true });
+      const fresh = await tokens.sign({ sub: 'display', role: 'display', signedInAt: now() });
+      expect(await handshake(connect(fresh))).toBe('LIVE.UNAVAILABLE');
+    } finally {
+      await withDb(t.db.url, (c) => c.query(`ALTER TABLE users_away RENAME TO users`));
+    }
+  }, 60_000);
+
   it('caps sockets per sign-in and per address; a closed socket frees its place', async () => {
     const display = await t.login('display', 'display123');
     const first = [connect(display), connect(display), connect(display)];

@@ -156,6 +156,11 @@ describe('C.Hasil photos (e2e, real PostgreSQL, photos in a directory)', () => {
     expect((await getPhoto(auditor, 'f'.repeat(64))).status).toBe(404);
     expect((await getPhoto(auditor, 'nope')).status).toBe(400);
     expect((await getPhoto(auditor, hash, '?size=huge')).status).toBe(400);
+    // Names every object has are not sizes either (they were a 500 from sharp).
+    for (const size of ['toString', 'constructor', '__proto__']) {
+      const r = await getPhoto(auditor, hash, `?size=${size}`);
+      expect([size, r.status, ((await r.json()) as { code: string }).code]).toEqual([size, 400, 'REQUEST.INVALID']);
+    }
   });
 
   it('thumb and medium are resized JPEGs with no EXIF (no location), cached, same ETag', async () => {

@@ -44,6 +44,8 @@ export const LiveRequest = {
 
 /** Refused message answers: over the socket's message allowance (retry after `retryAfterMs`). */
 export const LIVE_RATE_LIMITED = 'LIVE.RATE_LIMITED';
+/** `connect_error` when the handshake could not check the user (database unavailable): retry, the token is fine. */
+export const LIVE_UNAVAILABLE = 'LIVE.UNAVAILABLE';
 
 export type TpsState = 'no_officer' | 'checked_in' | 'reported' | 'flagged' | 'incident';
 

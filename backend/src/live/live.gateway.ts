@@ -24,6 +24,7 @@ import { ChangeCoalescer } from './change-coalescer.js';
 import {
   LIVE_NAMESPACE,
   LIVE_RATE_LIMITED,
+  LIVE_UNAVAILABLE,
   LiveAuthError,
   LiveMessage,
   LiveRequest,
@@ -85,12 +86,15 @@ export class LiveGateway implements OnGatewayInit<LiveNamespace>, OnGatewayConne
     ns.use((socket, next) => {
       this.authenticate(socket as LiveSocket).then(
         () => next(),
-        (e: unknown) =>
+        // Token problems are DomainErrors (TokenService, UserDirectory); anything else (the users query failed) is not
+        // the token's fault: an auth code would sign the screen out, LIVE.UNAVAILABLE makes it retry.
+        (e: unknown) => {
+          if (!(e instanceof DomainError) && !(e instanceof TooManySockets))
+            this.logger.warn(`handshake check failed: ${e instanceof Error ? e.message : String(e)}`);
           next(
-            new Error(
-              e instanceof DomainError ? e.code : e instanceof TooManySockets ? LiveAuthError.TooManySockets : LiveAuthError.InvalidToken,
-            ),
-          ),
+            new Error(e instanceof DomainError ? e.code : e instanceof TooManySockets ? LiveAuthError.TooManySockets : LIVE_UNAVAILABLE),
+          );
+        },
       );
     });
     const publisher = new LivePublisher(ns, this.rm, this.ref);
@@ -217,7 +221,13 @@ export class LiveGateway implements OnGatewayInit<LiveNamespace>, OnGatewayConne
       try {
         await this.users.assertCurrent(s.principal);
       } catch (e) {
-        s.end(e instanceof DomainError ? e.code : LiveAuthError.Revoked);
+        // Only a user that really went or changed ends the socket (the dashboard signs out on AUTH.REVOKED); a failed
+        // query (database blip) keeps every socket open until the next round.
+        if (e instanceof DomainError) s.end(e.code);
+        else {
+          this.logger.warn(`user re-check failed, sockets kept until the next check: ${e instanceof Error ? e.message : String(e)}`);
+          return;
+        }
       }
     }
   }

@@ -41,7 +41,8 @@ export class PhotoReadController {
     @Res() res: Response,
   ): Promise<void> {
     if (!HASH.test(photoId)) throw new ValidationError([{ path: 'photoId', problem: 'must be a SHA-256 hex (64 lowercase hex digits)' }]);
-    if (size !== undefined && !(size in SIZES)) throw new ValidationError([{ path: 'size', problem: 'must be thumb or medium' }]);
+    if (size !== undefined && !Object.hasOwn(SIZES, size))
+      throw new ValidationError([{ path: 'size', problem: 'must be thumb or medium' }]);
     // Only photos some event points at are served (never an orphan of a failed upload).
     const owners = await this.lookup.ownersOf(photoId);
     if (owners.length === 0) throw photoErrors.notFound();

@@ -60,6 +60,8 @@ const MATRIX: [string, string, Record<Who, number>][] = [
   ['POST', `/api/tps/${TPS}/photos`, row(['officer', 'operator'], ALLOWED_WRITE, 403)],
   // Allowed roles learn only that no event points at this hash.
   ['GET', `/api/photos/${'f'.repeat(64)}`, row(['officer', 'otherOfficer', 'operator', 'auditor'], 404)],
+  // Each officer gets the kit of its own TPS.
+  ['GET', '/api/officer/kit', row(['officer', 'otherOfficer'], 200)],
 ];
 
 describe('authorization matrix: every route and the live channel against every role', () => {

@@ -53,7 +53,9 @@ export class CheckpointsController {
     const before = p.word('before', /^\d{1,18}$/, 'must be a checkpoint id');
     const limit = p.int('limit', 1, 500, 100);
     p.done();
-    return listCheckpoints(this.ds, limit, before === undefined ? null : Number(before));
+    const page = await listCheckpoints(this.ds, limit, before === undefined ? null : Number(before));
+    // Public: the log's size and hashes only, never the user name that asked for an on-demand checkpoint.
+    return { ...page, checkpoints: page.checkpoints.map(({ requestedBy: _, ...cp }) => cp) };
   }
 
   @Post('checkpoints')
