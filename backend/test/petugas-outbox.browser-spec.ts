@@ -190,7 +190,9 @@ describeInChromium("officers' app: the outbox on a bad network", () => {
       await page.locator('[data-done="koreksi"]', { hasText: 'Koreksi · 1' }).waitFor();
       expect(await page.locator('[data-rejected]').count()).toBe(0);
       expect(await historyTypes(t.url, REFUSED, auditor)).toEqual(['TallySubmitted', 'TallyCorrected', 'TallyCorrected']);
-      const tps = await t.call('GET', `/api/tps/${REFUSED}`, { token: auditor });
+      // The history reads the log; the TPS view is a projection that may be a moment behind it.
+      const last = (await t.call('GET', `/api/tps/${REFUSED}/history`, { token: auditor })).body.events.at(-1).position as string;
+      const tps = await t.call('GET', `/api/tps/${REFUSED}?minPosition=${encodeURIComponent(last)}`, { token: auditor });
       expect(tps.body.tallies[0].votes).toEqual({ '01': 61, '02': 79, '03': 35 });
     } finally {
       await phone.close();

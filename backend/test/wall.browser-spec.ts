@@ -178,6 +178,9 @@ describeInChromium('posko wall in Chromium', () => {
     const ids = (await t.call('GET', '/api/tps?status=no_officer', { token: operator })).body
       .map((v: { id: string }) => v.id)
       .slice(0, 120) as string[];
+    // Sign in first, four at a time: the burst is of writes, and 30 parallel scrypt sign-ins on a loaded 2-core machine
+    // can outlast the request deadline (REQUEST.TIMEOUT) before a single write is made.
+    for (let i = 0; i < ids.length; i += 4) await Promise.all(ids.slice(i, i + 4).map(officer));
     const positions: string[] = [];
     for (let i = 0; i < ids.length; i += 30) {
       const written = await Promise.all(
