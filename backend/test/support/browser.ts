@@ -25,6 +25,18 @@ export function browserUnavailable(): string | null {
   return null;
 }
 
+/** Headless, no sandbox, and no background traffic into the closed network: every launch in the suites uses these. */
+export const CHROMIUM_ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
+
 export interface LaunchedBrowser {
   context: BrowserContext;
   close(): Promise<void>;
@@ -42,16 +54,7 @@ export async function launchChromium(viewport = { width: 1920, height: 1080 }): 
     viewport,
     locale: 'id-ID',
     timezoneId: 'Asia/Jakarta',
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
+    args: CHROMIUM_ARGS,
   });
   return {
     context,
