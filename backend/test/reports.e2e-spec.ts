@@ -9,6 +9,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
 import ExcelJS from 'exceljs';
+import type { AreaTotals, KelurahanSummary } from '../src/live/live.contract.js';
 import { goodTally, startTestApp, type TestApp } from './support/app.js';
 
 const ARTIFACTS = join(import.meta.dirname, '..', 'test-artifacts');
@@ -16,20 +17,8 @@ const KEL = '1673061002';
 const [A, B, C, D] = ['1673061002001', '1673061002002', '1673061002003', '1673011001001'];
 const votes = (v: [number, number, number]) => goodTally({ votes: { '01': v[0], '02': v[1], '03': v[2] } });
 
-type Totals = {
-  candidates: { number: string; votes: number }[];
-  validVotes: number;
-  invalidVotes: number;
-  totalVotes: number;
-  dptCovered: number;
-  tpsTotal: number;
-  tpsReported: number;
-  tpsCheckedIn: number;
-  tpsFlagged: number;
-  openIncidents: number;
-};
 /** What a file row must say, from an API answer, keyed by the report's column headers. */
-const expected = (t: Totals) => ({
+const expected = (t: AreaTotals) => ({
   'TPS (jumlah)': t.tpsTotal,
   'TPS melapor': t.tpsReported,
   'TPS petugas hadir': t.tpsCheckedIn,
@@ -178,7 +167,7 @@ describe('reports (e2e)', () => {
       Kelurahan: await api('/api/kelurahan'),
       TPS: await api('/api/tps'),
     };
-    const kelurahan = (await api('/api/kelurahan')) as (Totals & { code: string })[];
+    const kelurahan = (await api('/api/kelurahan')) as KelurahanSummary[];
     for (const name of ['Kecamatan', 'Kelurahan', 'TPS']) {
       const ws = wb.getWorksheet(name)!;
       expect(ws.views[0]).toMatchObject({ state: 'frozen', ySplit: 1 });
