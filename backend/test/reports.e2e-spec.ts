@@ -255,6 +255,9 @@ describe('reports (e2e)', () => {
     expect(text.replace(/\s+/g, ' ')).toContain(verify.logHead);
     expect(text).toContain('WIB');
     expect(text).toContain(`TPS melapor ${summary.tpsReported} dari ${id(summary.tpsTotal)}`);
+    // The incident rows name their categories from the list the dashboard shows too (src/tps/incident-labels.ts).
+    expect(text).toMatch(/Keamanan\s+0\s+1/);
+    expect(text).toMatch(/Logistik\s+1\s+0/);
     const fonts = execFileSync('pdffonts', [file], { encoding: 'utf8' });
     expect(fonts).toMatch(/DejaVuSans\s.*yes\s+yes\s+yes/);
     expect(fonts).toMatch(/DejaVuSans-Bold\s.*yes\s+yes\s+yes/);
