@@ -55,16 +55,7 @@ describe('reports (e2e)', () => {
 
   beforeAll(async () => {
     t = await startTestApp({ QUICKCOUNT_MIN_TPS: '2' }, 'reports');
-    for (const [who, nip, pin] of [
-      ['A', A, '123456'],
-      ['B', B, '123456'],
-      ['C', C, '123456'],
-      ['D', D, '123456'],
-      ['operator', 'operator', 'operator123'],
-      ['auditor', 'auditor', 'auditor123'],
-      ['display', 'display', 'display123'],
-    ])
-      tok[who] = await t.login(nip, pin);
+    Object.assign(tok, await t.loginAll({ A, B, C, D }, ['operator', 'auditor', 'display']));
     const post = async (who: string, path: string, body: unknown) => {
       const r = await t.call('POST', path, { token: tok[who], body });
       expect([path, r.status]).toEqual([path, 201]);
