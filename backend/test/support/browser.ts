@@ -39,6 +39,8 @@ export const CHROMIUM_ARGS = [
 
 export interface LaunchedBrowser {
   context: BrowserContext;
+  /** A new tab whose every wait is bounded (20 s) well inside jest's own limit, so a failure names what never appeared. */
+  newPage(): Promise<Page>;
   close(): Promise<void>;
 }
 
@@ -58,6 +60,11 @@ export async function launchChromium(viewport = { width: 1920, height: 1080 }): 
   });
   return {
     context,
+    async newPage() {
+      const page = await context.newPage();
+      page.setDefaultTimeout(20_000);
+      return page;
+    },
     async close() {
       await context.close();
       rmSync(profile, { recursive: true, force: true });
