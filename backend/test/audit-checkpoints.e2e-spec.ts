@@ -84,14 +84,7 @@ describe('signed log checkpoints (e2e)', () => {
   beforeAll(async () => {
     dir = await mkdtemp(join(tmpdir(), 'sp-audit-key-'));
     t = await startTestApp({ AUDIT_SIGNING_KEY_FILE: join(dir, 'signing.pem'), AUDIT_CHECKPOINT_INTERVAL_SECONDS: '1' }, 'checkpoints');
-    for (const [who, nip, pin] of [
-      ['A', A, '123456'],
-      ['B', B, '123456'],
-      ['C', C, '123456'],
-      ['operator', 'operator', 'operator123'],
-      ['auditor', 'auditor', 'auditor123'],
-    ])
-      tok[who] = await t.login(nip, pin);
+    Object.assign(tok, await t.loginAll({ A, B, C }, ['operator', 'auditor']));
     db = new pg.Client({ connectionString: t.db.url });
     await db.connect();
   });

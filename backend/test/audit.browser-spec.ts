@@ -76,9 +76,7 @@ describeInChromium('audit screens in Chromium', () => {
     }
     expect((await t.call('GET', `/api/summary?minPosition=${last}`, { token: tok.operator })).status).toBe(200);
     launched = await launchChromium({ width: 1600, height: 1000 });
-    page = await launched.context.newPage();
-    // Every wait is bounded well inside jest's own limit, so a failure names what never appeared.
-    page.setDefaultTimeout(20_000);
+    page = await launched.newPage();
   });
   afterAll(async () => {
     await launched?.close();

@@ -30,16 +30,7 @@ describe('audit (e2e)', () => {
 
   beforeAll(async () => {
     t = await startTestApp({ QUICKCOUNT_MIN_TPS: '2' }, 'audit');
-    for (const [who, nip, pin] of [
-      ['A', A, '123456'],
-      ['B', B, '123456'],
-      ['C', C, '123456'],
-      ['operator', 'operator', 'operator123'],
-      ['auditor', 'auditor', 'auditor123'],
-      ['admin', 'admin', 'admin123'],
-      ['display', 'display', 'display123'],
-    ])
-      tok[who] = await t.login(nip, pin);
+    Object.assign(tok, await t.loginAll({ A, B, C }, ['operator', 'auditor', 'admin', 'display']));
     const fix = (v: [number, number, number], extra = {}) => ({ ...goodTally(votes(v)), ...extra });
     const day: [string, string, string, string, unknown][] = [
       ['checkinA', '06:45', 'A', `/api/tps/${A}/check-in`, { at: '2024-02-14T06:45:00+07:00' }],

@@ -7,7 +7,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
-import { ARTIFACTS_DIR, CHROMIUM_PATH } from './support/browser.js';
+import { ARTIFACTS_DIR, CHROMIUM_ARGS, CHROMIUM_PATH } from './support/browser.js';
 
 export const PIN = '123456';
 export const POSITION = { latitude: -3.2967, longitude: 102.8617, accuracy: 15 };
@@ -31,16 +31,7 @@ export async function launchPhone(): Promise<Phone> {
     timezoneId: 'Asia/Jakarta',
     geolocation: POSITION,
     permissions: ['geolocation'],
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
+    args: CHROMIUM_ARGS,
   });
   context.setDefaultTimeout(20_000);
   const page = context.pages()[0] ?? (await context.newPage());

@@ -55,8 +55,7 @@ describeInChromium('C.Hasil photos on the screens', () => {
     expect(upB.status).toBe(201);
     expect((await t.call('GET', `/api/summary?minPosition=${upB.body.position}`, { token: operator })).status).toBe(200);
     launched = await launchChromium({ width: 1600, height: 1000 });
-    page = await launched.context.newPage();
-    page.setDefaultTimeout(20_000);
+    page = await launched.newPage();
   });
   afterAll(async () => {
     await launched?.close();

@@ -45,8 +45,7 @@ describeInChromium('report downloads in Chromium', () => {
     expect(inc.status).toBe(201);
     expect((await t.call('GET', `/api/summary?minPosition=${inc.body.position ?? last}`, { token: op })).status).toBe(200);
     launched = await launchChromium({ width: 1600, height: 1000 });
-    page = await launched.context.newPage();
-    page.setDefaultTimeout(20_000);
+    page = await launched.newPage();
     await page.goto(`${t.url}/masuk`);
     await signIn(page, 'operator', 'operator123');
     await page.waitForURL(`${t.url}/`);

@@ -9,6 +9,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
 import ExcelJS from 'exceljs';
+import type { AreaTotals, KelurahanSummary } from '../src/live/live.contract.js';
 import { goodTally, startTestApp, type TestApp } from './support/app.js';
 
 const ARTIFACTS = join(import.meta.dirname, '..', 'test-artifacts');
@@ -16,20 +17,8 @@ const KEL = '1673061002';
 const [A, B, C, D] = ['1673061002001', '1673061002002', '1673061002003', '1673011001001'];
 const votes = (v: [number, number, number]) => goodTally({ votes: { '01': v[0], '02': v[1], '03': v[2] } });
 
-type Totals = {
-  candidates: { number: string; votes: number }[];
-  validVotes: number;
-  invalidVotes: number;
-  totalVotes: number;
-  dptCovered: number;
-  tpsTotal: number;
-  tpsReported: number;
-  tpsCheckedIn: number;
-  tpsFlagged: number;
-  openIncidents: number;
-};
 /** What a file row must say, from an API answer, keyed by the report's column headers. */
-const expected = (t: Totals) => ({
+const expected = (t: AreaTotals) => ({
   'TPS (jumlah)': t.tpsTotal,
   'TPS melapor': t.tpsReported,
   'TPS petugas hadir': t.tpsCheckedIn,
@@ -66,16 +55,7 @@ describe('reports (e2e)', () => {
 
   beforeAll(async () => {
     t = await startTestApp({ QUICKCOUNT_MIN_TPS: '2' }, 'reports');
-    for (const [who, nip, pin] of [
-      ['A', A, '123456'],
-      ['B', B, '123456'],
-      ['C', C, '123456'],
-      ['D', D, '123456'],
-      ['operator', 'operator', 'operator123'],
-      ['auditor', 'auditor', 'auditor123'],
-      ['display', 'display', 'display123'],
-    ])
-      tok[who] = await t.login(nip, pin);
+    Object.assign(tok, await t.loginAll({ A, B, C, D }, ['operator', 'auditor', 'display']));
     const post = async (who: string, path: string, body: unknown) => {
       const r = await t.call('POST', path, { token: tok[who], body });
       expect([path, r.status]).toEqual([path, 201]);
@@ -178,7 +158,7 @@ describe('reports (e2e)', () => {
       Kelurahan: await api('/api/kelurahan'),
       TPS: await api('/api/tps'),
     };
-    const kelurahan = (await api('/api/kelurahan')) as (Totals & { code: string })[];
+    const kelurahan = (await api('/api/kelurahan')) as KelurahanSummary[];
     for (const name of ['Kecamatan', 'Kelurahan', 'TPS']) {
       const ws = wb.getWorksheet(name)!;
       expect(ws.views[0]).toMatchObject({ state: 'frozen', ySplit: 1 });
@@ -266,6 +246,9 @@ describe('reports (e2e)', () => {
     expect(text.replace(/\s+/g, ' ')).toContain(verify.logHead);
     expect(text).toContain('WIB');
     expect(text).toContain(`TPS melapor ${summary.tpsReported} dari ${id(summary.tpsTotal)}`);
+    // The incident rows name their categories from the list the dashboard shows too (src/tps/incident-labels.ts).
+    expect(text).toMatch(/Keamanan\s+0\s+1/);
+    expect(text).toMatch(/Logistik\s+1\s+0/);
     const fonts = execFileSync('pdffonts', [file], { encoding: 'utf8' });
     expect(fonts).toMatch(/DejaVuSans\s.*yes\s+yes\s+yes/);
     expect(fonts).toMatch(/DejaVuSans-Bold\s.*yes\s+yes\s+yes/);

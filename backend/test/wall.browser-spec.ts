@@ -62,9 +62,7 @@ describeInChromium('posko wall in Chromium', () => {
     t = await startTestApp(hasBoundaries ? { MAP_BOUNDARIES: BOUNDARIES_FILE } : {}, 'wall');
     operator = await t.login('operator', 'operator123');
     launched = await launchChromium();
-    page = await launched.context.newPage();
-    // Every wait below is bounded well inside jest's own limit, so a failure names what never appeared.
-    page.setDefaultTimeout(20_000);
+    page = await launched.newPage();
     await sockets.install(page);
   });
   afterAll(async () => {

@@ -1,5 +1,6 @@
 /** The pages of the PDF summary (A4, 40 pt margins), in Bahasa Indonesia. Pure drawing over pdfkit. */
 import type PDFDocument from 'pdfkit';
+import { INCIDENT_CATEGORY_LABEL } from '../tps/incident-labels.js';
 import { turnout, type ResultRow } from './result-rows.js';
 import { wib } from './report-meta.js';
 import type { SummaryData } from './summary-data.js';
@@ -10,16 +11,6 @@ const LEFT = 40;
 const WIDTH = 515;
 const BOTTOM = 800;
 const COLORS = ['#1d4ed8', '#b91c1c', '#047857', '#a16207', '#7c3aed', '#0f766e'];
-const CATEGORY: Record<string, string> = {
-  security: 'Keamanan',
-  medical: 'Darurat medis',
-  fire: 'Kebakaran',
-  vote_buying: 'Politik uang',
-  logistics: 'Logistik',
-  procedure: 'Pelanggaran prosedur',
-  disaster: 'Bencana',
-  other: 'Lainnya',
-};
 
 const num = (n: number) => n.toLocaleString('id-ID');
 const pct = (x: number | null) =>
@@ -171,7 +162,7 @@ export function layoutSummary(doc: Doc, data: SummaryData): void {
     table(
       doc,
       ['Kategori', 'Terbuka', 'Selesai'],
-      data.incidents.map((i) => [CATEGORY[i.category] ?? i.category, num(i.open), num(i.resolved)]),
+      data.incidents.map((i) => [INCIDENT_CATEGORY_LABEL[i.category] ?? i.category, num(i.open), num(i.resolved)]),
       [250, 130, 130],
     );
 

@@ -19,7 +19,7 @@ import serverFeaturesPb from '@eventstore/db-client/generated/serverfeatures_pb.
 import sharedPb from '@eventstore/db-client/generated/shared_pb.js';
 import statusPb from '@eventstore/db-client/generated/status_pb.js';
 import streamsPb from '@eventstore/db-client/generated/streams_pb.js';
-import type { BatchAppendReq } from '@eventstore/db-client/generated/streams_pb.js';
+import type { AppendReq, BatchAppendReq } from '@eventstore/db-client/generated/streams_pb.js';
 import {
   EXPECT_ANY,
   EXPECT_NO_STREAM,
@@ -91,7 +91,8 @@ function expectedOf(options: BatchAppendReq.Options): FakeExpected {
   }
 }
 
-function toProposed(message: BatchAppendReq.ProposedMessage): FakeProposedEvent {
+/** An event as proposed by an append, classic or batched (both messages carry the same fields). */
+export function toProposed(message: BatchAppendReq.ProposedMessage | AppendReq.ProposedMessage): FakeProposedEvent {
   const metadata = message.getMetadataMap();
   return {
     id: message.getId()?.getString() ?? '',

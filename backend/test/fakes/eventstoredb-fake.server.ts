@@ -31,7 +31,7 @@ import {
   type FakeExpected,
   type FakeProposedEvent,
 } from './eventstoredb-fake.log.js';
-import { batchAppend, FaultQueue, supportedMethods, type FakeAppendFault } from './eventstoredb-fake.batch.js';
+import { batchAppend, FaultQueue, supportedMethods, toProposed, type FakeAppendFault } from './eventstoredb-fake.batch.js';
 import { readOnce, subscribe, type ReadCall } from './eventstoredb-fake.read.js';
 
 const { AppendResp } = streamsPb;
@@ -68,17 +68,6 @@ function expectedOf(options: AppendReq.Options): FakeExpected {
     default:
       return EXPECT_ANY;
   }
-}
-
-function toProposed(message: AppendReq.ProposedMessage): FakeProposedEvent {
-  const metadata = message.getMetadataMap();
-  return {
-    id: message.getId()?.getString() ?? '',
-    type: metadata.get('type') ?? '',
-    contentType: metadata.get('content-type') ?? 'application/octet-stream',
-    data: message.getData_asU8(),
-    metadata: message.getCustomMetadata_asU8(),
-  };
 }
 
 function appendResponse(outcome: FakeAppendOutcome, expected: FakeExpected): InstanceType<typeof AppendResp> {

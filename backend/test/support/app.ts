@@ -16,10 +16,17 @@ export interface TestApp {
   config: RuntimeConfig;
   /** Signs in and returns the access token. */
   login(nip: string, pin: string): Promise<string>;
+  /** Signs in the demo officers (label -> TPS id, PIN 123456) and staff accounts; the access tokens by label / account. */
+  loginAll(officers: Record<string, string>, staff: StaffAccount[]): Promise<Record<string, string>>;
   /** fetch against the app with JSON body and optional bearer token. */
   call(method: string, path: string, opts?: { token?: string; body?: unknown; headers?: Record<string, string> }): Promise<CallResult>;
   close(): Promise<void>;
 }
+
+/** The demo seed's staff accounts and their PINs (officers sign in with their TPS id and OFFICER_PIN). */
+export const STAFF_PIN = { operator: 'operator123', auditor: 'auditor123', admin: 'admin123', display: 'display123' } as const;
+export type StaffAccount = keyof typeof STAFF_PIN;
+export const OFFICER_PIN = '123456';
 
 /**
  * Boots the whole application on its own fresh database, listening on port 0, with the demo users seeded
@@ -47,16 +54,23 @@ export async function startTestApp(
   const addr = app.getHttpServer().address();
   const url = `http://127.0.0.1:${typeof addr === 'object' && addr ? addr.port : 0}`;
   const call: TestApp['call'] = (method, path, opts = {}) => callApi(url, method, path, opts);
+  const login: TestApp['login'] = async (nip, pin) => {
+    const r = await call('POST', '/api/auth/login', { body: { nip, pin } });
+    if (r.status !== 200) throw new Error(`login ${nip} failed: ${r.status} ${JSON.stringify(r.body)}`);
+    return r.body.accessToken as string;
+  };
   return {
     app,
     url,
     db,
     config,
     call,
-    async login(nip, pin) {
-      const r = await call('POST', '/api/auth/login', { body: { nip, pin } });
-      if (r.status !== 200) throw new Error(`login ${nip} failed: ${r.status} ${JSON.stringify(r.body)}`);
-      return r.body.accessToken as string;
+    login,
+    async loginAll(officers, staff) {
+      const tokens: Record<string, string> = {};
+      for (const [label, tpsId] of Object.entries(officers)) tokens[label] = await login(tpsId, OFFICER_PIN);
+      for (const account of staff) tokens[account] = await login(account, STAFF_PIN[account]);
+      return tokens;
     },
     async close() {
       await app.close();

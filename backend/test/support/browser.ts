@@ -25,8 +25,22 @@ export function browserUnavailable(): string | null {
   return null;
 }
 
+/** Headless, no sandbox, and no background traffic into the closed network: every launch in the suites uses these. */
+export const CHROMIUM_ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
+
 export interface LaunchedBrowser {
   context: BrowserContext;
+  /** A new tab whose every wait is bounded (20 s) well inside jest's own limit, so a failure names what never appeared. */
+  newPage(): Promise<Page>;
   close(): Promise<void>;
 }
 
@@ -42,19 +56,15 @@ export async function launchChromium(viewport = { width: 1920, height: 1080 }): 
     viewport,
     locale: 'id-ID',
     timezoneId: 'Asia/Jakarta',
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
+    args: CHROMIUM_ARGS,
   });
   return {
     context,
+    async newPage() {
+      const page = await context.newPage();
+      page.setDefaultTimeout(20_000);
+      return page;
+    },
     async close() {
       await context.close();
       rmSync(profile, { recursive: true, force: true });

@@ -30,16 +30,8 @@ export const TPS_STATE_COLOR: Record<TpsState, string> = {
   incident: '#ef4444',
 };
 
-export const CATEGORY_LABEL: Record<string, string> = {
-  security: 'Keamanan',
-  medical: 'Darurat medis',
-  fire: 'Kebakaran',
-  vote_buying: 'Politik uang',
-  logistics: 'Logistik',
-  procedure: 'Pelanggaran prosedur',
-  disaster: 'Bencana',
-  other: 'Lainnya',
-};
+/** One list with the PDF report: backend/src/tps/incident-labels.ts. */
+export { INCIDENT_CATEGORY_LABEL as CATEGORY_LABEL } from '$incident-labels';
 
 export const SEVERITY_LABEL: Record<IncidentView['severity'], string> = {
   low: 'Rendah',
