@@ -10,6 +10,7 @@ import { AuthModule } from './auth/auth.module.js';
 import { TpsModule } from './tps/tps.module.js';
 import { AuditModule } from './audit/audit.module.js';
 import { LiveModule } from './live/live.module.js';
+import { IncidentsModule } from './incidents/incidents.module.js';
 
 @Module({})
 export class AppModule {
@@ -28,6 +29,7 @@ export class AppModule {
         ProjectionsModule,
         ReadApiModule,
         LiveModule,
+        IncidentsModule,
       ],
     };
   }

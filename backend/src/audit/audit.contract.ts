@@ -10,7 +10,19 @@ export interface FieldDiff {
 }
 
 export type TpsEventType =
-  'OfficerCheckedIn' | 'TallySubmitted' | 'TallyCorrected' | 'PaperFormRecorded' | 'IncidentReported' | 'IncidentResolved';
+  | 'OfficerCheckedIn'
+  | 'TallySubmitted'
+  | 'TallyCorrected'
+  | 'PaperFormRecorded'
+  | 'IncidentReported'
+  | 'IncidentResolved'
+  // The posko's events (incidents/posko.events.ts).
+  | 'IncidentAcknowledged'
+  | 'IncidentAssigned'
+  | 'IncidentEscalated'
+  | 'IncidentReopened'
+  | 'ContactAttempted'
+  | 'OfficerAssigned';
 
 /** One event of a TPS as an auditor reads it (GET /api/tps/{id}/history). */
 export interface HistoryEntry {

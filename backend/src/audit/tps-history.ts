@@ -29,8 +29,20 @@ export function tpsHistory(events: RecordedEvent[]): HistoryEntry[] {
       case 'IncidentResolved':
         reason = ev.data.note;
         break;
+      case 'IncidentReopened':
+        reason = ev.data.reason;
+        break;
+      case 'IncidentAssigned':
+        reason = ev.data.note;
+        break;
+      case 'IncidentEscalated':
+      case 'ContactAttempted':
+        reason = ev.data.note;
+        break;
       case 'OfficerCheckedIn':
       case 'IncidentReported':
+      case 'IncidentAcknowledged':
+      case 'OfficerAssigned':
         break;
       default: {
         const never: never = ev;

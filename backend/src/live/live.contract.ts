@@ -4,6 +4,8 @@
  * Positions are the event store's positions in string form (`commit/prepare`); compare them with comparePositionStrings.
  */
 
+import type { IncidentLifecycle } from '../incidents/incidents.contract.js';
+
 export const LIVE_NAMESPACE = '/live';
 
 /** Server -> client messages, `entity:verb`. */
@@ -133,6 +135,8 @@ export interface IncidentView {
   resolvedAt: string | null;
   resolutionNote: string | null;
   location: { lat: number; lon: number } | null;
+  /** What the posko did with it (incidents/incidents.contract.ts); absent only on rows projected before it existed. */
+  lifecycle?: IncidentLifecycle;
 }
 
 export interface CoverageRow {

@@ -101,6 +101,15 @@ export function evolveTps(doc: TpsDoc, recorded: RecordedEvent): TpsDoc {
       return { ...next, openIncidentIds: [...doc.openIncidentIds, event.data.incidentId] };
     case 'IncidentResolved':
       return { ...next, openIncidentIds: doc.openIncidentIds.filter((id) => id !== event.data.incidentId) };
+    case 'IncidentReopened':
+      if (doc.openIncidentIds.includes(event.data.incidentId)) return next;
+      return { ...next, openIncidentIds: [...doc.openIncidentIds, event.data.incidentId] };
+    case 'IncidentAcknowledged':
+    case 'IncidentAssigned':
+    case 'IncidentEscalated':
+    case 'ContactAttempted':
+    case 'OfficerAssigned':
+      return next;
     default: {
       const unknownEvent: never = event;
       return unknownEvent;

@@ -2,7 +2,7 @@
 import { Controller, Get, Inject, Param, Query, Res } from '@nestjs/common';
 import type { Response } from 'express';
 import { DomainError, ValidationError } from '../http/domain-error.js';
-import type { Coverage, IncidentView, KecamatanSummary, KelurahanSummary, Summary, TpsState, TpsView } from '../live/live.contract.js';
+import type { Coverage, KecamatanSummary, KelurahanSummary, Summary, TpsState, TpsView } from '../live/live.contract.js';
 import { READ_MODELS, type ReadModels } from '../projections/read-models.port.js';
 import { awaitPosition, POSITION_HEADER } from './read-position.js';
 import { AsOfService } from '../audit/as-of/as-of.service.js';
@@ -112,19 +112,7 @@ export class ReadApiController {
     if (coverage.position) res.setHeader(POSITION_HEADER, coverage.position);
     return coverage;
   }
-
-  @Get('incidents')
-  async incidents(
-    @Query('status') status: string | undefined,
-    @Query('minPosition') min: string | undefined,
-    @Res({ passthrough: true }) res: Response,
-  ): Promise<IncidentView[]> {
-    if (status !== undefined && status !== 'open' && status !== 'resolved') {
-      throw new ValidationError([{ path: 'status', problem: 'must be open or resolved' }]);
-    }
-    await awaitPosition(this.rm, min, res);
-    return this.rm.incidents({ status });
-  }
+  // GET /api/incidents (filtered, paged, with deadlines) lives in incidents/incidents.controller.ts.
 }
 
 /**

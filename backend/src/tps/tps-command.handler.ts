@@ -28,6 +28,11 @@ export interface CommandResult {
 
 const MAX_ATTEMPTS = 5;
 
+/** A decider of another module (e.g. the incident lifecycle) over the stream's recorded history and folded state. */
+export interface OwnDecision {
+  decideOver(history: readonly RecordedEvent[], state: TpsState): TpsEvent[];
+}
+
 /** A UUID (v8 layout) derived from a hash, so a retried request maps to the same event id. */
 function uuidFromHash(input: string): string {
   const h = createHash('sha256').update(input).digest();
@@ -46,7 +51,11 @@ function uuidFromHash(input: string): string {
 export class TpsCommandHandler {
   constructor(@Inject(EVENT_STORE) private readonly store: EventStore) {}
 
-  async handle(tpsId: string, command: TpsCommand | ((state: TpsState) => TpsCommand), ctx: CommandContext): Promise<CommandResult> {
+  async handle(
+    tpsId: string,
+    command: TpsCommand | ((state: TpsState) => TpsCommand) | OwnDecision,
+    ctx: CommandContext,
+  ): Promise<CommandResult> {
     const stream = tpsStream(tpsId);
     const requestHash = createHash('sha256')
       .update(canonicalJson(ctx.body ?? null))
@@ -64,7 +73,10 @@ export class TpsCommandHandler {
       }
       let state = initialState();
       for (const e of history) state = evolve(state, { type: e.type, data: e.data } as TpsEvent, Number(e.revision));
-      const [decided] = decide(typeof command === 'function' ? command(state) : command, state);
+      const [decided] =
+        typeof command === 'object' && 'decideOver' in command
+          ? command.decideOver(history, state)
+          : decide(typeof command === 'function' ? command(state) : command, state);
 
       const last = history.at(-1);
       const revision = last ? Number(last.revision) + 1 : 0;

@@ -60,6 +60,14 @@ export function evolve(state: TpsState, event: TpsEvent, revision: number): TpsS
       };
     case 'IncidentResolved':
       return { ...state, incidents: { ...state.incidents, [event.data.incidentId]: 'resolved' } };
+    case 'IncidentReopened':
+      return { ...state, incidents: { ...state.incidents, [event.data.incidentId]: 'open' } };
+    case 'IncidentAcknowledged':
+    case 'IncidentAssigned':
+    case 'IncidentEscalated':
+    case 'ContactAttempted':
+    case 'OfficerAssigned':
+      return state;
     default: {
       const never: never = event;
       throw new Error(`unknown event ${(never as { type: string }).type}`);

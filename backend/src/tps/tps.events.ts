@@ -4,6 +4,8 @@
  * Catalogue with examples: docs/events.md.
  */
 
+import { POSKO_TPS_EVENT_TYPES, type PoskoTpsEvent } from '../incidents/posko.events.js';
+
 export const tpsStream = (tpsId: string): string => `tps-${tpsId}`;
 export const TPS_STREAM_PREFIX = 'tps-';
 
@@ -140,7 +142,8 @@ export interface IncidentResolved {
   data: { incidentId: string; tpsId: string; note: string; resolvedAt: string };
 }
 
-export type TpsEvent = OfficerCheckedIn | TallySubmitted | TallyCorrected | PaperFormRecorded | IncidentReported | IncidentResolved;
+export type TpsEvent =
+  OfficerCheckedIn | TallySubmitted | TallyCorrected | PaperFormRecorded | IncidentReported | IncidentResolved | PoskoTpsEvent;
 
 export type TpsEventType = TpsEvent['type'];
 
@@ -151,4 +154,5 @@ export const TPS_EVENT_TYPES: readonly TpsEventType[] = [
   'PaperFormRecorded',
   'IncidentReported',
   'IncidentResolved',
+  ...POSKO_TPS_EVENT_TYPES,
 ];

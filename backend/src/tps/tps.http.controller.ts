@@ -1,4 +1,4 @@
-import { Body, Controller, Headers, HttpCode, Inject, Param, Post, Req } from '@nestjs/common';
+import { Body, Controller, Headers, Inject, Param, Post, Req } from '@nestjs/common';
 import type { Request } from 'express';
 import { ApiTags } from '@nestjs/swagger';
 import { CurrentPrincipal } from '../auth/auth.guard.js';
@@ -22,14 +22,12 @@ import {
   correctTallySchema,
   paperFormSchema,
   reportIncidentSchema,
-  resolveIncidentSchema,
   submitTallySchema,
   type PaperFormBody,
   type SubmitTallyBody,
 } from './tally-form.schema.js';
 
-const IDEMPOTENCY_KEY = /^[A-Za-z0-9_.:-]{8,128}$/;
-const INCIDENT_ID = /^(\d{13})-(\d{1,5})$/;
+export const IDEMPOTENCY_KEY = /^[A-Za-z0-9_.:-]{8,128}$/;
 
 /** The monitors' write routes. Each appends one event to the TPS stream and answers 201 with its revision and position. */
 @ApiTags('officers')
@@ -145,27 +143,6 @@ export class TpsHttpController {
       location: b.location ?? null,
     };
     return this.run(tpsId, { type: 'ReportIncident', data }, p, req, body, b.at ?? null, key);
-  }
-
-  @Post('incidents/:incidentId/resolve')
-  @ApiRoute(tpsApiDocs.resolveIncident)
-  @HttpCode(201)
-  @Roles('operator')
-  async resolveIncident(
-    @Param('incidentId') incidentId: string,
-    @Body() body: unknown,
-    @CurrentPrincipal() p: Principal,
-    @Req() req: Request,
-    @Headers('idempotency-key') key?: string,
-  ) {
-    const m = INCIDENT_ID.exec(incidentId);
-    if (!m || !this.ref.tpsById.has(m[1])) throw new DomainError('INCIDENT.NOT_FOUND', 404, 'No such incident');
-    const b = parseBody(resolveIncidentSchema, body);
-    const cmd: TpsCommand = {
-      type: 'ResolveIncident',
-      data: { tpsId: m[1], incidentId, note: b.note, resolvedAt: new Date().toISOString() },
-    };
-    return this.run(m[1], cmd, p, req, body, null, key);
   }
 
   private async run(tpsId: string, cmd: TpsCommand, p: Principal, req: Request, body: unknown, clientTime: string | null, key?: string) {

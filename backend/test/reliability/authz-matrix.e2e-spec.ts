@@ -45,7 +45,13 @@ const MATRIX: [string, string, Record<Who, number>][] = [
   ['POST', `/api/tps/${TPS}/tally/corrections`, row(['officer', 'otherOfficer', 'operator'], ALLOWED_WRITE, 403)],
   ['POST', `/api/tps/${TPS}/paper-forms`, row(['operator', 'auditor'], ALLOWED_WRITE)],
   ['POST', `/api/tps/${TPS}/incidents`, row(['officer', 'otherOfficer', 'operator'], ALLOWED_WRITE, 403)],
-  ['POST', `/api/incidents/${TPS}-1/resolve`, row(['operator'], ALLOWED_WRITE)],
+  ['GET', '/api/incidents/policy', row(ANY, 200)],
+  ['GET', `/api/incidents/${TPS}-1`, row(ANY, 404)], // allowed; no incident reported in this test
+  ['POST', `/api/incidents/${TPS}-1/acknowledge`, row(['operator', 'admin'], ALLOWED_WRITE)],
+  ['POST', `/api/incidents/${TPS}-1/assign`, row(['operator', 'admin'], ALLOWED_WRITE)],
+  ['POST', `/api/incidents/${TPS}-1/escalate`, row(['operator', 'admin'], ALLOWED_WRITE)],
+  ['POST', `/api/incidents/${TPS}-1/resolve`, row(['operator', 'admin'], ALLOWED_WRITE)],
+  ['POST', `/api/incidents/${TPS}-1/reopen`, row(['operator', 'admin'], ALLOWED_WRITE)],
   ['POST', '/api/admin/projections/rebuild', row(['admin'], ALLOWED_WRITE)],
 ];
 
