@@ -9,6 +9,8 @@ export default defineConfig({
     alias: {
       $contract: fileURLToPath(new URL('../backend/src/live/live.contract.ts', import.meta.url)),
       '$audit-contract': fileURLToPath(new URL('../backend/src/audit/audit.contract.ts', import.meta.url)),
+      '$incidents-contract': fileURLToPath(new URL('../backend/src/incidents/incidents.contract.ts', import.meta.url)),
+      '$messages-contract': fileURLToPath(new URL('../backend/src/messages/messages.contract.ts', import.meta.url)),
     },
   },
   server: {
