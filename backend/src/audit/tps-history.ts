@@ -21,6 +21,7 @@ export function tpsHistory(events: RecordedEvent[]): HistoryEntry[] {
         diff = diffForms(latest.get(contest) ?? null, ev.data.form);
         latest.set(contest, ev.data.form);
         if (ev.type === 'TallyCorrected') reason = ev.data.reason;
+        else reason = ev.data.onBehalf?.reason ?? null;
         break;
       case 'PaperFormRecorded':
         contest = ev.data.contest;

@@ -100,6 +100,16 @@ export interface TallyView {
   voters: number;
   corrected: boolean;
   submittedAt: string;
+  /** The posko wrote this version: on the monitor's behalf (with reason and source) or as a correction. */
+  enteredByPosko: PoskoEntry | null;
+}
+
+export interface PoskoEntry {
+  /** The operator's user name. */
+  by: string;
+  reason: string | null;
+  /** Where the numbers came from, for an entry on the monitor's behalf. */
+  source: 'phone' | 'paper' | 'other' | null;
 }
 
 export interface TpsFlag {

@@ -3,7 +3,7 @@
  * deriving what the API serves. No SQL here: tps-status.projection.ts loads and stores the docs.
  */
 import type { RecordedEvent } from '../event-store/event-store.port.js';
-import type { TallyView, TpsFlag, TpsState, TpsView } from '../live/live.contract.js';
+import type { PoskoEntry, TallyView, TpsFlag, TpsState, TpsView } from '../live/live.contract.js';
 import { TPS_EVENT_TYPES, type GeoPoint, type TallyFlags, type TallyForm, type TpsEvent, type TpsEventType } from '../tps/tps.events.js';
 import { diffForms } from '../tps/tally-rules.js';
 
@@ -15,6 +15,8 @@ export interface TallyVersion {
   flags: TallyFlags;
   corrected: boolean;
   submittedAt: string;
+  /** Set when the posko wrote this version (on the monitor's behalf, or a posko correction); absent for the monitor's own. */
+  enteredByPosko?: PoskoEntry;
 }
 
 export interface PaperRecord {
@@ -88,6 +90,14 @@ export function evolveTps(doc: TpsDoc, recorded: RecordedEvent): TpsDoc {
         corrected: event.type === 'TallyCorrected',
         submittedAt: at,
       };
+      if (recorded.metadata.role !== 'officer') {
+        const onBehalf = event.type === 'TallySubmitted' ? event.data.onBehalf : undefined;
+        version.enteredByPosko = {
+          by: recorded.metadata.actor,
+          reason: onBehalf?.reason ?? (event.type === 'TallyCorrected' ? event.data.reason : null),
+          source: onBehalf?.source ?? null,
+        };
+      }
       // Corrections replace the contest's tally; they never add to it.
       return { ...next, tallies: { ...doc.tallies, [d.contest]: version } };
     }
@@ -169,6 +179,7 @@ function tallyView(t: TallyVersion): TallyView {
     voters: v.fromDpt + v.fromDptb + v.fromDpk,
     corrected: t.corrected,
     submittedAt: t.submittedAt,
+    enteredByPosko: t.enteredByPosko ?? null,
   };
 }
 

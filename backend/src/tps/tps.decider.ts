@@ -1,6 +1,6 @@
 import { DomainError } from '../http/domain-error.js';
 import { checkRules, diffForms, findOddities, type OddityContext } from './tally-rules.js';
-import type { GeoPoint, IncidentCategory, IncidentSeverity, TallyForm, TpsEvent } from './tps.events.js';
+import type { GeoPoint, IncidentCategory, IncidentSeverity, OnBehalf, TallyForm, TpsEvent } from './tps.events.js';
 
 /** What a TPS stream's history decides with. */
 export interface TpsState {
@@ -27,7 +27,7 @@ interface TallyInput {
 
 export type TpsCommand =
   | { type: 'CheckIn'; data: { tpsId: string; officer: string; at: string; location: GeoPoint | null } }
-  | { type: 'SubmitTally'; data: TallyInput }
+  | { type: 'SubmitTally'; data: TallyInput & { onBehalf?: OnBehalf } }
   | { type: 'CorrectTally'; data: TallyInput & { expectedRevision: number; reason: string } }
   | { type: 'RecordPaperForm'; data: { tpsId: string; contest: string; form: TallyForm; formSerial: string | null } }
   | {
@@ -108,7 +108,15 @@ export function decide(command: TpsCommand, state: TpsState): TpsEvent[] {
       return [
         {
           type: 'TallySubmitted',
-          data: { tpsId: d.tpsId, contest: d.contest, form: d.form, flags, formSerial: d.formSerial, observedAt: d.observedAt },
+          data: {
+            tpsId: d.tpsId,
+            contest: d.contest,
+            form: d.form,
+            flags,
+            formSerial: d.formSerial,
+            observedAt: d.observedAt,
+            ...(d.onBehalf ? { onBehalf: d.onBehalf } : {}),
+          },
         },
       ];
     }

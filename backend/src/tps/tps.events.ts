@@ -79,6 +79,12 @@ export interface OfficerCheckedIn {
   data: { tpsId: string; officer: string; at: string; location: GeoPoint | null };
 }
 
+/** A first tally the posko entered for the monitor (read over the phone, from the paper form, ...). */
+export interface OnBehalf {
+  reason: string;
+  source: 'phone' | 'paper' | 'other';
+}
+
 export interface TallySubmitted {
   type: 'TallySubmitted';
   data: {
@@ -88,6 +94,8 @@ export interface TallySubmitted {
     flags: TallyFlags;
     formSerial: string | null;
     observedAt: string | null;
+    /** Present when an operator entered it on the monitor's behalf (the metadata's actor is the operator). */
+    onBehalf?: OnBehalf;
   };
 }
 

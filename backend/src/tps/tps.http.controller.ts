@@ -20,6 +20,7 @@ import type { TallyForm } from './tps.events.js';
 import {
   checkInSchema,
   correctTallySchema,
+  onBehalfTallySchema,
   paperFormSchema,
   reportIncidentSchema,
   submitTallySchema,
@@ -67,7 +68,7 @@ export class TpsHttpController {
 
   @Post('tps/:tpsId/tally')
   @ApiRoute(tpsApiDocs.submitTally)
-  @Roles('officer')
+  @Roles('officer', 'operator')
   async submitTally(
     @Param('tpsId') tpsId: string,
     @Body() body: unknown,
@@ -76,8 +77,13 @@ export class TpsHttpController {
     @Headers('idempotency-key') key?: string,
   ) {
     const tps = this.assertTps(tpsId, p);
-    const b = parseBody(submitTallySchema, body);
-    const data = await this.tallyInput(tps, b);
+    // An operator enters a first tally only on the monitor's behalf, saying why and from what (docs/posko.md).
+    const onBehalf = p.role === 'operator' ? parseBody(onBehalfTallySchema, body) : null;
+    const b = onBehalf ?? parseBody(submitTallySchema, body);
+    const data = {
+      ...(await this.tallyInput(tps, b)),
+      ...(onBehalf ? { onBehalf: { reason: onBehalf.reason, source: onBehalf.source } } : {}),
+    };
     return this.run(tpsId, { type: 'SubmitTally', data }, p, req, body, data.observedAt, key);
   }
 

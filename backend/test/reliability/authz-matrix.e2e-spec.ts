@@ -41,7 +41,7 @@ const MATRIX: [string, string, Record<Who, number>][] = [
   ['GET', '/api/audit/meta', row(['operator', 'auditor', 'admin'], 200)],
   ['POST', '/api/auth/refresh', row(ANY, 200)],
   ['POST', `/api/tps/${TPS}/check-in`, row(['officer'], ALLOWED_WRITE, 403)],
-  ['POST', `/api/tps/${TPS}/tally`, row(['officer'], ALLOWED_WRITE, 403)],
+  ['POST', `/api/tps/${TPS}/tally`, row(['officer', 'operator'], ALLOWED_WRITE, 403)],
   ['POST', `/api/tps/${TPS}/tally/corrections`, row(['officer', 'otherOfficer', 'operator'], ALLOWED_WRITE, 403)],
   ['POST', `/api/tps/${TPS}/paper-forms`, row(['operator', 'auditor'], ALLOWED_WRITE)],
   ['POST', `/api/tps/${TPS}/incidents`, row(['officer', 'otherOfficer', 'operator'], ALLOWED_WRITE, 403)],
