@@ -11,6 +11,7 @@ import { TpsModule } from './tps/tps.module.js';
 import { AuditModule } from './audit/audit.module.js';
 import { LiveModule } from './live/live.module.js';
 import { IncidentsModule } from './incidents/incidents.module.js';
+import { RollCallModule } from './rollcall/rollcall.module.js';
 
 @Module({})
 export class AppModule {
@@ -30,6 +31,7 @@ export class AppModule {
         ReadApiModule,
         LiveModule,
         IncidentsModule,
+        RollCallModule,
       ],
     };
   }

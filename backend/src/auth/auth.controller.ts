@@ -37,7 +37,7 @@ export class AuthController {
         name: 'Pemantau TPS 1',
       },
     },
-    errors: { 400: ['REQUEST.INVALID'], 401: ['AUTH.INVALID_CREDENTIALS'], 429: ['AUTH.LOCKED'] },
+    errors: { 400: ['REQUEST.INVALID'], 401: ['AUTH.INVALID_CREDENTIALS'], 403: ['AUTH.NO_TPS'], 429: ['AUTH.LOCKED'] },
   })
   @HttpCode(200)
   login(@Body() body: unknown): Promise<LoginAnswer> {

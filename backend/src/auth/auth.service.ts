@@ -53,6 +53,9 @@ export class AuthService {
       this.logger.warn(`failed sign-in for NIP ${JSON.stringify(nip.slice(0, 32))}`);
       throw new DomainError('AUTH.INVALID_CREDENTIALS', 401, 'NIP or PIN is wrong');
     }
+    // A reserve monitor (or one replaced by a reserve) holds no TPS until the posko gives one (docs/posko.md).
+    if (outcome.role === 'officer' && !outcome.tpsId)
+      throw new DomainError('AUTH.NO_TPS', 403, 'This monitor holds no TPS now; the posko assigns one');
     return this.issue({ sub: outcome.nip, role: outcome.role, ...(outcome.tpsId ? { tpsId: outcome.tpsId } : {}) }, outcome.name);
   }
 

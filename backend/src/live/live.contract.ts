@@ -131,6 +131,16 @@ export interface TpsView {
   flags: TpsFlag[];
   openIncidents: number;
   lastChangeAt: string | null;
+  /** The posko's calls to this TPS's monitor (roll call), oldest first. */
+  contactAttempts: ContactAttemptView[];
+}
+
+export interface ContactAttemptView {
+  at: string;
+  /** The posko user who called. */
+  by: string;
+  outcome: 'reached' | 'no_answer' | 'wrong_number' | 'unreachable';
+  note: string | null;
 }
 
 export interface IncidentView {

@@ -3,7 +3,7 @@
  * deriving what the API serves. No SQL here: tps-status.projection.ts loads and stores the docs.
  */
 import type { RecordedEvent } from '../event-store/event-store.port.js';
-import type { PoskoEntry, TallyView, TpsFlag, TpsState, TpsView } from '../live/live.contract.js';
+import type { ContactAttemptView, PoskoEntry, TallyView, TpsFlag, TpsState, TpsView } from '../live/live.contract.js';
 import { TPS_EVENT_TYPES, type GeoPoint, type TallyFlags, type TallyForm, type TpsEvent, type TpsEventType } from '../tps/tps.events.js';
 import { diffForms } from '../tps/tally-rules.js';
 
@@ -40,6 +40,8 @@ export interface TpsDoc {
   paper: Record<string, PaperRecord>;
   openIncidentIds: string[];
   lastChangeAt: string | null;
+  /** The posko's calls to the monitor (roll call), oldest first; absent on docs projected before they existed. */
+  contactAttempts?: ContactAttemptView[];
 }
 
 /** The TPS status follows every event of a TPS stream. */
@@ -117,7 +119,11 @@ export function evolveTps(doc: TpsDoc, recorded: RecordedEvent): TpsDoc {
     case 'IncidentAcknowledged':
     case 'IncidentAssigned':
     case 'IncidentEscalated':
-    case 'ContactAttempted':
+      return next;
+    case 'ContactAttempted': {
+      const { at, by, outcome, note } = event.data;
+      return { ...next, contactAttempts: [...(doc.contactAttempts ?? []), { at, by, outcome, note }] };
+    }
     case 'OfficerAssigned':
       return next;
     default: {
@@ -199,5 +205,6 @@ export function tpsView(doc: TpsDoc): TpsView {
     flags: tpsFlags(doc),
     openIncidents: doc.openIncidentIds.length,
     lastChangeAt: doc.lastChangeAt,
+    contactAttempts: doc.contactAttempts ?? [],
   };
 }

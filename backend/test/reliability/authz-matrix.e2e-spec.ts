@@ -52,6 +52,10 @@ const MATRIX: [string, string, Record<Who, number>][] = [
   ['POST', `/api/incidents/${TPS}-1/escalate`, row(['operator', 'admin'], ALLOWED_WRITE)],
   ['POST', `/api/incidents/${TPS}-1/resolve`, row(['operator', 'admin'], ALLOWED_WRITE)],
   ['POST', `/api/incidents/${TPS}-1/reopen`, row(['operator', 'admin'], ALLOWED_WRITE)],
+  ['GET', '/api/rollcall', row(['operator', 'admin'], 200)],
+  ['GET', `/api/tps/${TPS}/officer`, row(['operator', 'admin'], 200)],
+  ['POST', `/api/tps/${TPS}/contact-attempts`, row(['operator', 'admin'], ALLOWED_WRITE)],
+  ['POST', `/api/tps/${TPS}/officer`, row(['operator', 'admin'], ALLOWED_WRITE)],
   ['POST', '/api/admin/projections/rebuild', row(['admin'], ALLOWED_WRITE)],
 ];
 

@@ -1,0 +1,16 @@
+import { Module } from '@nestjs/common';
+import { APP_GUARD } from '@nestjs/core';
+import { IncidentsModule } from '../incidents/incidents.module.js';
+import { TpsModule } from '../tps/tps.module.js';
+import { OfficerTpsGuard } from './officer-tps.guard.js';
+import { RollCallController } from './rollcall.controller.js';
+import { RollCallQuery } from './rollcall.query.js';
+
+/** Roll call, contact attempts and reserve monitors (docs/posko.md). */
+@Module({
+  imports: [TpsModule, IncidentsModule],
+  controllers: [RollCallController],
+  providers: [RollCallQuery, { provide: APP_GUARD, useClass: OfficerTpsGuard }],
+  exports: [RollCallQuery],
+})
+export class RollCallModule {}
