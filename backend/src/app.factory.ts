@@ -14,11 +14,21 @@ import { requestIdMiddleware } from './logging/request-id.middleware.js';
 import { requestDeadline } from './http/request-deadline.middleware.js';
 import { RedisIoAdapter } from './live/redis-io.adapter.js';
 import { RateLimitInterceptor } from './http/rate-limit.interceptor.js';
+import { strictUtf8 } from './http/strict-utf8.js';
 
 /** Where the built dashboard lives: DASHBOARD_DIR, else dashboard/dist next to the backend. */
 export function dashboardDir(config: RuntimeConfig): string {
   if (config.DASHBOARD_DIR) return resolve(config.DASHBOARD_DIR);
   return resolve(fileURLToPath(new URL('.', import.meta.url)), '../../dashboard/dist');
+}
+
+/** CSP connect-src: this origin (with its WebSocket) and each configured CORS origin with its ws:/wss: twin. */
+export function connectSources(origins: string[]): string[] {
+  const twins = origins.flatMap((o) => {
+    const m = /^(https?):\/\/(.+)$/.exec(o);
+    return m ? [o, `${m[1] === 'https' ? 'wss' : 'ws'}://${m[2]}`] : [o];
+  });
+  return ["'self'", ...new Set(twins)];
 }
 
 /** Builds the configured application (not yet listening): used by main.ts, e2e tests and benchmarks alike. */
@@ -42,22 +52,31 @@ export async function createApp(config: RuntimeConfig, logger = new AppLogger(co
     trust === 'false' ? false : trust === 'true' ? true : /^\d+$/.test(trust) ? Number(trust) : trust.split(',').map((x) => x.trim()),
   );
   const tileOrigin = config.MAP_TILE_URL ? new URL(config.MAP_TILE_URL.replace(/\{[a-z]\}/g, 'a')).origin : null;
+  const origins = config.CORS_ORIGINS.split(',')
+    .map((o) => o.trim())
+    .filter(Boolean);
   app.use(
     helmet({
       contentSecurityPolicy: {
         directives: {
           'img-src': ["'self'", 'data:', 'blob:', ...(tileOrigin ? [tileOrigin] : [])],
-          'connect-src': ["'self'", 'ws:', 'wss:'],
+          // 'self' covers the same origin's ws:/wss: (CSP Level 3); the configured origins may be called too.
+          'connect-src': connectSources(origins),
         },
       },
     }),
   );
-  const origins = config.CORS_ORIGINS.split(',')
-    .map((o) => o.trim())
-    .filter(Boolean);
-  if (origins.length) app.enableCors({ origin: origins, credentials: false, exposedHeaders: ['X-Request-Id', 'Retry-After'] });
+  if (origins.length)
+    app.enableCors({
+      origin: origins,
+      credentials: false,
+      exposedHeaders: ['X-Request-Id', 'Retry-After', 'X-Log-Position', 'X-Next-Cursor', 'Link'],
+    });
   app.use('/api', requestDeadline(config.REQUEST_TIMEOUT_MS));
-  app.use('/api', express.json({ limit: config.BODY_LIMIT, strict: true, type: ['application/json', 'application/*+json'] }));
+  app.use(
+    '/api',
+    express.json({ limit: config.BODY_LIMIT, strict: true, type: ['application/json', 'application/*+json'], verify: strictUtf8 }),
+  );
   app.setGlobalPrefix('api');
   app.useGlobalFilters(new HttpExceptionFilter());
   app.useGlobalInterceptors(new RateLimitInterceptor(config));

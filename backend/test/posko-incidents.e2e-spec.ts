@@ -154,7 +154,7 @@ describe('posko incidents: lifecycle, deadlines, queue (e2e, real PostgreSQL)', 
     expect((await list('overdue=true', low.position)).body).toEqual([]);
 
     clock.advance(6 * MIN);
-    const late = await list('kelurahan=1673061002', low.position);
+    const late = await list('kelurahan=1673061002&sort=overdue', low.position);
     expect(late.body[0]).toMatchObject({ incidentId: crit.incidentId, deadlines: { overdue: 'acknowledge' } });
     expect(byId(late, low.incidentId)?.deadlines.overdue).toBeNull();
     expect((await list('overdue=true', low.position)).body.map((i: { incidentId: string }) => i.incidentId)).toEqual([crit.incidentId]);
@@ -184,20 +184,36 @@ describe('posko incidents: lifecycle, deadlines, queue (e2e, real PostgreSQL)', 
     expect(ids(await list('kelurahan=1673061001&state=assigned', pos))).toEqual([a.incidentId]);
     expect(ids(await list('kelurahan=1673061001&status=open&overdue=false', pos))).toEqual([b.incidentId, a.incidentId]);
 
-    const all = await list('pageSize=2', pos);
+    const all = await list('', pos);
     const total = Number(all.headers.get('x-total-count'));
     expect(total).toBeGreaterThanOrEqual(6);
-    const pages = [];
-    for (let page = 1; page <= Math.ceil(total / 2); page++) pages.push(...ids(await list(`pageSize=2&page=${page}`, pos)));
-    expect(pages).toHaveLength(total);
-    expect(new Set(pages).size).toBe(total);
-    expect(all.body).toHaveLength(2);
-    expect(all.headers.get('x-page-size')).toBe('2');
+    expect(all.body).toHaveLength(total);
+    const paged: string[] = [];
+    let query: string | null = 'limit=2';
+    while (query) {
+      const r = await list(query, pos);
+      expect(r.body.length).toBeLessThanOrEqual(2);
+      paged.push(...ids(r));
+      const next = r.headers.get('x-next-cursor');
+      query = next ? `limit=2&cursor=${next}` : null;
+    }
+    expect(paged).toEqual(ids(all));
+    const sortedPaged: string[] = [];
+    query = 'limit=3&sort=overdue&status=open';
+    while (query) {
+      const r = await list(query, pos);
+      sortedPaged.push(...ids(r));
+      const next = r.headers.get('x-next-cursor');
+      query = next ? `limit=3&sort=overdue&status=open&cursor=${next}` : null;
+    }
+    expect(sortedPaged).toEqual(ids(await list('sort=overdue&status=open', pos)));
 
-    const bad = await list('state=closed&severity=huge&kelurahan=12&kecamatan=999999&overdue=maybe&page=0&pageSize=500&assignee=a%20b');
+    const bad = await list(
+      'state=closed&severity=huge&kelurahan=12&kecamatan=999999&overdue=maybe&limit=0&cursor=nope&sort=up&assignee=a%20b',
+    );
     expect(bad.status).toBe(400);
     expect(bad.body.fields.map((f: { path: string }) => f.path).sort()).toEqual(
-      ['assignee', 'kecamatan', 'kelurahan', 'overdue', 'page', 'pageSize', 'severity', 'state'].sort(),
+      ['assignee', 'cursor', 'kecamatan', 'kelurahan', 'limit', 'overdue', 'severity', 'sort', 'state'].sort(),
     );
     expect((await t.call('GET', '/api/incidents')).status).toBe(401);
   });

@@ -121,6 +121,35 @@ describeInChromium('posko wall in Chromium', () => {
     expect(await page.evaluate(() => (window as unknown as { sameDocument?: boolean }).sameDocument)).toBe(true);
   });
 
+  it('keeps an open critical incident above newer ones in the feed, and orders by server time, not the phone clock', async () => {
+    const post = (tps: string, body: Record<string, unknown>) =>
+      t.call('POST', `/api/tps/${tps}/incidents`, {
+        token: operator,
+        body: { category: 'logistics', description: 'Laporan insiden', ...body },
+      });
+    // Reported first, and dated six hours back by its phone: still on top while open.
+    const critical = await post(`${ULAK_LEBAR}005`, {
+      category: 'security',
+      severity: 'critical',
+      at: new Date(Date.now() - 6 * 3600_000).toISOString(),
+    });
+    const later = await post(`${ULAK_LEBAR}006`, { severity: 'low' });
+    expect([critical.status, later.status]).toEqual([201, 201]);
+    const [c, l] = [`incident-${critical.body.incidentId}`, `incident-${later.body.incidentId}`];
+    await page.locator(`[data-testid="${l}"]`).waitFor();
+    const order = () =>
+      page.locator('[data-testid="incident-feed"] li').evaluateAll((els) => els.map((e) => e.getAttribute('data-testid')));
+    expect((await order()).slice(0, 2)).toEqual([c, l]);
+    for (const id of [critical.body.incidentId, later.body.incidentId]) {
+      await t.call('POST', `/api/incidents/${id}/resolve`, { token: operator, body: { note: 'sudah ditangani' } });
+    }
+    await waitForAttr(page, c, 'data-status', 'resolved');
+    await waitForAttr(page, l, 'data-status', 'resolved');
+    // Resolved, the critical one falls back to its place by server time: below the later report.
+    expect((await order()).slice(0, 2)).toEqual([l, c]);
+    await waitForText(page, 'open-incidents', '0');
+  });
+
   it('shows the warning while the live socket is cut and ends on the right numbers once it is back', async () => {
     await sockets.cut();
     let summary: { tpsReported: number; candidates: { number: string; votes: number }[] };

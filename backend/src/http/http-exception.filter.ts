@@ -34,6 +34,9 @@ export class HttpExceptionFilter implements ExceptionFilter {
 
   catch(error: unknown, host: ArgumentsHost): void {
     const res = host.switchToHttp().getResponse<Response>();
+    // Already answered (the request deadline's 503 REQUEST.TIMEOUT): the late outcome, including the late answer's own
+    // ERR_HTTP_HEADERS_SENT, has nobody to go to and is not an error of the server.
+    if (res.headersSent) return;
     const requestId = currentRequestId();
     const send = (status: number, code: string, message: string, details: Record<string, unknown> = {}) => {
       if (res.headersSent) return;
@@ -60,6 +63,10 @@ export class HttpExceptionFilter implements ExceptionFilter {
     const bp = (error instanceof HttpException ? error.cause : error) as BodyParserError;
     if (bp && typeof bp === 'object' && typeof bp.type === 'string' && typeof bp.status === 'number' && bp.status < 500) {
       if (bp.type === 'entity.too.large') return send(413, 'REQUEST.TOO_LARGE', 'The request body is too large');
+      if (bp.type === 'entity.verify.failed')
+        return send(400, 'REQUEST.INVALID_ENCODING', 'The request body is not valid UTF-8', {
+          fields: [{ path: '(body)', problem: 'invalid UTF-8' }],
+        });
       if (bp.type === 'entity.parse.failed') return send(400, 'REQUEST.MALFORMED_JSON', 'The request body is not valid JSON');
       if (bp.type === 'charset.unsupported' || bp.type === 'encoding.unsupported')
         return send(415, 'REQUEST.UNSUPPORTED_MEDIA_TYPE', 'Unsupported body encoding');

@@ -1,6 +1,6 @@
 /** The posko's incident routes: the lifecycle actions (POST) and the queue (GET /api/incidents), docs/posko.md. */
-import { Body, Controller, Get, Headers, HttpCode, Inject, Param, Post, Query, Req, Res } from '@nestjs/common';
-import { ApiTags } from '@nestjs/swagger';
+import { Body, Controller, Get, HttpCode, Inject, Param, Post, Query, Req, Res } from '@nestjs/common';
+import { ApiQuery, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { Request, Response } from 'express';
 import type { DataSource } from 'typeorm';
@@ -20,9 +20,10 @@ import { TpsCommandHandler } from '../tps/tps-command.handler.js';
 import { CLOCK, type Clock } from './clock.js';
 import { commandContext } from './posko-command.js';
 import { incidentsApiDocs } from './incidents.api-docs.js';
-import type { IncidentPolicy } from './incidents.contract.js';
+import { INCIDENT_STATES, type IncidentPolicy } from './incidents.contract.js';
 import { IncidentsQuery, type ListedIncident } from './incidents.query.js';
-import { parseIncidentQuery } from './incidents.query-params.js';
+import { encodeCursor, parseIncidentQuery } from './incidents.query-params.js';
+import { INCIDENT_PAGE_MAX } from '../read-api/incident-page.js';
 import { acknowledgeSchema, assignSchema, escalateSchema, reopenSchema, resolveSchema } from './incidents.schema.js';
 import { decideLifecycle, type LifecycleCommand } from './lifecycle.decider.js';
 import { lifecyclesOf } from './lifecycle.fold.js';
@@ -43,7 +44,6 @@ interface Call {
   body: unknown;
   p: Principal;
   req: Request;
-  key?: string;
 }
 
 @ApiTags('posko')
@@ -60,15 +60,43 @@ export class IncidentsController {
     @InjectDataSource() private readonly db: DataSource,
   ) {}
 
-  /** The queue: filtered, overdue first, paged (`X-Total-Count`, `page`, `pageSize`). Any signed-in role. */
+  /**
+   * Open critical and high incidents first, then newest by server time (compareIncidents), or overdue first with
+   * `sort=overdue`; the posko's filters; each item with its deadlines. Paged: `limit` (1-500, default 500) and
+   * `cursor`; when more follow, `X-Next-Cursor` holds the cursor of the next page (and `Link` its URL);
+   * `X-Total-Count` the number of matching incidents. Any signed-in role.
+   */
   @Get('incidents')
+  @ApiQuery({ name: 'status', required: false, enum: ['open', 'resolved'] })
+  @ApiQuery({ name: 'state', required: false, description: `comma list of ${INCIDENT_STATES.join(', ')}` })
+  @ApiQuery({ name: 'severity', required: false, description: 'comma list of low, medium, high, critical' })
+  @ApiQuery({ name: 'kelurahan', required: false, description: '10-digit kelurahan code' })
+  @ApiQuery({ name: 'kecamatan', required: false, description: '6-digit kecamatan code' })
+  @ApiQuery({ name: 'assignee', required: false, description: 'posko user name' })
+  @ApiQuery({ name: 'overdue', required: false, enum: ['true', 'false'] })
+  @ApiQuery({ name: 'sort', required: false, enum: ['overdue'], description: 'overdue incidents first' })
+  @ApiQuery({ name: 'limit', required: false, description: `page size, 1-${INCIDENT_PAGE_MAX} (default ${INCIDENT_PAGE_MAX})` })
+  @ApiQuery({ name: 'cursor', required: false, description: 'X-Next-Cursor of the previous page' })
+  @ApiQuery({ name: 'minPosition', required: false, description: 'wait (up to 5 s) until the read models reach this position' })
+  @ApiResponse({
+    status: 200,
+    description: 'A page of incidents',
+    headers: {
+      'X-Next-Cursor': { description: 'cursor of the next page; absent on the last', schema: { type: 'string' } },
+      'X-Total-Count': { description: 'incidents matching the filters', schema: { type: 'integer' } },
+    },
+  })
   async list(@Query() q: Record<string, unknown>, @Res({ passthrough: true }) res: Response): Promise<ListedIncident[]> {
-    const { filter, page, minPosition } = parseIncidentQuery(q, this.ref);
+    const { filter, page, minPosition, query } = parseIncidentQuery(q, this.ref);
     await awaitPosition(this.rm, minPosition, res);
-    const { items, total } = await this.query.list(filter, page, this.config.INCIDENT_DEADLINES, this.clock.now());
+    const { items, next, total } = await this.query.list(filter, page, this.config.INCIDENT_DEADLINES, this.clock.now());
     res.setHeader('X-Total-Count', String(total));
-    res.setHeader('X-Page', String(page.page));
-    res.setHeader('X-Page-Size', String(page.pageSize));
+    if (next) {
+      const cursor = encodeCursor(next);
+      res.setHeader('X-Next-Cursor', cursor);
+      query.set('cursor', cursor);
+      res.setHeader('Link', `</api/incidents?${query.toString()}>; rel="next"`);
+    }
     return items;
   }
 
@@ -85,7 +113,12 @@ export class IncidentsController {
   async one(@Param('incidentId') id: string, @Query('minPosition') min: string | undefined, @Res({ passthrough: true }) res: Response) {
     this.tpsOf(id);
     await awaitPosition(this.rm, min, res);
-    const { items } = await this.query.list({ ids: [id] }, { page: 1, pageSize: 1 }, this.config.INCIDENT_DEADLINES, this.clock.now());
+    const { items } = await this.query.list(
+      { ids: [id] },
+      { limit: 1, overdueFirst: false },
+      this.config.INCIDENT_DEADLINES,
+      this.clock.now(),
+    );
     if (!items[0]) throw new DomainError('INCIDENT.NOT_FOUND', 404, 'No such incident');
     return items[0];
   }
@@ -94,14 +127,8 @@ export class IncidentsController {
   @HttpCode(201)
   @Roles('operator', 'admin')
   @ApiRoute(incidentsApiDocs.acknowledge)
-  acknowledge(
-    @Param('incidentId') id: string,
-    @Body() body: unknown,
-    @CurrentPrincipal() p: Principal,
-    @Req() req: Request,
-    @Headers('idempotency-key') key?: string,
-  ) {
-    return this.act({ id, body, p, req, key }, () => {
+  acknowledge(@Param('incidentId') id: string, @Body() body: unknown, @CurrentPrincipal() p: Principal, @Req() req: Request) {
+    return this.act({ id, body, p, req }, () => {
       parseBody(acknowledgeSchema, body);
       return { action: 'acknowledge' };
     });
@@ -111,31 +138,19 @@ export class IncidentsController {
   @HttpCode(201)
   @Roles('operator', 'admin')
   @ApiRoute(incidentsApiDocs.assign)
-  async assign(
-    @Param('incidentId') id: string,
-    @Body() body: unknown,
-    @CurrentPrincipal() p: Principal,
-    @Req() req: Request,
-    @Headers('idempotency-key') key?: string,
-  ) {
+  async assign(@Param('incidentId') id: string, @Body() body: unknown, @CurrentPrincipal() p: Principal, @Req() req: Request) {
     const b = parseBody(assignSchema, body);
     const [user] = await this.db.query(`SELECT nip FROM users WHERE nip = $1 AND role IN ('operator', 'admin')`, [b.assignee]);
     if (!user) throw new ValidationError([{ path: 'assignee', problem: 'must be the user name of a posko operator or admin' }]);
-    return this.act({ id, body, p, req, key }, () => ({ action: 'assign', assignee: b.assignee, note: b.note ?? null }));
+    return this.act({ id, body, p, req }, () => ({ action: 'assign', assignee: b.assignee, note: b.note ?? null }));
   }
 
   @Post('incidents/:incidentId/escalate')
   @HttpCode(201)
   @Roles('operator', 'admin')
   @ApiRoute(incidentsApiDocs.escalate)
-  escalate(
-    @Param('incidentId') id: string,
-    @Body() body: unknown,
-    @CurrentPrincipal() p: Principal,
-    @Req() req: Request,
-    @Headers('idempotency-key') key?: string,
-  ) {
-    return this.act({ id, body, p, req, key }, () => {
+  escalate(@Param('incidentId') id: string, @Body() body: unknown, @CurrentPrincipal() p: Principal, @Req() req: Request) {
+    return this.act({ id, body, p, req }, () => {
       const b = parseBody(escalateSchema, body);
       if (!this.config.ESCALATION_PARTIES.includes(b.to))
         throw new ValidationError([{ path: 'to', problem: `must be one of ${this.config.ESCALATION_PARTIES.join(', ')}` }]);
@@ -147,28 +162,16 @@ export class IncidentsController {
   @HttpCode(201)
   @Roles('operator', 'admin')
   @ApiRoute(incidentsApiDocs.resolve)
-  resolve(
-    @Param('incidentId') id: string,
-    @Body() body: unknown,
-    @CurrentPrincipal() p: Principal,
-    @Req() req: Request,
-    @Headers('idempotency-key') key?: string,
-  ) {
-    return this.act({ id, body, p, req, key }, () => ({ action: 'resolve', note: parseBody(resolveSchema, body).note }));
+  resolve(@Param('incidentId') id: string, @Body() body: unknown, @CurrentPrincipal() p: Principal, @Req() req: Request) {
+    return this.act({ id, body, p, req }, () => ({ action: 'resolve', note: parseBody(resolveSchema, body).note }));
   }
 
   @Post('incidents/:incidentId/reopen')
   @HttpCode(201)
   @Roles('operator', 'admin')
   @ApiRoute(incidentsApiDocs.reopen)
-  reopen(
-    @Param('incidentId') id: string,
-    @Body() body: unknown,
-    @CurrentPrincipal() p: Principal,
-    @Req() req: Request,
-    @Headers('idempotency-key') key?: string,
-  ) {
-    return this.act({ id, body, p, req, key }, () => ({ action: 'reopen', reason: parseBody(reopenSchema, body).reason }));
+  reopen(@Param('incidentId') id: string, @Body() body: unknown, @CurrentPrincipal() p: Principal, @Req() req: Request) {
+    return this.act({ id, body, p, req }, () => ({ action: 'reopen', reason: parseBody(reopenSchema, body).reason }));
   }
 
   private tpsOf(id: string): string {

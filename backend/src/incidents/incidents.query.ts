@@ -1,16 +1,13 @@
-/** GET /api/incidents: filters in SQL over the incidents read model; the deadline rule, order and paging in one place. */
+/**
+ * GET /api/incidents: the posko's filters in SQL over the incidents read model, then the deadline rule, the order
+ * (compareIncidents, or overdue first with `sort=overdue`) and cursor paging over what the filters left.
+ */
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
-import type { IncidentView } from '../live/live.contract.js';
-import {
-  deadlinesOf,
-  SEVERITY_RANK,
-  type DeadlinePolicy,
-  type Deadlines,
-  type IncidentState,
-  type Severity,
-} from './incidents.contract.js';
+import { compareIncidents, incidentRank, type IncidentView } from '../live/live.contract.js';
+import type { IncidentCursor } from '../projections/read-models.port.js';
+import { deadlinesOf, type DeadlinePolicy, type Deadlines, type IncidentState, type Severity } from './incidents.contract.js';
 
 export interface IncidentFilter {
   status?: 'open' | 'resolved';
@@ -25,23 +22,34 @@ export interface IncidentFilter {
 
 export type ListedIncident = IncidentView & { deadlines: Deadlines | null };
 
-/** Overdue first, then open before resolved, then by severity, then the newest report (server time) first. */
-export function orderIncidents(list: ListedIncident[]): ListedIncident[] {
-  const key = (i: ListedIncident) => [
-    i.deadlines?.overdue ? 0 : 1,
-    i.status === 'open' ? 0 : 1,
-    SEVERITY_RANK[i.severity],
-    -Date.parse(i.lifecycle?.reportedServerAt ?? i.reportedAt),
-  ];
-  return [...list].sort((a, b) => {
-    const [ka, kb] = [key(a), key(b)];
-    for (let n = 0; n < ka.length; n++) if (ka[n] !== kb[n]) return ka[n] - kb[n];
-    return a.incidentId.localeCompare(b.incidentId);
-  });
-}
+/** A page's last item: the read-api's cursor (rank, reportedAt, id), with the overdue flag when sorted overdue first. */
+export type PageCursor = IncidentCursor & { overdue?: boolean };
 
 export function withDeadlines(view: IncidentView, policy: DeadlinePolicy, now: Date): ListedIncident {
   return { ...view, deadlines: view.lifecycle ? deadlinesOf(view.lifecycle, view.severity, policy, now) : null };
+}
+
+const isOverdue = (i: ListedIncident) => i.deadlines?.overdue != null;
+
+/** compareIncidents, with overdue incidents first when asked. */
+export function incidentOrder(overdueFirst: boolean) {
+  return (a: ListedIncident, b: ListedIncident): number =>
+    (overdueFirst ? Number(isOverdue(b)) - Number(isOverdue(a)) : 0) || compareIncidents(a, b);
+}
+
+/** A stand-in with the cursor's sort keys, so the cursor is compared by the same rule as the items. */
+function cursorItem(c: PageCursor): ListedIncident {
+  const view = {
+    incidentId: c.incidentId,
+    reportedAt: c.reportedAt,
+    status: c.rank === 1 ? 'open' : 'resolved',
+    severity: c.rank === 1 ? 'critical' : 'low',
+  } as IncidentView;
+  return { ...view, deadlines: c.overdue ? { ackDueAt: null, resolveDueAt: null, overdue: 'resolve' } : null };
+}
+
+export function cursorOf(i: ListedIncident, overdueFirst: boolean): PageCursor {
+  return { rank: incidentRank(i), reportedAt: i.reportedAt, incidentId: i.incidentId, ...(overdueFirst ? { overdue: isOverdue(i) } : {}) };
 }
 
 @Injectable()
@@ -49,15 +57,16 @@ export class IncidentsQuery {
   constructor(@InjectDataSource() private readonly ds: DataSource) {}
 
   /**
-   * The matching incidents, ordered, one page of them and the total. The overdue filter and the order need the
-   * clock, so they run here over the rows the SQL filters left (a city has hundreds of incidents, not millions).
+   * The matching incidents in order, `limit` of them after `after`, the cursor of the next page and the total. The
+   * overdue filter and order need the clock, so they run here over the rows the SQL filters left (a city has hundreds
+   * of incidents, not millions).
    */
   async list(
     f: IncidentFilter,
-    page: { page: number; pageSize: number },
+    page: { limit: number; after?: PageCursor; overdueFirst: boolean },
     policy: DeadlinePolicy,
     now: Date,
-  ): Promise<{ items: ListedIncident[]; total: number }> {
+  ): Promise<{ items: ListedIncident[]; next: PageCursor | null; total: number }> {
     const where: string[] = [];
     const params: unknown[] = [];
     const add = (sql: (n: number) => string, value: unknown) => where.push(sql(params.push(value)));
@@ -73,9 +82,12 @@ export class IncidentsQuery {
       params,
     );
     let all = found.map((r) => withDeadlines(r.doc, policy, now));
-    if (f.overdue !== undefined) all = all.filter((i) => (i.deadlines?.overdue != null) === f.overdue);
-    const ordered = orderIncidents(all);
-    const start = (page.page - 1) * page.pageSize;
-    return { items: ordered.slice(start, start + page.pageSize), total: ordered.length };
+    if (f.overdue !== undefined) all = all.filter((i) => isOverdue(i) === f.overdue);
+    const order = incidentOrder(page.overdueFirst);
+    all.sort(order);
+    const from = page.after ? all.filter((i) => order(i, cursorItem(page.after!)) > 0) : all;
+    const items = from.slice(0, page.limit);
+    const next = from.length > page.limit ? cursorOf(items[items.length - 1], page.overdueFirst) : null;
+    return { items, next, total: all.length };
   }
 }

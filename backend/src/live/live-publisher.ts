@@ -2,7 +2,11 @@ import type { Namespace } from 'socket.io';
 import type { ProjectionChange, ReadModels } from '../projections/read-models.port.js';
 import type { ReferenceData } from '../reference/reference-data.js';
 import { comparePositionStrings, LiveMessage, type ClientToServer, type ServerToClient } from './live.contract.js';
-import { roomsOfKelurahan } from './rooms.js';
+import { publicTpsView } from '../read-api/visibility.js';
+import { DETAIL_SUFFIX, roomsOfKelurahan } from './rooms.js';
+
+/** Rooms and their detail twins: for messages both audiences get alike. */
+const both = (rooms: string[]) => [...rooms, ...rooms.map((r) => r + DETAIL_SUFFIX)];
 
 export type LiveNamespace = Namespace<ClientToServer, ServerToClient>;
 
@@ -43,14 +47,19 @@ export class LivePublisher {
       change.coverageChanged ? this.rm.coverageUpdate([...kelCodes]) : null,
     ]);
 
-    for (const t of tps) this.ns.to(roomsOfKelurahan(this.ref, t.kelurahanCode)).emit(LiveMessage.TpsUpdated, { position: stamp, data: t });
+    // Officer NIPs and exact GPS only to the rooms' detail twins (operators, auditors); the others get the public view.
+    for (const t of tps) {
+      const rooms = roomsOfKelurahan(this.ref, t.kelurahanCode);
+      this.ns.to(rooms.map((r) => r + DETAIL_SUFFIX)).emit(LiveMessage.TpsUpdated, { position: stamp, data: t });
+      this.ns.to(rooms).emit(LiveMessage.TpsUpdated, { position: stamp, data: publicTpsView(t) });
+    }
     for (const k of kelurahan) {
       if (kelCodes.has(k.code))
-        this.ns.to(roomsOfKelurahan(this.ref, k.code)).emit(LiveMessage.KelurahanUpdated, { position: stamp, data: k });
+        this.ns.to(both(roomsOfKelurahan(this.ref, k.code))).emit(LiveMessage.KelurahanUpdated, { position: stamp, data: k });
     }
     for (const i of incidents) {
       const name = i.status === 'resolved' ? LiveMessage.IncidentResolved : LiveMessage.IncidentReported;
-      this.ns.to(roomsOfKelurahan(this.ref, i.kelurahanCode)).emit(name, { position: stamp, data: i });
+      this.ns.to(both(roomsOfKelurahan(this.ref, i.kelurahanCode))).emit(name, { position: stamp, data: i });
     }
     // The city numbers and coverage go to everyone, whatever they follow: the header of every screen shows them.
     this.ns.emit(LiveMessage.SummaryUpdated, { position: stamp, data: summary });

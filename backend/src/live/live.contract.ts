@@ -151,12 +151,33 @@ export interface IncidentView {
   severity: 'low' | 'medium' | 'high' | 'critical';
   description: string;
   status: 'open' | 'resolved';
+  /** When the server recorded the report (the event's recorded time): what feeds and pages order by. */
   reportedAt: string;
+  /** When the reporter says it happened (the client's `at`, within the accepted window), else the server time. */
+  occurredAt: string;
   resolvedAt: string | null;
   resolutionNote: string | null;
   location: { lat: number; lon: number } | null;
   /** What the posko did with it (incidents/incidents.contract.ts); absent only on rows projected before it existed. */
   lifecycle?: IncidentLifecycle;
+}
+
+/** 1 for an open critical or high incident (kept above everything else in feeds), else 0. */
+export function incidentRank(i: Pick<IncidentView, 'status' | 'severity'>): number {
+  return i.status === 'open' && (i.severity === 'critical' || i.severity === 'high') ? 1 : 0;
+}
+
+/**
+ * The order of every incident list (GET /api/incidents, a resume's incidents, the wall's feed): open critical and
+ * high first, then newest by server time, then by id (descending, byte order). The SQL of the read models sorts the
+ * same way.
+ */
+export function compareIncidents(a: IncidentView, b: IncidentView): number {
+  const r = incidentRank(b) - incidentRank(a);
+  if (r !== 0) return r;
+  const t = Date.parse(b.reportedAt) - Date.parse(a.reportedAt);
+  if (t !== 0) return t;
+  return a.incidentId < b.incidentId ? 1 : a.incidentId > b.incidentId ? -1 : 0;
 }
 
 export interface CoverageRow {
@@ -227,8 +248,14 @@ export interface ResumeAnswer {
   summary: Summary;
   kelurahan: KelurahanSummary[];
   tps: TpsView[];
+  /** In compareIncidents order; a snapshot carries the first page only (RESUME_INCIDENTS). */
   incidents: IncidentView[];
+  /** Set when a snapshot left incidents out: GET /api/incidents?cursor=<this> continues the list. */
+  incidentsNextCursor?: string | null;
 }
+
+/** How many incidents a resume carries at most (the wall shows 40). */
+export const RESUME_INCIDENTS = 100;
 
 export interface ClientToServer {
   [LiveRequest.Follow]: (scope: FollowScope, ack: (res: { ok: boolean; error?: string }) => void) => void;

@@ -27,7 +27,7 @@ import {
 } from './live.contract.js';
 import { LivePublisher, type LiveNamespace } from './live-publisher.js';
 import { resume, ResumeError } from './resume.js';
-import { CITY_ROOM, parseScope, roomOf } from './rooms.js';
+import { audienceRoom, CITY_ROOM, parseScope, roomOf } from './rooms.js';
 
 /** Short enough to feel live on a wall, long enough to fold a burst of writes to one TPS into one message. */
 export const LIVE_TICK_MS = 150;
@@ -81,7 +81,7 @@ export class LiveGateway implements OnGatewayInit<LiveNamespace>, OnGatewayConne
 
   /** Everyone follows the city until they ask for less. */
   handleConnection(socket: LiveSocket): void {
-    void socket.join(CITY_ROOM);
+    void socket.join(audienceRoom(CITY_ROOM, socket.data.principal?.role));
   }
 
   @SubscribeMessage(LiveRequest.Follow)
@@ -89,15 +89,15 @@ export class LiveGateway implements OnGatewayInit<LiveNamespace>, OnGatewayConne
     const scope = parseScope(this.ref, body);
     if (!scope) return { ok: false, error: 'FOLLOW.UNKNOWN_AREA' };
     for (const room of socket.rooms) if (room !== socket.id) void socket.leave(room);
-    void socket.join(roomOf(scope));
+    void socket.join(audienceRoom(roomOf(scope), socket.data.principal?.role));
     return { ok: true };
   }
 
   @SubscribeMessage(LiveRequest.Resume)
-  async resume(@MessageBody() body: unknown): Promise<ResumeAnswer | { error: string }> {
+  async resume(@ConnectedSocket() socket: LiveSocket, @MessageBody() body: unknown): Promise<ResumeAnswer | { error: string }> {
     const after = body && typeof body === 'object' && 'after' in body ? body.after : undefined;
     try {
-      return await resume(this.rm, after === undefined ? null : after);
+      return await resume(this.rm, after === undefined ? null : after, socket.data.principal?.role);
     } catch (e) {
       if (e instanceof ResumeError) return { error: e.message };
       this.logger.error(`resume failed: ${e instanceof Error ? e.message : String(e)}`);

@@ -1,5 +1,8 @@
+import type { Role } from '../auth/principal.js';
 import type { ReadModels } from '../projections/read-models.port.js';
-import { comparePositionStrings, type ResumeAnswer } from './live.contract.js';
+import { incidentPage } from '../read-api/incident-page.js';
+import { tpsViewFor } from '../read-api/visibility.js';
+import { comparePositionStrings, RESUME_INCIDENTS, type ResumeAnswer } from './live.contract.js';
 
 const POSITION = /^\d{1,20}\/\d{1,20}$/;
 
@@ -14,9 +17,11 @@ export class ResumeError extends Error {}
  * 1. Read the position first: the items read after it reflect at least that much, and anything committed later reaches
  *    the client as a broadcast (it already sits in its rooms).
  * 2. Ask the read models what changed since `after`.
- * 3. Load those items, or everything.
+ * 3. Load those items, or everything: a snapshot carries the first RESUME_INCIDENTS incidents (compareIncidents order)
+ *    and the cursor of the rest (GET /api/incidents); the changes mode is bounded by changedSince.
+ * TPS views are shown as `role` may see them (read-api/visibility.ts).
  */
-export async function resume(rm: ReadModels, after: unknown): Promise<ResumeAnswer> {
+export async function resume(rm: ReadModels, after: unknown, role?: Role): Promise<ResumeAnswer> {
   if (after !== null && (typeof after !== 'string' || !POSITION.test(after))) throw new ResumeError('RESUME.BAD_POSITION');
   const position = await rm.position();
   const ahead = after !== null && comparePositionStrings(after, position) > 0;
@@ -28,8 +33,21 @@ export async function resume(rm: ReadModels, after: unknown): Promise<ResumeAnsw
       changed.tpsIds.length ? rm.tpsMany(changed.tpsIds) : [],
       changed.incidentIds.length ? rm.incidents({ ids: changed.incidentIds }) : [],
     ]);
-    return { mode: 'changes', position, summary, kelurahan, tps, incidents };
+    return { mode: 'changes', position, summary, kelurahan, tps: tps.map((t) => tpsViewFor(role, t)), incidents };
   }
-  const [summary, kelurahan, tps, incidents] = await Promise.all([rm.summary(), rm.kelurahanList(), rm.tpsList(), rm.incidents()]);
-  return { mode: 'snapshot', position, summary, kelurahan, tps, incidents };
+  const [summary, kelurahan, tps, incidents] = await Promise.all([
+    rm.summary(),
+    rm.kelurahanList(),
+    rm.tpsList(),
+    incidentPage(rm, { limit: RESUME_INCIDENTS }),
+  ]);
+  return {
+    mode: 'snapshot',
+    position,
+    summary,
+    kelurahan,
+    tps: tps.map((t) => tpsViewFor(role, t)),
+    incidents: incidents.items,
+    incidentsNextCursor: incidents.nextCursor,
+  };
 }

@@ -1,3 +1,5 @@
+import type { Role } from '../auth/principal.js';
+import { seesOfficerDetails } from '../read-api/visibility.js';
 import type { ReferenceData } from '../reference/reference-data.js';
 import type { FollowScope } from './live.contract.js';
 
@@ -13,6 +15,14 @@ export function roomOf(scope: FollowScope): string {
     case 'kelurahan':
       return `kel:${scope.code}`;
   }
+}
+
+/** Sockets that may see officer details (read-api/visibility.ts) sit in a twin of each room with this suffix. */
+export const DETAIL_SUFFIX = '#detail';
+
+/** The room a socket of `role` joins for `room`: its twin when the role sees officer details. */
+export function audienceRoom(room: string, role: Role | undefined): string {
+  return seesOfficerDetails(role) ? room + DETAIL_SUFFIX : room;
 }
 
 /** Every room that wants news about something in this kelurahan: the city, its kecamatan and itself. */

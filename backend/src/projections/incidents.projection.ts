@@ -33,7 +33,9 @@ function evolveIncidentCore(view: IncidentView | null, recorded: RecordedEvent):
         severity: d.severity,
         description: d.description,
         status: 'open',
-        reportedAt: d.at,
+        // Server time orders feeds: a client's clock (or a client lying about it) cannot move a report up or down.
+        reportedAt: recorded.recordedAt.toISOString(),
+        occurredAt: d.at,
         resolvedAt: null,
         resolutionNote: null,
         location: d.location ? { lat: d.location.lat, lon: d.location.lon } : null,

@@ -184,7 +184,7 @@ describe('incidents', () => {
       category: 'security',
       severity: 'high',
       status: 'resolved',
-      reportedAt: WIB('08:00'),
+      occurredAt: WIB('08:00'),
       resolvedAt: WIB('08:30'),
       resolutionNote: 'crowd dispersed',
     });

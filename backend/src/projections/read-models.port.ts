@@ -23,6 +23,20 @@ export interface ProjectionChange {
   coverageChanged: boolean;
 }
 
+/** Where a page of incidents starts: after this item in compareIncidents order. */
+export interface IncidentCursor {
+  rank: number;
+  reportedAt: string;
+  incidentId: string;
+}
+
+export interface IncidentFilter {
+  status?: 'open' | 'resolved';
+  ids?: string[];
+  after?: IncidentCursor;
+  limit?: number;
+}
+
 export interface ReadModels {
   summary(contest?: string): Promise<Summary>;
   kecamatan(contest?: string): Promise<KecamatanSummary[]>;
@@ -34,7 +48,8 @@ export interface ReadModels {
   coverage(): Promise<Coverage>;
   /** City coverage counts and the rows of these kelurahan only: what the live channel pushes. */
   coverageUpdate(kelurahanCodes: string[]): Promise<CoverageUpdate>;
-  incidents(filter?: { status?: 'open' | 'resolved'; ids?: string[] }): Promise<IncidentView[]>;
+  /** Incidents in compareIncidents order (live.contract.ts); `after` and `limit` page through them. */
+  incidents(filter?: IncidentFilter): Promise<IncidentView[]>;
   /** Position every projection has reached (the lowest of their checkpoints), string form, null when none. */
   position(): Promise<string | null>;
   /** Resolves true once every projection has passed `position`, false after `timeoutMs`. */

@@ -26,8 +26,11 @@ import { posParams, rows } from './projection.js';
 import { PROJECTION_NAMES } from './projection-registry.js';
 import { inSnapshot, lowestPosition } from './snapshot.js';
 import { estimateShares } from './quick-count.js';
-import type { ReadModels } from './read-models.port.js';
+import type { IncidentFilter, ReadModels } from './read-models.port.js';
 import { initialTps, tpsView, type TpsDoc } from './tps-doc.js';
+
+/** incidentRank (live.contract.ts) in SQL: open critical and high incidents sort first. */
+const INCIDENT_RANK = `(CASE WHEN status = 'open' AND doc->>'severity' IN ('critical', 'high') THEN 1 ELSE 0 END)`;
 
 /** Past this many changed rows a fresh snapshot is cheaper for a resuming client than the list of changes. */
 const CHANGES_LIMIT = 500;
@@ -150,13 +153,21 @@ export class ReadModelsService implements ReadModels {
     );
   }
 
-  async incidents(filter: { status?: 'open' | 'resolved'; ids?: string[] } = {}): Promise<IncidentView[]> {
+  async incidents(filter: IncidentFilter = {}): Promise<IncidentView[]> {
     const where: string[] = [];
     const params: unknown[] = [];
     if (filter.status) where.push(`status = $${params.push(filter.status)}`);
     if (filter.ids) where.push(`incident_id = ANY($${params.push(filter.ids)})`);
+    if (filter.after) {
+      const a = filter.after;
+      where.push(
+        `(${INCIDENT_RANK}, reported_at, incident_id COLLATE "C") < ($${params.push(a.rank)}::int, $${params.push(a.reportedAt)}::timestamptz, $${params.push(a.incidentId)} COLLATE "C")`,
+      );
+    }
+    const limit = filter.limit !== undefined ? ` LIMIT ${Math.trunc(filter.limit)}` : '';
     const found: { doc: IncidentView }[] = await this.ds.query(
-      `SELECT doc FROM rm_incident ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY reported_at DESC, incident_id`,
+      `SELECT doc FROM rm_incident ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
+       ORDER BY ${INCIDENT_RANK} DESC, reported_at DESC, incident_id COLLATE "C" DESC${limit}`,
       params,
     );
     return found.map((r) => r.doc);

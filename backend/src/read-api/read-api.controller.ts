@@ -1,12 +1,25 @@
 /** The read routes (any signed-in role): areas, TPS, coverage and incidents, each saying which log position it reflects. */
 import { Controller, Get, Inject, Param, Query, Res } from '@nestjs/common';
+import { ApiQuery } from '@nestjs/swagger';
 import type { Response } from 'express';
+import { CurrentPrincipal } from '../auth/auth.guard.js';
+import type { Principal } from '../auth/principal.js';
 import { DomainError, ValidationError } from '../http/domain-error.js';
 import type { Coverage, KecamatanSummary, KelurahanSummary, Summary, TpsState, TpsView } from '../live/live.contract.js';
 import { READ_MODELS, type ReadModels } from '../projections/read-models.port.js';
 import { awaitPosition, POSITION_HEADER } from './read-position.js';
 import { AsOfService } from '../audit/as-of/as-of.service.js';
 import { QueryParams } from '../audit/query-params.js';
+import { tpsViewFor } from './visibility.js';
+
+/** Every read route's optional query parameters, so the OpenAPI document does not mark them required. */
+const MIN_POSITION = ApiQuery({
+  name: 'minPosition',
+  required: false,
+  description: 'wait (up to 5 s) until the read models reach this position',
+});
+const CONTEST_Q = ApiQuery({ name: 'contest', required: false, description: 'contest code, default the first (PPWP)' });
+const AS_OF = ApiQuery({ name: 'asOf', required: false, description: 'ISO time: the answer as it stood then, replayed from the log' });
 
 const TPS_STATES: readonly TpsState[] = ['no_officer', 'checked_in', 'reported', 'flagged', 'incident'];
 const CONTEST = /^[A-Z0-9_]{2,20}$/;
@@ -25,6 +38,9 @@ export class ReadApiController {
   ) {}
 
   @Get('summary')
+  @CONTEST_Q
+  @MIN_POSITION
+  @AS_OF
   async summary(
     @Query('contest') contest: string | undefined,
     @Query('minPosition') min: string | undefined,
@@ -41,6 +57,8 @@ export class ReadApiController {
   }
 
   @Get('kecamatan')
+  @CONTEST_Q
+  @MIN_POSITION
   async kecamatan(
     @Query('contest') contest: string | undefined,
     @Query('minPosition') min: string | undefined,
@@ -51,6 +69,9 @@ export class ReadApiController {
   }
 
   @Get('kelurahan')
+  @CONTEST_Q
+  @MIN_POSITION
+  @AS_OF
   async kelurahanList(
     @Query('contest') contest: string | undefined,
     @Query('minPosition') min: string | undefined,
@@ -64,24 +85,31 @@ export class ReadApiController {
   }
 
   @Get('kelurahan/:code')
+  @CONTEST_Q
+  @MIN_POSITION
   async kelurahan(
     @Param('code') code: string,
     @Query('contest') contest: string | undefined,
     @Query('minPosition') min: string | undefined,
     @Res({ passthrough: true }) res: Response,
+    @CurrentPrincipal() p: Principal,
   ): Promise<KelurahanSummary & { tps: TpsView[] }> {
     await awaitPosition(this.rm, min, res);
     const found = /^\d{10}$/.test(code) ? await this.rm.kelurahan(code, contestOf(contest)) : null;
     if (!found) throw new DomainError('KELURAHAN.NOT_FOUND', 404, `No kelurahan ${code} in this city`);
-    return found;
+    return { ...found, tps: found.tps.map((t) => tpsViewFor(p.role, t)) };
   }
 
   @Get('tps')
+  @ApiQuery({ name: 'status', required: false, enum: TPS_STATES })
+  @ApiQuery({ name: 'kelurahan', required: false })
+  @MIN_POSITION
   async tpsList(
     @Query('status') status: string | undefined,
     @Query('kelurahan') kelurahan: string | undefined,
     @Query('minPosition') min: string | undefined,
     @Res({ passthrough: true }) res: Response,
+    @CurrentPrincipal() p: Principal,
   ): Promise<TpsView[]> {
     const problems = [];
     if (status !== undefined && !TPS_STATES.includes(status as TpsState))
@@ -90,29 +118,32 @@ export class ReadApiController {
       problems.push({ path: 'kelurahan', problem: 'must be a 10-digit kelurahan code' });
     if (problems.length) throw new ValidationError(problems);
     await awaitPosition(this.rm, min, res);
-    return this.rm.tpsList({ state: status as TpsState | undefined, kelurahan });
+    return (await this.rm.tpsList({ state: status as TpsState | undefined, kelurahan })).map((t) => tpsViewFor(p.role, t));
   }
 
   @Get('tps/:tpsId')
+  @MIN_POSITION
   async tps(
     @Param('tpsId') tpsId: string,
     @Query('minPosition') min: string | undefined,
     @Res({ passthrough: true }) res: Response,
+    @CurrentPrincipal() p: Principal,
   ): Promise<TpsView> {
     await awaitPosition(this.rm, min, res);
     const found = /^\d{13}$/.test(tpsId) ? await this.rm.tps(tpsId) : null;
     if (!found) throw new DomainError('TPS.NOT_FOUND', 404, `No TPS ${tpsId} in this city`);
-    return found;
+    return tpsViewFor(p.role, found);
   }
 
   @Get('coverage')
+  @MIN_POSITION
   async coverage(@Query('minPosition') min: string | undefined, @Res({ passthrough: true }) res: Response): Promise<Coverage> {
     await awaitPosition(this.rm, min, res);
     const coverage = await this.rm.coverage();
     if (coverage.position) res.setHeader(POSITION_HEADER, coverage.position);
     return coverage;
   }
-  // GET /api/incidents (filtered, paged, with deadlines) lives in incidents/incidents.controller.ts.
+  // GET /api/incidents (this order and paging, plus the posko's filters and deadlines) is in incidents/incidents.controller.ts.
 }
 
 /**

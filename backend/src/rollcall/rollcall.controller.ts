@@ -1,5 +1,5 @@
 /** The morning roll call: TPS without a check-in with their monitor's phone, calls recorded, reserves sent (docs/posko.md). */
-import { Body, Controller, Get, Headers, Inject, Param, Post, Query, Req, Res } from '@nestjs/common';
+import { Body, Controller, Get, Inject, Param, Post, Query, Req, Res } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { Request, Response } from 'express';
@@ -29,7 +29,6 @@ interface Call {
   body: unknown;
   p: Principal;
   req: Request;
-  key?: string;
 }
 
 /** The answer, rebuilt from the stored event alone, so a retry with the same key gets the same one. */
@@ -80,19 +79,13 @@ export class RollCallController {
   @Post('tps/:tpsId/contact-attempts')
   @Roles('operator', 'admin')
   @ApiRoute(rollcallApiDocs.contactAttempt)
-  async contactAttempt(
-    @Param('tpsId') tpsId: string,
-    @Body() body: unknown,
-    @CurrentPrincipal() p: Principal,
-    @Req() req: Request,
-    @Headers('idempotency-key') key?: string,
-  ) {
+  async contactAttempt(@Param('tpsId') tpsId: string, @Body() body: unknown, @CurrentPrincipal() p: Principal, @Req() req: Request) {
     this.assertTps(tpsId);
     const b = parseBody(contactAttemptSchema, body);
     const officer = (await this.query.monitors([tpsId])).get(tpsId)?.nip ?? null;
     const at = this.clock.now().toISOString();
     const data = { tpsId, officer, outcome: b.outcome, note: b.note ?? null, by: p.sub, at };
-    return answer(await this.handler.handle(tpsId, { decideOver: () => decideContact(data) }, commandContext({ p, req, body, key })));
+    return answer(await this.handler.handle(tpsId, { decideOver: () => decideContact(data) }, commandContext({ p, req, body })));
   }
 
   /**
@@ -103,16 +96,10 @@ export class RollCallController {
   @Post('tps/:tpsId/officer')
   @Roles('operator', 'admin')
   @ApiRoute(rollcallApiDocs.assignOfficer)
-  async assignOfficer(
-    @Param('tpsId') tpsId: string,
-    @Body() body: unknown,
-    @CurrentPrincipal() p: Principal,
-    @Req() req: Request,
-    @Headers('idempotency-key') key?: string,
-  ) {
+  async assignOfficer(@Param('tpsId') tpsId: string, @Body() body: unknown, @CurrentPrincipal() p: Principal, @Req() req: Request) {
     this.assertTps(tpsId);
     const { nip } = parseBody(assignOfficerSchema, body);
-    const call: Call = { tpsId, body, p, req, key };
+    const call: Call = { tpsId, body, p, req };
     return this.db.transaction(async (m) => {
       const [target]: { role: string; tps_id: string | null }[] = await m.query(
         `SELECT role, tps_id FROM users WHERE nip = $1 FOR UPDATE`,

@@ -53,7 +53,7 @@ export class RollCallQuery {
     return {
       tpsId,
       monitor: monitors.get(tpsId) ?? null,
-      checkedIn: !!(view)?.checkedInAt,
+      checkedIn: !!view?.checkedInAt,
       contactAttempts: view?.contactAttempts ?? [],
     };
   }

@@ -18,6 +18,8 @@ export interface CommandContext {
   /** Route the key is scoped to, e.g. `POST /api/tps/:id/tally`. */
   route: string;
   body: unknown;
+  /** Aborted once the request has been answered 503 REQUEST.TIMEOUT: nothing is appended after that. */
+  signal?: AbortSignal;
 }
 
 export interface CommandResult {
@@ -31,6 +33,14 @@ const MAX_ATTEMPTS = 5;
 /** A decider of another module (e.g. the incident lifecycle) over the stream's recorded history and folded state. */
 export interface OwnDecision {
   decideOver(history: readonly RecordedEvent[], state: TpsState): TpsEvent[];
+}
+
+/** The request's deadline passed before its append: it was answered 503 and is dropped without an answer or a log. */
+export class RequestAbandonedError extends Error {
+  constructor() {
+    super('request abandoned after its deadline');
+    this.name = 'RequestAbandonedError';
+  }
 }
 
 /** A UUID (v8 layout) derived from a hash, so a retried request maps to the same event id. */
@@ -91,6 +101,9 @@ export class TpsCommandHandler {
         prevHash: typeof last?.metadata.hash === 'string' ? last.metadata.hash : GENESIS_HASH,
       };
       metadata.hash = eventHash({ stream, revision, eventId, type: decided.type, data: decided.data, metadata });
+      // The client already has its 503 and will retry with the same key: appending now would only make a commit it
+      // cannot see. (An append already sent to the store is not called back; the retry then answers `replayed`.)
+      if (ctx.signal?.aborted) throw new RequestAbandonedError();
       try {
         const result = await this.store.appendToStream(stream, [{ id: eventId, type: decided.type, data: { ...decided.data }, metadata }], {
           expectedRevision: last ? last.revision : 'no_stream',

@@ -1,4 +1,4 @@
-import { Body, Controller, Headers, Inject, Param, Post, Req } from '@nestjs/common';
+import { Body, Controller, Inject, Param, Post, Req } from '@nestjs/common';
 import type { Request } from 'express';
 import { ApiTags } from '@nestjs/swagger';
 import { CurrentPrincipal } from '../auth/auth.guard.js';
@@ -7,6 +7,10 @@ import { Roles } from '../auth/roles.decorator.js';
 import { DomainError, ValidationError } from '../http/domain-error.js';
 import { parseBody } from '../http/parse-body.js';
 import { currentRequestId } from '../logging/request-context.js';
+import { APP_CONFIG, type RuntimeConfig } from '../config/config.module.js';
+import { deadlineSignal } from '../http/request-deadline.middleware.js';
+import { assertClientTime } from './client-time.js';
+import { idempotencyScope } from './idempotency-scope.js';
 import { CONTACTS, CONTESTS, REFERENCE_DATA } from '../reference/reference.module.js';
 import type { Contacts, Contests } from '../reference/contests.js';
 import type { ReferenceData, Tps } from '../reference/reference-data.js';
@@ -40,20 +44,16 @@ export class TpsHttpController {
     @Inject(REFERENCE_DATA) private readonly ref: ReferenceData,
     @Inject(CONTESTS) private readonly contests: Contests,
     @Inject(CONTACTS) private readonly contacts: Contacts,
+    @Inject(APP_CONFIG) private readonly config: Pick<RuntimeConfig, 'ELECTION_DATE'>,
   ) {}
 
   @Post('tps/:tpsId/check-in')
   @ApiRoute(tpsApiDocs.checkIn)
   @Roles('officer')
-  async checkIn(
-    @Param('tpsId') tpsId: string,
-    @Body() body: unknown,
-    @CurrentPrincipal() p: Principal,
-    @Req() req: Request,
-    @Headers('idempotency-key') key?: string,
-  ) {
+  async checkIn(@Param('tpsId') tpsId: string, @Body() body: unknown, @CurrentPrincipal() p: Principal, @Req() req: Request) {
     this.assertTps(tpsId, p);
     const b = parseBody(checkInSchema, body);
+    assertClientTime('at', b.at, this.config.ELECTION_DATE);
     const at = b.at ?? new Date().toISOString();
     return this.run(
       tpsId,
@@ -62,20 +62,13 @@ export class TpsHttpController {
       req,
       body,
       b.at ?? null,
-      key,
     );
   }
 
   @Post('tps/:tpsId/tally')
   @ApiRoute(tpsApiDocs.submitTally)
   @Roles('officer', 'operator')
-  async submitTally(
-    @Param('tpsId') tpsId: string,
-    @Body() body: unknown,
-    @CurrentPrincipal() p: Principal,
-    @Req() req: Request,
-    @Headers('idempotency-key') key?: string,
-  ) {
+  async submitTally(@Param('tpsId') tpsId: string, @Body() body: unknown, @CurrentPrincipal() p: Principal, @Req() req: Request) {
     const tps = this.assertTps(tpsId, p);
     // An operator enters a first tally only on the monitor's behalf, saying why and from what (docs/posko.md).
     const onBehalf = p.role === 'operator' ? parseBody(onBehalfTallySchema, body) : null;
@@ -84,35 +77,23 @@ export class TpsHttpController {
       ...(await this.tallyInput(tps, b)),
       ...(onBehalf ? { onBehalf: { reason: onBehalf.reason, source: onBehalf.source } } : {}),
     };
-    return this.run(tpsId, { type: 'SubmitTally', data }, p, req, body, data.observedAt, key);
+    return this.run(tpsId, { type: 'SubmitTally', data }, p, req, body, data.observedAt);
   }
 
   @Post('tps/:tpsId/tally/corrections')
   @ApiRoute(tpsApiDocs.correctTally)
   @Roles('officer', 'operator')
-  async correctTally(
-    @Param('tpsId') tpsId: string,
-    @Body() body: unknown,
-    @CurrentPrincipal() p: Principal,
-    @Req() req: Request,
-    @Headers('idempotency-key') key?: string,
-  ) {
+  async correctTally(@Param('tpsId') tpsId: string, @Body() body: unknown, @CurrentPrincipal() p: Principal, @Req() req: Request) {
     const tps = this.assertTps(tpsId, p);
     const b = parseBody(correctTallySchema, body);
     const data = { ...(await this.tallyInput(tps, b)), expectedRevision: b.expectedRevision, reason: b.reason };
-    return this.run(tpsId, { type: 'CorrectTally', data }, p, req, body, data.observedAt, key);
+    return this.run(tpsId, { type: 'CorrectTally', data }, p, req, body, data.observedAt);
   }
 
   @Post('tps/:tpsId/paper-forms')
   @ApiRoute(tpsApiDocs.paperForm)
   @Roles('operator', 'auditor')
-  async paperForm(
-    @Param('tpsId') tpsId: string,
-    @Body() body: unknown,
-    @CurrentPrincipal() p: Principal,
-    @Req() req: Request,
-    @Headers('idempotency-key') key?: string,
-  ) {
+  async paperForm(@Param('tpsId') tpsId: string, @Body() body: unknown, @CurrentPrincipal() p: Principal, @Req() req: Request) {
     this.assertTps(tpsId, p);
     const b = parseBody(paperFormSchema, body);
     const contest = this.contestOf(b);
@@ -124,22 +105,16 @@ export class TpsHttpController {
       req,
       body,
       null,
-      key,
     );
   }
 
   @Post('tps/:tpsId/incidents')
   @ApiRoute(tpsApiDocs.reportIncident)
   @Roles('officer', 'operator')
-  async reportIncident(
-    @Param('tpsId') tpsId: string,
-    @Body() body: unknown,
-    @CurrentPrincipal() p: Principal,
-    @Req() req: Request,
-    @Headers('idempotency-key') key?: string,
-  ) {
+  async reportIncident(@Param('tpsId') tpsId: string, @Body() body: unknown, @CurrentPrincipal() p: Principal, @Req() req: Request) {
     this.assertTps(tpsId, p);
     const b = parseBody(reportIncidentSchema, body);
+    assertClientTime('at', b.at, this.config.ELECTION_DATE);
     const data = {
       tpsId,
       category: b.category,
@@ -148,10 +123,14 @@ export class TpsHttpController {
       at: b.at ?? new Date().toISOString(),
       location: b.location ?? null,
     };
-    return this.run(tpsId, { type: 'ReportIncident', data }, p, req, body, b.at ?? null, key);
+    return this.run(tpsId, { type: 'ReportIncident', data }, p, req, body, b.at ?? null);
   }
 
-  private async run(tpsId: string, cmd: TpsCommand, p: Principal, req: Request, body: unknown, clientTime: string | null, key?: string) {
+  // POST /api/incidents/{incidentId}/resolve lives with the rest of the lifecycle in incidents/incidents.controller.ts.
+
+  private async run(tpsId: string, cmd: TpsCommand, p: Principal, req: Request, body: unknown, clientTime: string | null) {
+    // Read here, not with @Headers(): that would add a second, required header parameter to the OpenAPI document.
+    const key = req.header('idempotency-key');
     if (key !== undefined && !IDEMPOTENCY_KEY.test(key)) {
       throw new ValidationError([{ path: 'Idempotency-Key', problem: 'must be 8-128 characters of A-Z a-z 0-9 _ . : -' }]);
     }
@@ -160,15 +139,16 @@ export class TpsHttpController {
       requestId: currentRequestId() ?? 'none',
       clientTime,
       idempotencyKey: key,
-      // The concrete path (TPS or incident id in it): a key is scoped to what it acted on, not to the route pattern.
-      route: `${req.method} ${req.path}`,
+      route: idempotencyScope(req),
       body,
+      signal: deadlineSignal(req),
     };
     return answerFor(await this.handler.handle(tpsId, cmd, ctx), this.contacts);
   }
 
   /** What a tally and a correction share: the form read against the contest, the area's shares. */
   private async tallyInput(tps: Tps, b: SubmitTallyBody) {
+    assertClientTime('observedAt', b.observedAt, this.config.ELECTION_DATE);
     const contest = this.contestOf(b);
     return {
       tpsId: tps.id,

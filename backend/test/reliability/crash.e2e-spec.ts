@@ -142,7 +142,12 @@ describe('crash: SIGKILL under steady concurrent writes, three times', () => {
     expect(final.connects).toBeGreaterThanOrEqual(KILLS + 1);
     expect(final.resumeErrors).toEqual([]);
     const restTps = (await rig.backend.call('GET', '/api/tps', { token: admin })).body as { id: string }[];
-    const restIncidents = (await rig.backend.call('GET', '/api/incidents', { token: admin })).body as { incidentId: string }[];
+    const restIncidents: { incidentId: string }[] = [];
+    for (let cursor: string | null = ''; cursor !== null;) {
+      const page = await rig.backend.call('GET', `/api/incidents${cursor ? `?cursor=${cursor}` : ''}`, { token: admin });
+      restIncidents.push(...(page.body as { incidentId: string }[]));
+      cursor = page.headers.get('x-next-cursor');
+    }
     const { position: _p, updatedAt: _u, ...restTotals } = rest;
     const { position: _mp, updatedAt: _mu, ...wallTotals } = final.summary!;
     expect(wallTotals).toEqual(restTotals);

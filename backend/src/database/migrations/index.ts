@@ -3,6 +3,7 @@ import { Projections1700000000005 } from './1700000000005-projections.js';
 import { EventStore1700000000001 } from './1700000000001-event-store.js';
 import { Users1700000000002 } from './1700000000002-users.js';
 import { Audit1700000000007 } from './1700000000007-audit.js';
+import { IncidentsServerTime1700000000020 } from './1700000000020-incidents-server-time.js';
 import { ReserveOfficers1700000000080 } from './1700000000080-reserve-officers.js';
 
 /** Every migration, in order. A new one is added here and runs at the next boot. */
@@ -11,5 +12,6 @@ export const migrations: MixedList<Function> = [
   Users1700000000002,
   Projections1700000000005,
   Audit1700000000007,
+  IncidentsServerTime1700000000020,
   ReserveOfficers1700000000080,
 ];

@@ -33,7 +33,10 @@ export class LiveMirror {
   private synced = false;
   resumeErrors: string[] = [];
 
-  constructor(url: string, token: string) {
+  constructor(
+    private readonly url: string,
+    private readonly token: string,
+  ) {
     this.socket = io(url + LIVE_NAMESPACE, {
       auth: { token },
       transports: ['websocket'],
@@ -77,6 +80,13 @@ export class LiveMirror {
     this.setSummary(a.position, a.summary);
     for (const t of a.tps) this.setTps(a.position, t);
     for (const i of a.incidents) this.setIncident(a.position, i);
+    // A snapshot carries the first page of incidents; the rest come from the read API, as the cursor says.
+    for (let cursor = a.incidentsNextCursor ?? null; cursor;) {
+      const r = await fetch(`${this.url}/api/incidents?cursor=${cursor}`, { headers: { authorization: `Bearer ${this.token}` } });
+      if (!r.ok) return void this.resumeErrors.push(`incidents page: ${r.status}`);
+      for (const i of (await r.json()) as IncidentView[]) this.setIncident(a.position, i);
+      cursor = r.headers.get('x-next-cursor');
+    }
   }
 
   private bump(p: string | null): void {
