@@ -12,6 +12,7 @@ import { AuditModule } from './audit/audit.module.js';
 import { LiveModule } from './live/live.module.js';
 import { IncidentsModule } from './incidents/incidents.module.js';
 import { RollCallModule } from './rollcall/rollcall.module.js';
+import { MessagesModule } from './messages/messages.module.js';
 
 @Module({})
 export class AppModule {
@@ -32,6 +33,7 @@ export class AppModule {
         LiveModule,
         IncidentsModule,
         RollCallModule,
+        MessagesModule,
       ],
     };
   }

@@ -21,6 +21,8 @@ export interface ProjectionChange {
   kelurahanCodes: string[];
   incidentIds: string[];
   coverageChanged: boolean;
+  /** Messages to monitors this batch stored or marked read (messages/messages.projection.ts). */
+  messageIds?: string[];
 }
 
 /** Where a page of incidents starts: after this item in compareIncidents order. */

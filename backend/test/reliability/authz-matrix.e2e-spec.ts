@@ -56,6 +56,9 @@ const MATRIX: [string, string, Record<Who, number>][] = [
   ['GET', `/api/tps/${TPS}/officer`, row(['operator', 'admin'], 200)],
   ['POST', `/api/tps/${TPS}/contact-attempts`, row(['operator', 'admin'], ALLOWED_WRITE)],
   ['POST', `/api/tps/${TPS}/officer`, row(['operator', 'admin'], ALLOWED_WRITE)],
+  ['GET', '/api/messages', row(['officer', 'otherOfficer', 'operator', 'auditor', 'admin'], 200)],
+  ['POST', '/api/messages', row(['operator', 'admin'], ALLOWED_WRITE)],
+  ['POST', '/api/messages/00000000-0000-4000-8000-000000000000/read', row(['officer', 'otherOfficer'], 404)],
   ['POST', '/api/admin/projections/rebuild', row(['admin'], ALLOWED_WRITE)],
 ];
 
@@ -96,7 +99,8 @@ describe('authorization matrix: every route and the live channel against every r
           `${m} ${p
             .replace(TPS + '-1', '{incidentId}')
             .replace(/\/\d{13}(?=\/|$)/, '/{tpsId}')
-            .replace(/\/\d{10}$/, '/{code}')}`,
+            .replace(/\/\d{10}$/, '/{code}')
+            .replace(/\/messages\/[0-9a-f-]{36}\//, '/messages/{messageId}/')}`,
       ),
     );
     covered.add('POST /api/auth/login');
