@@ -153,4 +153,39 @@ describeInChromium('posko console in Chromium', () => {
     await waitForText(page, `sent-reads-${id}`, '1 dari 15 dibaca');
     await shot('posko-messages.png');
   });
+
+  it('TPS search: shows the state and enters a first tally on the monitor’s behalf with the shared form (Alt+4)', async () => {
+    await page.keyboard.press('Alt+4');
+    await page.waitForURL(`${t.url}/posko/tps`);
+    const target = `${KEL}009`;
+    await page.locator('[data-testid="tps-query"]').fill(target);
+    await page.keyboard.press('Enter');
+    await waitForText(page, 'tps-state', 'Petugas belum hadir');
+    const boxes: [string, number][] = [
+      ['votes-01', 60],
+      ['votes-02', 80],
+      ['votes-03', 35],
+      ['invalid', 5],
+      ['dpt', 250],
+      ['fromDpt', 170],
+      ['fromDptb', 6],
+      ['fromDpk', 4],
+      ['received', 255],
+      ['used', 180],
+      ['spoiled', 2],
+      ['unused', 73],
+    ];
+    for (const [box, v] of boxes) await page.locator(`[data-testid="onbehalf-${box}"]`).fill(String(v));
+    await page.locator('[data-testid="onbehalf-reason"]').fill('HP petugas rusak, angka dibacakan lewat telepon');
+    await page.locator('[data-testid="onbehalf-source"]').selectOption('phone');
+    await page.locator('[data-testid="onbehalf-submit"]').click();
+    await waitForText(page, 'onbehalf-result', 'Hasil tersimpan, ditandai dientri posko.');
+    await waitForText(page, 'tps-posko-entry', 'Dientri posko (telepon) · operator');
+    await shot('posko-tps-onbehalf.png');
+    const view = await t.call('GET', `/api/tps/${target}`, { token: officer });
+    expect(view.body.tallies[0]).toMatchObject({
+      votes: { '01': 60, '02': 80, '03': 35 },
+      enteredByPosko: { by: 'operator', source: 'phone' },
+    });
+  });
 });
