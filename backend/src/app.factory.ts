@@ -9,11 +9,13 @@ import { fileURLToPath } from 'node:url';
 import { AppModule } from './app.module.js';
 import type { RuntimeConfig } from './config/config.module.js';
 import { HttpExceptionFilter } from './http/http-exception.filter.js';
-import { AppLogger } from './logging/app-logger.js';
+import { Logger as PinoNestLogger } from 'nestjs-pino';
+import type { Logger } from 'pino';
+import { createRootLogger } from './logging/logger.js';
+import { httpMetricsMiddleware } from './metrics/http-metrics.middleware.js';
 import { requestIdMiddleware } from './logging/request-id.middleware.js';
 import { requestDeadline } from './http/request-deadline.middleware.js';
 import { RedisIoAdapter } from './live/redis-io.adapter.js';
-import { RateLimitInterceptor } from './http/rate-limit.interceptor.js';
 import { strictUtf8 } from './http/strict-utf8.js';
 
 /** Where the built dashboard lives: DASHBOARD_DIR, else dashboard/dist next to the backend. */
@@ -32,18 +34,21 @@ export function connectSources(origins: string[]): string[] {
 }
 
 /** Builds the configured application (not yet listening): used by main.ts, e2e tests and benchmarks alike. */
-export async function createApp(config: RuntimeConfig, logger = new AppLogger(config.LOG_FORMAT, config.LOG_LEVEL)) {
-  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config), {
-    logger,
+export async function createApp(config: RuntimeConfig, log: Logger = createRootLogger(config)) {
+  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config, log), {
+    bufferLogs: true,
     bodyParser: false,
     abortOnError: false,
   });
+  const logger = app.get(PinoNestLogger);
+  app.useLogger(logger);
   if (config.REDIS_URL) {
     const adapter = new RedisIoAdapter(app);
     await adapter.connect(config.REDIS_URL, config.REDIS_CHANNEL_PREFIX);
     app.useWebSocketAdapter(adapter);
   }
   app.use(requestIdMiddleware);
+  app.use('/api', httpMetricsMiddleware);
   app.disable('x-powered-by');
   // Behind nginx, per-IP rate limits and logs need the client's address from X-Forwarded-For, from trusted hops only.
   const trust = config.TRUST_PROXY;
@@ -79,7 +84,6 @@ export async function createApp(config: RuntimeConfig, logger = new AppLogger(co
   );
   app.setGlobalPrefix('api');
   app.useGlobalFilters(new HttpExceptionFilter());
-  app.useGlobalInterceptors(new RateLimitInterceptor(config));
 
   const openapi = new DocumentBuilder()
     .setTitle('Sipantaumilu API')

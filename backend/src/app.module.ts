@@ -13,18 +13,26 @@ import { LiveModule } from './live/live.module.js';
 import { IncidentsModule } from './incidents/incidents.module.js';
 import { RollCallModule } from './rollcall/rollcall.module.js';
 import { MessagesModule } from './messages/messages.module.js';
+import { ReportsModule } from './reports/reports.module.js';
+import { PhotosModule } from './photos/photos.module.js';
+import { RateLimitModule } from './http/rate-limit.module.js';
+import { LoggingModule } from './logging/logging.module.js';
+import { MetricsModule } from './metrics/metrics.module.js';
+import type { Logger } from 'pino';
 
 @Module({})
 export class AppModule {
-  static forRoot(config: RuntimeConfig): DynamicModule {
+  static forRoot(config: RuntimeConfig, logger: Logger): DynamicModule {
     return {
       module: AppModule,
       imports: [
         ConfigModule.forRoot(config),
+        LoggingModule.forRoot(logger),
         DatabaseModule,
         EventStoreModule,
         ReferenceModule,
         AuthModule,
+        RateLimitModule,
         TpsModule,
         AuditModule,
         HealthModule,
@@ -34,6 +42,9 @@ export class AppModule {
         IncidentsModule,
         RollCallModule,
         MessagesModule,
+        ReportsModule,
+        PhotosModule,
+        MetricsModule,
       ],
     };
   }

@@ -5,7 +5,7 @@ import { createApp } from './app.factory.js';
 import type { RuntimeConfig } from './config/config.module.js';
 import { ConfigError, loadConfig } from './config/config.schema.js';
 import { persistentSecret, startEmbeddedPostgres, type EmbeddedServer } from './database/embedded-postgres.js';
-import { AppLogger } from './logging/app-logger.js';
+import { createRootLogger } from './logging/logger.js';
 
 /**
  * Boot: 1. read and validate configuration; 2. start the embedded PostgreSQL unless DATABASE_URL is set;
@@ -24,31 +24,32 @@ async function main(): Promise<void> {
     }
     throw e;
   }
-  const logger = new AppLogger(config.LOG_FORMAT, config.LOG_LEVEL);
+  const root = createRootLogger(config);
+  const logger = root.child({ context: 'Bootstrap' });
   const dataDir = resolve(config.DATA_DIR);
   let embedded: EmbeddedServer | undefined;
   const stopEmbedded = async () => {
-    await embedded?.stop().catch((e: unknown) => logger.error(`stopping embedded PostgreSQL: ${String(e)}`, 'Bootstrap'));
+    await embedded?.stop().catch((e: unknown) => logger.error(`stopping embedded PostgreSQL: ${String(e)}`));
   };
 
   try {
     if (config.embedded) {
-      logger.log(`DATABASE_URL not set: starting embedded PostgreSQL with data in ${dataDir}`, 'Bootstrap');
-      embedded = await startEmbeddedPostgres(dataDir, (m) => logger.warn(m, 'EmbeddedPostgres'));
+      logger.info(`DATABASE_URL not set: starting embedded PostgreSQL with data in ${dataDir}`);
+      embedded = await startEmbeddedPostgres(dataDir, (m) => root.child({ context: 'EmbeddedPostgres' }).warn(m));
       // Where an operator can reach it (pg_dump, psql); the password stays in its file, never in a log.
       const at = new URL(embedded.url);
-      logger.log(`embedded PostgreSQL on ${at.hostname}:${at.port}, user postgres, password in ${dataDir}/pg-password`, 'Bootstrap');
+      logger.info(`embedded PostgreSQL on ${at.hostname}:${at.port}, user postgres, password in ${dataDir}/pg-password`);
     }
     const jwtSecret = config.JWT_SECRET ?? (config.embedded ? await persistentSecret(dataDir, 'jwt-secret') : undefined);
     if (!jwtSecret) {
       throw new ConfigError(['JWT_SECRET: required when DATABASE_URL is set (at least 32 random characters)']);
     }
     const runtime: RuntimeConfig = { ...config, databaseUrl: embedded?.url ?? config.DATABASE_URL!, jwtSecret, dataDir };
-    const app = await createApp(runtime, logger);
+    const app = await createApp(runtime, root);
     await app.listen(config.PORT, config.HOST);
     const addr = app.getHttpServer().address();
     const port = typeof addr === 'object' && addr ? addr.port : config.PORT;
-    logger.log(`Sipantaumilu is running: open http://localhost:${port}/ (API health: http://localhost:${port}/api/health)`, 'Bootstrap');
+    logger.info(`Sipantaumilu is running: open http://localhost:${port}/ (API health: http://localhost:${port}/api/health)`);
 
     const server = app.getHttpServer();
     let inFlight = 0;
@@ -67,9 +68,9 @@ async function main(): Promise<void> {
     const shutdown = async (signal: string) => {
       if (closing) return;
       closing = true;
-      logger.log(`${signal} received: finishing requests in flight and shutting down`, 'Bootstrap');
+      logger.info(`${signal} received: finishing requests in flight and shutting down`);
       const force = setTimeout(() => {
-        logger.error('shutdown took longer than 15 s: exiting', 'Bootstrap');
+        logger.error('shutdown took longer than 15 s: exiting');
         process.exit(1);
       }, 15_000);
       force.unref();
@@ -77,7 +78,7 @@ async function main(): Promise<void> {
       // tears the store down after a server.close() that does not wait, and process.exit() would cut the answers.
       server.close();
       await requestsDone();
-      await app.close().catch((e: unknown) => logger.error(`closing app: ${String(e)}`, 'Bootstrap'));
+      await app.close().catch((e: unknown) => logger.error(`closing app: ${String(e)}`));
       await stopEmbedded();
       process.exit(0);
     };
@@ -89,7 +90,7 @@ async function main(): Promise<void> {
     process.on('SIGINT', () => void shutdown('SIGINT'));
   } catch (e) {
     if (e instanceof ConfigError) console.error(e.message);
-    else logger.error(e instanceof Error ? e.message : String(e), e instanceof Error ? e.stack : undefined, 'Bootstrap');
+    else logger.error({ err: e }, e instanceof Error ? e.message : String(e));
     await stopEmbedded();
     process.exit(1);
   }

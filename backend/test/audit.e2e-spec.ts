@@ -6,6 +6,7 @@
  * es.events directly, as an attacker with database access would.
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { parse } from 'csv-parse/sync';
 import pg from 'pg';
 import { logLink } from '../src/audit/chain-verifier.js';
 import { eventHash, GENESIS_HASH } from '../src/audit/event-hash.js';
@@ -16,13 +17,8 @@ const KEL_AB = '1673061002';
 const wib = (hhmm: string) => new Date(`2024-02-14T${hhmm}:00+07:00`).toISOString();
 const votes = (v: [number, number, number]) => ({ votes: { '01': v[0], '02': v[1], '03': v[2] } });
 
-/** RFC 4180: quoted cells, doubled quotes, CRLF rows. */
-function parseCsv(text: string): string[][] {
-  const rows: string[][] = [];
-  for (const line of text.trimEnd().split('\r\n'))
-    rows.push([...line.matchAll(/"((?:[^"]|"")*)"|([^,]+)|(?<=,|^)(?=,|$)/g)].map((m) => (m[1] ?? m[2] ?? '').replace(/""/g, '"')));
-  return rows;
-}
+/** RFC 4180 as csv-parse reads it: quoted cells, doubled quotes, CRLF rows. */
+const parseCsv = (text: string): string[][] => parse(text, { record_delimiter: '\r\n' });
 
 describe('audit (e2e)', () => {
   let t: TestApp;
@@ -92,6 +88,13 @@ describe('audit (e2e)', () => {
     await db.connect();
     for (const [name, hhmm] of day) await db.query(`UPDATE es.events SET recorded_at = $2 WHERE event_id = $1`, [ids[name], wib(hhmm)]);
     expect((await t.call('GET', `/api/summary?minPosition=${last}`, { token: tok.display })).status).toBe(200);
+    // minPosition waits for the read models the summary uses; the anchors are their own projection and may lag under load.
+    let upTo = null;
+    for (let i = 0; i < 200 && upTo !== last; i++) {
+      upTo = (await t.call('GET', '/api/audit/verify', { token: tok.auditor })).body.anchors.upTo;
+      if (upTo !== last) await new Promise((r) => setTimeout(r, 50));
+    }
+    expect(upTo).toBe(last);
   });
   afterAll(async () => {
     await db?.end();
@@ -261,10 +264,16 @@ describe('audit (e2e)', () => {
 
   it('exports every event with its hash, enough to recompute the hashes and the city totals', async () => {
     const r = await t.call('GET', '/api/audit/export', { token: tok.auditor });
-    const lines = (r.body as string)
+    const all = (r.body as string)
       .trim()
       .split('\n')
       .map((l) => JSON.parse(l));
+    // First line: the signing key (none here: no AUDIT_SIGNING_KEY_FILE with DATABASE_URL); last: the checkpoints.
+    expect([all[0], all[all.length - 1]]).toEqual([
+      { kind: 'export-header', format: 'sipantaumilu-audit-export', signingKey: null },
+      { kind: 'checkpoints', checkpoints: [] },
+    ]);
+    const lines = all.slice(1, -1);
     expect(lines).toHaveLength(10);
     const latest = new Map<string, { votes: Record<string, number>; invalid: number }>();
     let head = GENESIS_HASH;

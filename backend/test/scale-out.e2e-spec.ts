@@ -1,26 +1,13 @@
 import { randomBytes } from 'node:crypto';
-import { createClient } from 'redis';
 import { io, type Socket } from 'socket.io-client';
 import { LIVE_NAMESPACE, LiveMessage, type Positioned, type TpsView } from '../src/live/live.contract.js';
 import { goodTally } from './support/app.js';
+import { redisAnswers, TEST_REDIS_URL } from './support/redis.js';
 import { createTestDatabase, type TestDatabase } from './support/test-db.js';
 import { buildBackend } from './reliability/support/build-backend.js';
 import { ChildBackend } from './reliability/support/child-backend.js';
 
-const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
-
-async function redisAnswers(): Promise<boolean> {
-  const c = createClient({ url: REDIS_URL, socket: { connectTimeout: 2000, reconnectStrategy: false } });
-  c.on('error', () => undefined);
-  try {
-    await c.connect();
-    return (await c.ping()) === 'PONG';
-  } catch {
-    return false;
-  } finally {
-    await c.quit().catch(() => undefined);
-  }
-}
+const REDIS_URL = TEST_REDIS_URL;
 
 async function until<T>(fn: () => Promise<T | undefined> | T | undefined, what: string, ms = 30_000): Promise<T> {
   const end = Date.now() + ms;

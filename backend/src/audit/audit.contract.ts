@@ -22,7 +22,8 @@ export type TpsEventType =
   | 'IncidentEscalated'
   | 'IncidentReopened'
   | 'ContactAttempted'
-  | 'OfficerAssigned';
+  | 'OfficerAssigned'
+  | 'FormPhotoAttached';
 
 /** One event of a TPS as an auditor reads it (GET /api/tps/{id}/history). */
 export interface HistoryEntry {

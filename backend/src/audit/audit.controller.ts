@@ -9,6 +9,8 @@ import type { Contests } from '../reference/contests.js';
 import { CONTESTS, REFERENCE_DATA } from '../reference/reference.module.js';
 import type { ReferenceData } from '../reference/reference-data.js';
 import { AuditService } from './audit.service.js';
+import { CheckpointSigner } from './checkpoints/checkpoint-signer.service.js';
+import { QueryParams } from './query-params.js';
 import { listCorrections, parseCorrectionsQuery } from './corrections.query.js';
 import { paperForms, parsePaperFormsQuery } from './paper-forms.query.js';
 import { historyCsv } from './tps-history.js';
@@ -21,6 +23,7 @@ export class AuditController {
     @Inject(REFERENCE_DATA) private readonly ref: ReferenceData,
     @Inject(CONTESTS) private readonly contests: Contests,
     private readonly ds: DataSource,
+    private readonly signer: CheckpointSigner,
   ) {}
 
   @Get('tps/:tpsId/history')
@@ -68,10 +71,17 @@ export class AuditController {
   @Roles('auditor', 'admin')
   @ApiRoute({
     summary:
-      'Re-reads the whole store and reports every broken hash link and every event missing from, added to or moved in the anchored log',
+      'Re-reads the whole store and reports every broken hash link and every event missing from, added to or moved in the anchored log; ' +
+      '?expectHead=<hash>[&at=<position>] also checks a log head someone kept (at that position, or anywhere in the log)',
+    errors: { 400: ['REQUEST.INVALID'] },
   })
-  verify() {
-    return this.audit.verify();
+  verify(@Query() query: Record<string, unknown>) {
+    const p = new QueryParams(query);
+    const logHead = p.word('expectHead', /^[0-9a-f]{64}$/, 'must be a log head: 64 lowercase hex characters');
+    const position = p.position('at');
+    if (position !== undefined && logHead === undefined) p.problems.push({ path: 'expectHead', problem: 'is required with at' });
+    p.done();
+    return this.audit.verify(logHead === undefined ? [] : [{ logHead, position, label: 'expectHead' }]);
   }
 
   @Get('audit/export')
@@ -80,7 +90,7 @@ export class AuditController {
   async export(@Res() res: Response): Promise<void> {
     res.setHeader('Content-Type', 'application/x-ndjson; charset=utf-8');
     res.setHeader('Content-Disposition', 'attachment; filename="sipantaumilu-events.jsonl"');
-    for await (const line of this.audit.exportLines()) {
+    for await (const line of this.audit.exportLines(this.signer.enabled ? this.signer.publicKey() : null)) {
       if (!res.write(line + '\n')) await new Promise((ok) => res.once('drain', ok));
     }
     res.end();

@@ -2,21 +2,24 @@ import { Inject, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { EVENT_STORE, type EventStore, type RecordedEvent } from '../event-store/event-store.port.js';
 import type { Position } from '../event-store/position.js';
-import { positionToString } from '../event-store/position.js';
+import { comparePositions, positionFromString, positionToString } from '../event-store/position.js';
 import { readCheckpoint } from '../projections/checkpoints.js';
 import { TPS_STREAM_PREFIX, tpsStream } from '../tps/tps.events.js';
 import { AnchorCheck, type AnchorSummary } from './anchor-check.js';
 import type { AnchorRow } from './anchors.projection.js';
 import { ChainVerifier, nextLogHead, type VerifyReport } from './chain-verifier.js';
+import { allCheckpoints } from './checkpoints/checkpoint-store.js';
+import type { PublicKeyInfo } from './checkpoints/checkpoint.js';
+import { HeadMatcher, type HeadResult, type KeptHead } from './checkpoints/head-matcher.js';
 import { GENESIS_HASH } from './event-hash.js';
 import { tpsHistory, type HistoryEntry } from './tps-history.js';
 
 const PAGE = 2000;
 export const ANCHORS = 'audit-anchors';
 
-/** Pages through the whole global log, forwards, TPS streams only. */
-export async function* readWholeLog(store: EventStore): AsyncGenerator<RecordedEvent> {
-  let after: Position | 'start' = 'start';
+/** Pages through the global log forwards (from the start, or after a position), TPS streams only. */
+export async function* readWholeLog(store: EventStore, from: Position | 'start' = 'start'): AsyncGenerator<RecordedEvent> {
+  let after: Position | 'start' = from;
   for (;;) {
     const page = await store.readAll({ after, direction: 'forwards', maxCount: PAGE });
     for (const e of page) if (e.stream.startsWith(TPS_STREAM_PREFIX)) yield e;
@@ -45,6 +48,8 @@ export async function* readAnchors(ds: DataSource, upTo: Position | null): Async
 
 export interface AuditReport extends VerifyReport {
   anchors: AnchorSummary;
+  /** Each head someone kept (expectHead, signed checkpoints) against the log now; any failure makes `ok` false. */
+  heads: HeadResult[];
 }
 
 @Injectable()
@@ -62,28 +67,38 @@ export class AuditService {
    * Re-reads the store and checks every link of every per-stream chain, then compares the log with the anchors
    * written as each event first passed, which catches what the stream chains cannot (docs/audit.md).
    */
-  async verify(): Promise<AuditReport> {
+  async verify(kept: KeptHead[] = []): Promise<AuditReport> {
     const chains = new ChainVerifier();
+    const matcher = new HeadMatcher(kept);
     // Anchors only up to the checkpoint read first: every anchored event is then already visible in the store.
     const upTo = (await readCheckpoint(this.ds, ANCHORS))?.position ?? null;
     const anchors = new AnchorCheck(upTo);
     async function* tapped(events: AsyncIterable<RecordedEvent>) {
       for await (const e of events) {
         chains.add(e);
+        matcher.add(e.position, chains.head, chains.eventsCount);
         yield e;
       }
     }
     const anchorProblems = await anchors.run(tapped(readWholeLog(this.store)), readAnchors(this.ds, upTo));
     const report = chains.report();
     const broken = [...report.broken, ...anchorProblems];
-    return { ...report, ok: broken.length === 0, broken, anchors: anchors.summary() };
+    const heads = matcher.finish();
+    return { ...report, ok: broken.length === 0 && heads.every((h) => h.ok), broken, anchors: anchors.summary(), heads };
   }
 
-  /** Every event as one JSON line with its hash and the log-chain head after it, for outside recomputation. */
-  async *exportLines(): AsyncGenerator<string> {
+  /**
+   * Every event as one JSON line with its hash and the log-chain head after it, for outside recomputation. The first
+   * line names the signing key (`kind: 'export-header'`), the last one lists the signed checkpoints within the exported
+   * events (`kind: 'checkpoints'`); event lines have no `kind`.
+   */
+  async *exportLines(signing: PublicKeyInfo | null = null): AsyncGenerator<string> {
+    yield JSON.stringify({ kind: 'export-header', format: 'sipantaumilu-audit-export', signingKey: signing });
     let head = GENESIS_HASH;
+    let last: Position | null = null;
     for await (const e of readWholeLog(this.store)) {
       head = nextLogHead(head, e);
+      last = e.position;
       yield JSON.stringify({
         position: positionToString(e.position),
         stream: e.stream,
@@ -97,5 +112,9 @@ export class AuditService {
         logHead: head,
       });
     }
+    const checkpoints = [];
+    for await (const cp of allCheckpoints(this.ds))
+      if (last && comparePositions(positionFromString(cp.position), last) <= 0) checkpoints.push(cp);
+    yield JSON.stringify({ kind: 'checkpoints', checkpoints });
   }
 }

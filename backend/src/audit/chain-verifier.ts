@@ -79,6 +79,15 @@ export class ChainVerifier {
     this.heads.set(e.stream, { revision, hash: stored });
   }
 
+  /** The log-chain head after the last event added. */
+  get head(): string {
+    return this.logHead;
+  }
+
+  get eventsCount(): number {
+    return this.count;
+  }
+
   report(): VerifyReport {
     return {
       ok: this.broken.length === 0,

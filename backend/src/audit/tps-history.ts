@@ -1,3 +1,4 @@
+import { stringify } from 'csv-stringify/sync';
 import type { RecordedEvent } from '../event-store/event-store.port.js';
 import { positionToString } from '../event-store/position.js';
 import { diffForms } from '../tps/tally-rules.js';
@@ -26,6 +27,9 @@ export function tpsHistory(events: RecordedEvent[]): HistoryEntry[] {
       case 'PaperFormRecorded':
         contest = ev.data.contest;
         diff = ev.data.differences;
+        break;
+      case 'FormPhotoAttached':
+        contest = ev.data.contest;
         break;
       case 'IncidentResolved':
         reason = ev.data.note;
@@ -68,13 +72,6 @@ export function tpsHistory(events: RecordedEvent[]): HistoryEntry[] {
   });
 }
 
-const csvCell = (v: unknown): string => {
-  const s = v === null || v === undefined ? '' : typeof v === 'string' ? v : JSON.stringify(v);
-  // Quote always; a leading = + - @ is neutralised so a spreadsheet never runs it as a formula.
-  const safe = /^[=+\-@\t\r]/.test(s) ? `'${s}` : s;
-  return `"${safe.replace(/"/g, '""')}"`;
-};
-
 export function historyCsv(entries: HistoryEntry[]): string {
   const header = [
     'revision',
@@ -104,9 +101,9 @@ export function historyCsv(entries: HistoryEntry[]): string {
       h.diff.map((d) => `${d.path}: ${d.before ?? '-'} -> ${d.after ?? '-'}`).join('; '),
       h.values,
       h.hash,
-    ]
-      .map(csvCell)
-      .join(','),
+    ].map((v) => (v !== null && typeof v === 'object' ? JSON.stringify(v) : v)),
   );
-  return [header.join(','), ...lines].join('\r\n') + '\r\n';
+  // Every cell quoted, CRLF rows; a cell starting with = + - @ (or a tab, a carriage return) gets a leading ' so a
+  // spreadsheet shows it as text instead of running it as a formula: reasons are typed by people in the field.
+  return stringify([header, ...lines], { quoted: true, quoted_empty: true, record_delimiter: 'windows', escape_formulas: true });
 }

@@ -5,11 +5,12 @@ import { AuthGuard } from './auth.guard.js';
 import { AuthService } from './auth.service.js';
 import { DemoSeed } from './demo-seed.js';
 import { TokenService } from './token.service.js';
+import { UserDirectory } from './user-directory.js';
 
 @Global()
 @Module({
   controllers: [AuthController],
-  providers: [TokenService, AuthService, DemoSeed, { provide: APP_GUARD, useClass: AuthGuard }],
-  exports: [TokenService],
+  providers: [TokenService, UserDirectory, AuthService, DemoSeed, { provide: APP_GUARD, useClass: AuthGuard }],
+  exports: [TokenService, UserDirectory],
 })
 export class AuthModule {}

@@ -34,8 +34,9 @@ export class DemoSeed implements OnApplicationBootstrap {
   async onApplicationBootstrap(): Promise<void> {
     if (!this.config.SEED_DEMO) {
       // Off means off: demo accounts seeded by an earlier start (public PINs) must not keep working.
-      const removed: unknown[] = await this.db.query(`DELETE FROM users WHERE demo RETURNING nip`);
-      if (removed.length) this.logger.warn(`SEED_DEMO is off: removed ${removed.length} demo accounts`);
+      // TypeORM answers a DELETE with [rows, affected count], not the rows.
+      const [, removed] = await this.db.query<[unknown, number]>(`DELETE FROM users WHERE demo`);
+      if (removed) this.logger.warn(`SEED_DEMO is off: removed ${removed} demo accounts`);
       return;
     }
     const [{ n }] = await this.db.query(`SELECT count(*)::int AS n FROM users WHERE demo`);

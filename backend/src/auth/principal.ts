@@ -10,4 +10,8 @@ export interface Principal {
   tpsId?: string;
   /** When the PIN or password was last checked (epoch seconds): refreshes carry it, so a session cannot live forever. */
   signedInAt?: number;
+  /** The user's token version when the token was signed (0 when absent): a PIN, role or TPS change moves it. */
+  tokenVersion?: number;
+  /** The token's `exp` (epoch seconds), on verified principals. */
+  expiresAt?: number;
 }

@@ -5,6 +5,8 @@ import { DomainError } from '../http/domain-error.js';
 import { ROLES, type Principal, type Role } from './principal.js';
 
 const ISSUER = 'sipantaumilu';
+/** A wall screen refreshes its token all election day and night; no token outlives its sign-in by more than this. */
+export const MAX_SESSION_HOURS = 36;
 /** Verified tokens remembered: every request of a signed-in officer carries the same token until it expires. */
 const VERIFIED_CACHE_SIZE = 10_000;
 
@@ -25,14 +27,21 @@ export class TokenService {
     return this.config.TOKEN_TTL_SECONDS;
   }
 
+  /** When a token signed now for this sign-in time expires (epoch s): the TTL, but never past sign-in + 36 h. */
+  expiryFor(signedInAt: number, now = Math.floor(Date.now() / 1000)): number {
+    return Math.min(now + this.config.TOKEN_TTL_SECONDS, signedInAt + MAX_SESSION_HOURS * 3600);
+  }
+
   async sign(p: Principal): Promise<string> {
-    const sia = p.signedInAt ?? Math.floor(Date.now() / 1000);
-    return new SignJWT({ role: p.role, sia, ...(p.tpsId ? { tps: p.tpsId } : {}) })
+    const now = Math.floor(Date.now() / 1000);
+    const sia = p.signedInAt ?? now;
+    const claims = { role: p.role, sia, ...(p.tpsId ? { tps: p.tpsId } : {}), ...(p.tokenVersion ? { ver: p.tokenVersion } : {}) };
+    return new SignJWT(claims)
       .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
       .setSubject(p.sub)
       .setIssuer(ISSUER)
-      .setIssuedAt()
-      .setExpirationTime(`${this.config.TOKEN_TTL_SECONDS}s`)
+      .setIssuedAt(now)
+      .setExpirationTime(this.expiryFor(sia, now))
       .sign(this.key);
   }
 
@@ -55,7 +64,15 @@ export class TokenService {
       if (role === 'officer' && typeof payload.tps !== 'string') throw new Error('officer token without TPS');
       if (typeof payload.exp !== 'number') throw new Error('token without expiry');
       const signedInAt = typeof payload.sia === 'number' ? payload.sia : (payload.iat ?? 0);
-      principal = { sub: payload.sub, role, ...(role === 'officer' ? { tpsId: payload.tps as string } : {}), signedInAt };
+      if (payload.ver !== undefined && !Number.isSafeInteger(payload.ver)) throw new Error('bad token version');
+      principal = {
+        sub: payload.sub,
+        role,
+        ...(role === 'officer' ? { tpsId: payload.tps as string } : {}),
+        signedInAt,
+        tokenVersion: (payload.ver as number | undefined) ?? 0,
+        expiresAt: payload.exp,
+      };
       exp = payload.exp;
     } catch (e) {
       if (e instanceof joseErrors.JWTExpired) throw expired();

@@ -25,6 +25,10 @@ export class UserEntity {
   @Column({ type: 'boolean', default: false })
   demo: boolean;
 
+  /** Moved by a trigger whenever pin_hash, role or tps_id changes; tokens carry the value they were signed with. */
+  @Column({ name: 'token_version', type: 'integer', default: 0 })
+  tokenVersion: number;
+
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
   createdAt: Date;
 }

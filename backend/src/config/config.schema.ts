@@ -67,10 +67,15 @@ export const configSchema = z.object({
   // After a live batch the runners wait this long before reading again, so that under load one transaction carries
   // many events instead of one each (docs/projections.md); it bounds the extra latency a quiet moment sees.
   PROJECTION_GATHER_MS: z.coerce.number().int().min(0).max(1000).default(15),
-  // Token buckets per minute (0 = off); docs/security.md explains the defaults. Per IP, writes are only a high
-  // ceiling: the benchmark sends 2,000 tallies/s from one address, and a posko's officers share one NAT.
+  // Requests per minute (0 = off), counted in Redis when REDIS_URL is set; docs/security.md explains the defaults. Per
+  // IP, writes are only a high ceiling: the benchmark sends 2,000 tallies/s from one address, and a posko's officers
+  // share one NAT.
   RATE_LIMIT_WRITES_PER_MIN: z.coerce.number().int().min(0).default(120),
   RATE_LIMIT_WRITES_PER_IP_PER_MIN: z.coerce.number().int().min(0).default(600_000),
+  RATE_LIMIT_READS_PER_MIN: z.coerce.number().int().min(0).default(600),
+  RATE_LIMIT_READS_PER_IP_PER_MIN: z.coerce.number().int().min(0).default(60_000),
+  // Reads are counted in windows this long, each allowing its share of the per-minute figure (docs/security.md).
+  RATE_LIMIT_READS_WINDOW_SECONDS: z.coerce.number().int().min(1).max(60).default(10),
   RATE_LIMIT_LOGIN_PER_MIN: z.coerce.number().int().min(0).default(30),
   RATE_LIMIT_LOGIN_PER_IP_PER_MIN: z.coerce.number().int().min(0).default(3000),
   // The posko console (docs/posko.md): minutes to acknowledge/resolve per severity, and the outside parties.
@@ -92,6 +97,35 @@ export const configSchema = z.object({
       ctx.addIssue({ code: 'custom', message: p });
       return z.NEVER;
     }),
+  // Signed log heads (docs/audit.md): the Ed25519 key lives in a file, never in the database. Unset: DATA_DIR's
+  // audit-signing-key.pem on the embedded setup, generated on first start; no signing otherwise.
+  AUDIT_SIGNING_KEY_FILE: z.string().min(1).optional(),
+  AUDIT_CHECKPOINT_INTERVAL_SECONDS: z.coerce.number().int().min(0).max(86_400).default(300),
+  // C.Hasil photos (docs/operations.md): where the bytes live, the upload limit, the orphan sweep.
+  PHOTO_MAX_BYTES: z.coerce
+    .number()
+    .int()
+    .min(1024)
+    .default(12 * 1024 * 1024),
+  PHOTO_STORE: z.enum(['fs', 's3']).default('fs'),
+  PHOTO_DIR: z.string().min(1).optional(),
+  PHOTO_CACHE_DIR: z.string().min(1).optional(),
+  PHOTO_S3_BUCKET: z.string().min(3).optional(),
+  PHOTO_S3_PREFIX: z.string().default('photos/'),
+  PHOTO_S3_ENDPOINT: z.string().url().optional(),
+  PHOTO_S3_REGION: z.string().min(1).default('us-east-1'),
+  PHOTO_S3_ACCESS_KEY_ID: z.string().min(1).optional(),
+  PHOTO_S3_SECRET_ACCESS_KEY: z.string().min(1).optional(),
+  PHOTO_S3_FORCE_PATH_STYLE: bool.default(false),
+  PHOTO_ORPHAN_MINUTES: z.coerce.number().int().min(1).default(60),
+  PHOTO_SWEEP_MINUTES: z.coerce.number().int().min(0).default(30),
+  PHOTO_NEAR_DISTANCE: z.coerce.number().int().min(0).max(32).default(6),
+  // The live channel (docs/security.md, "Live channel"): open sockets per sign-in and per client address on one node,
+  // and messages per sign-in per minute; a full resume (the whole picture) has its own, smaller allowance.
+  LIVE_MAX_SOCKETS_PER_TOKEN: z.coerce.number().int().min(1).default(4),
+  LIVE_MAX_SOCKETS_PER_ADDRESS: z.coerce.number().int().min(1).default(100),
+  LIVE_MESSAGES_PER_MIN: z.coerce.number().int().min(1).default(120),
+  LIVE_FULL_RESUMES_PER_MIN: z.coerce.number().int().min(1).default(6),
 });
 
 export type RawConfig = z.infer<typeof configSchema>;
@@ -110,7 +144,7 @@ export class ConfigError extends Error {
   }
 }
 
-const SECRET = new Set(['JWT_SECRET', 'DATABASE_URL', 'EVENTSTORE_URL', 'REDIS_URL']);
+const SECRET = new Set(['JWT_SECRET', 'DATABASE_URL', 'EVENTSTORE_URL', 'REDIS_URL', 'PHOTO_S3_SECRET_ACCESS_KEY']);
 
 /** Parses the environment; throws ConfigError naming every bad variable at once (secrets by name only). */
 export function parseConfig(env: Record<string, string | undefined>): AppConfig {
@@ -127,6 +161,7 @@ export function parseConfig(env: Record<string, string | undefined>): AppConfig 
     );
   }
   const raw = result.data;
+  if (raw.PHOTO_STORE === 's3' && !raw.PHOTO_S3_BUCKET) throw new ConfigError(['PHOTO_S3_BUCKET: required when PHOTO_STORE=s3']);
   const embedded = raw.DATABASE_URL === undefined;
   return {
     ...raw,

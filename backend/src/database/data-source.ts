@@ -18,7 +18,12 @@ export function dataSourceOptions(url: string, poolSize = 10): DataSourceOptions
       connectionTimeoutMillis: 5000,
       // Pinned per session (unless the URL sets its own options), so a plain BEGIN is READ COMMITTED whatever the
       // server's default: the projection runners rely on it and save the round trip of SET TRANSACTION per batch.
-      ...(/[?&]options=/.test(url) ? {} : { options: '-c default_transaction_isolation=read\\ committed' }),
+      // A batch or snapshot left idle in its transaction (a frozen process) would hide every later event from the
+      // log's readers (docs/event-store.md) and keep its checkpoint row locked from the next projection leader
+      // (docs/scaling.md): the server ends it after 15 s, whatever the server-wide setting.
+      ...(/[?&]options=/.test(url)
+        ? {}
+        : { options: '-c default_transaction_isolation=read\\ committed -c idle_in_transaction_session_timeout=15000' }),
     },
   };
 }

@@ -50,6 +50,14 @@ export async function ensureTraversable(path: string): Promise<string[]> {
 }
 
 /**
+ * Server-wide bounds on open transactions. The event store shows an event only once every older transaction of the
+ * cluster has ended (docs/event-store.md), so one forgotten `BEGIN` in a psql session would freeze the wall: the
+ * server ends a transaction left idle for a minute, and any transaction after ten (transaction_timeout: PostgreSQL
+ * 17+, and the embedded server is 18). infra/postgres/sipantaumilu.conf carries the same for a managed server.
+ */
+export const TRANSACTION_BOUNDS = ['idle_in_transaction_session_timeout=60s', 'transaction_timeout=10min'];
+
+/**
  * Starts a real PostgreSQL from the npm-shipped binaries, with its cluster under `<dataDir>/pg` so a restart keeps
  * everything. As root, PostgreSQL refuses to run, so a `postgres` system user owns the cluster; the data dir's parent
  * must then be traversable by that user (mode 0755, not 0700).
@@ -76,7 +84,7 @@ export async function startEmbeddedPostgres(dataDir: string, log: (msg: string) 
     persistent: true,
     createPostgresUser: isRoot,
     initdbFlags: ['--encoding=UTF8'],
-    postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', 'max_connections=200'],
+    postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', 'max_connections=200', ...TRANSACTION_BOUNDS.flatMap((b) => ['-c', b])],
     onLog: (m) => {
       if (/FATAL|PANIC|ERROR/.test(m)) log(m.trim());
     },

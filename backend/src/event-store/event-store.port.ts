@@ -83,6 +83,26 @@ export interface SubscribeOptions {
   signal?: AbortSignal;
 }
 
+/**
+ * What an adapter knows about events committed but not yet readable (the PostgreSQL store's xmin rule holds events
+ * back while an older transaction of the cluster is open). EventStoreDB has no such state and does not implement it.
+ */
+export interface LogVisibility {
+  /** Committed events readers cannot see yet (counted up to a cap, then `hiddenCapped`). */
+  hiddenEvents: number;
+  hiddenCapped: boolean;
+  /** The oldest transaction holding an xid anywhere in the cluster (the one holding events back), if any is visible. */
+  oldestXidTransaction: {
+    pid: number | null;
+    database: string | null;
+    application: string | null;
+    /** pg_stat_activity state: 'active', 'idle in transaction', ... ('prepared' for a prepared transaction). */
+    state: string | null;
+    /** Seconds since the transaction began. */
+    seconds: number;
+  } | null;
+}
+
 export interface EventStore {
   /** Which adapter this is, for health and logs ('postgres' | 'eventstoredb'). */
   readonly kind: string;
@@ -107,6 +127,9 @@ export interface EventStore {
    * new events as they commit, in position order, never skipping one that committed late.
    */
   subscribeToAll(options: SubscribeOptions): AsyncIterable<SubscriptionMessage>;
+
+  /** Events committed but hidden from readers, and what hides them; absent where commits are visible at once. */
+  visibility?(): Promise<LogVisibility>;
 
   /** Cheap round trip for health checks; throws when the store is unusable. */
   ping(): Promise<void>;

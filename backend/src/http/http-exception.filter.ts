@@ -1,3 +1,4 @@
+import { countErrorAnswer } from '../metrics/metrics.js';
 import { type ArgumentsHost, Catch, type ExceptionFilter, HttpException, Logger } from '@nestjs/common';
 import type { Response } from 'express';
 import { DomainError } from './domain-error.js';
@@ -40,6 +41,7 @@ export class HttpExceptionFilter implements ExceptionFilter {
     const requestId = currentRequestId();
     const send = (status: number, code: string, message: string, details: Record<string, unknown> = {}) => {
       if (res.headersSent) return;
+      countErrorAnswer(code, status);
       res.status(status).json({ code, message, ...details, requestId });
     };
 

@@ -1,54 +1,109 @@
+import type { AuthedRequest } from '../auth/auth.guard.js';
+import type { AppConfig } from '../config/config.schema.js';
+
+export type RateLimitConfig = Pick<
+  AppConfig,
+  | 'RATE_LIMIT_WRITES_PER_MIN'
+  | 'RATE_LIMIT_WRITES_PER_IP_PER_MIN'
+  | 'RATE_LIMIT_READS_PER_MIN'
+  | 'RATE_LIMIT_READS_PER_IP_PER_MIN'
+  | 'RATE_LIMIT_READS_WINDOW_SECONDS'
+  | 'RATE_LIMIT_LOGIN_PER_MIN'
+  | 'RATE_LIMIT_LOGIN_PER_IP_PER_MIN'
+>;
+
+export type RequestKind = 'login' | 'write' | 'read';
+
+/** One named limit: so many requests of a kind per minute, per subject (a NIP, a user, an address); 0 = off. */
+export interface LimitRule {
+  name: string;
+  kind: RequestKind;
+  perMinute: number;
+  /**
+   * Counted in windows of this many seconds, each allowing its share of perMinute (at least 1). Reads count per RATE_LIMIT_READS_WINDOW_SECONDS (10 s by default):
+   * a flood from one token then cannot spend a minute's allowance of heavy reads at once (issue 13: 400 parallel
+   * GET /api/tps took the wall's /api/summary from 8 ms to 2 s); writes and sign-ins keep a minute's burst.
+   */
+  windowSeconds: number;
+  /** What a refusal names as used up, e.g. "writes by this user". */
+  subject: string;
+  key(req: AuthedRequest): string | undefined;
+}
+
+const ip = (req: AuthedRequest) => req.ip ?? req.socket.remoteAddress ?? 'unknown';
+/** The lockout trims the NIP; so does the limit, or " 1673..." would be a fresh allowance for the same officer. */
+const nipOf = (req: AuthedRequest) => {
+  const nip: unknown = (req.body as { nip?: unknown } | undefined)?.nip;
+  return typeof nip === 'string' ? nip.trim().slice(0, 64) : undefined;
+};
+const user = (req: AuthedRequest) => req.principal?.sub;
+
 /**
- * In-memory token buckets, one per key (an officer, a NIP, an IP). A bucket holds up to `perMinute` tokens and refills
- * continuously at `perMinute / 60` per second, so a client may burst up to a minute's allowance and then goes at the
- * steady rate. Per process: behind a load balancer each node counts on its own (docs/security.md).
+ * The limits, checked in this order for a request of their kind; the first refusal stops the check, so the narrower
+ * key (the NIP, the user) comes first and a request refused for its own NIP or user does not use up its address's
+ * allowance. Per-address write and sign-in limits are high ceilings only: a posko's officers, or phones behind one
+ * carrier NAT, share an address (docs/security.md).
  */
-export class TokenBuckets {
-  private readonly buckets = new Map<string, { tokens: number; at: number }>();
-  private readonly ratePerMs: number;
+export function limitRules(config: RateLimitConfig): LimitRule[] {
+  const m = 60;
+  const rules: LimitRule[] = [
+    {
+      name: 'login-nip',
+      kind: 'login',
+      perMinute: config.RATE_LIMIT_LOGIN_PER_MIN,
+      windowSeconds: m,
+      subject: 'sign-ins for this NIP',
+      key: nipOf,
+    },
+    {
+      name: 'login-ip',
+      kind: 'login',
+      perMinute: config.RATE_LIMIT_LOGIN_PER_IP_PER_MIN,
+      windowSeconds: m,
+      subject: 'sign-ins from this address',
+      key: ip,
+    },
+    {
+      name: 'write-user',
+      kind: 'write',
+      perMinute: config.RATE_LIMIT_WRITES_PER_MIN,
+      windowSeconds: m,
+      subject: 'writes by this user',
+      key: user,
+    },
+    {
+      name: 'write-ip',
+      kind: 'write',
+      perMinute: config.RATE_LIMIT_WRITES_PER_IP_PER_MIN,
+      windowSeconds: m,
+      subject: 'writes from this address',
+      key: ip,
+    },
+    {
+      name: 'read-user',
+      kind: 'read',
+      perMinute: config.RATE_LIMIT_READS_PER_MIN,
+      windowSeconds: config.RATE_LIMIT_READS_WINDOW_SECONDS,
+      subject: 'reads by this user',
+      key: user,
+    },
+    {
+      name: 'read-ip',
+      kind: 'read',
+      perMinute: config.RATE_LIMIT_READS_PER_IP_PER_MIN,
+      windowSeconds: config.RATE_LIMIT_READS_WINDOW_SECONDS,
+      subject: 'reads from this address',
+      key: ip,
+    },
+  ];
+  return rules.filter((r) => r.perMinute > 0);
+}
 
-  constructor(
-    readonly perMinute: number,
-    /** Past this many keys the full (idle) buckets are dropped first, so a flood of fresh keys cannot grow memory. */
-    private readonly maxKeys = 100_000,
-    private readonly now: () => number = Date.now,
-  ) {
-    this.ratePerMs = perMinute / 60_000;
-  }
+/** Sign-in is its own kind (public, and guessing PINs is the threat); other GET/HEAD are reads, the rest writes. */
+/** What one window of a rule allows. */
+export const pointsPerWindow = (r: LimitRule): number => Math.max(1, Math.ceil((r.perMinute * r.windowSeconds) / 60));
 
-  /** Takes one token; 0 when allowed, else the seconds until one is available (for Retry-After). */
-  take(key: string): number {
-    if (this.perMinute <= 0) return 0; // 0 switches the limit off
-    const now = this.now();
-    const b = this.buckets.get(key) ?? { tokens: this.perMinute, at: now };
-    b.tokens = Math.min(this.perMinute, b.tokens + (now - b.at) * this.ratePerMs);
-    b.at = now;
-    if (!this.buckets.has(key)) {
-      if (this.buckets.size >= this.maxKeys) this.sweep(now);
-      this.buckets.set(key, b);
-    }
-    if (b.tokens >= 1) {
-      b.tokens -= 1;
-      return 0;
-    }
-    return Math.max(1, Math.ceil((1 - b.tokens) / this.ratePerMs / 1000));
-  }
-
-  get size(): number {
-    return this.buckets.size;
-  }
-
-  private sweep(now: number): void {
-    for (const [k, b] of this.buckets) {
-      if (b.tokens + (now - b.at) * this.ratePerMs >= this.perMinute) this.buckets.delete(k);
-    }
-    // Still full of active keys: forget the oldest half rather than refuse to track new clients.
-    if (this.buckets.size >= this.maxKeys) {
-      let drop = Math.floor(this.buckets.size / 2);
-      for (const k of this.buckets.keys()) {
-        if (drop-- <= 0) break;
-        this.buckets.delete(k);
-      }
-    }
-  }
+export function requestKind(req: AuthedRequest, handler: { controller: string; method: string }): RequestKind {
+  if (handler.controller === 'AuthController' && handler.method === 'login') return 'login';
+  return req.method === 'GET' || req.method === 'HEAD' ? 'read' : 'write';
 }

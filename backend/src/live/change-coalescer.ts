@@ -16,6 +16,8 @@ export function mergeChanges(a: ProjectionChange | null, b: ProjectionChange): P
     kelurahanCodes: [...new Set([...a.kelurahanCodes, ...b.kelurahanCodes])],
     incidentIds: [...new Set([...a.incidentIds, ...b.incidentIds])],
     coverageChanged: a.coverageChanged || b.coverageChanged,
+    committedAt:
+      a.committedAt === undefined ? b.committedAt : b.committedAt === undefined ? a.committedAt : Math.min(a.committedAt, b.committedAt),
   };
 }
 

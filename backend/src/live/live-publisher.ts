@@ -1,3 +1,4 @@
+import { submitToScreen } from '../metrics/metrics.js';
 import type { Namespace } from 'socket.io';
 import type { ProjectionChange, ReadModels } from '../projections/read-models.port.js';
 import type { ReferenceData } from '../reference/reference-data.js';
@@ -64,6 +65,7 @@ export class LivePublisher {
     // The city numbers and coverage go to everyone, whatever they follow: the header of every screen shows them.
     this.ns.emit(LiveMessage.SummaryUpdated, { position: stamp, data: summary });
     if (coverage) this.ns.emit(LiveMessage.CoverageUpdated, { position: stamp, data: coverage });
+    if (change.committedAt !== undefined) submitToScreen.observe(Math.max(0, Date.now() - change.committedAt) / 1000);
   }
 
   async heartbeat(): Promise<void> {

@@ -18,6 +18,8 @@ export const LiveMessage = {
   CoverageUpdated: 'coverage:updated',
   /** Every few seconds: the position the read models have reached, so a client can tell it is live and not lagging. */
   Heartbeat: 'live:heartbeat',
+  /** Sent just before the server closes the socket because its token expired or its user changed or went. */
+  SessionEnded: 'live:session-ended',
 } as const;
 
 /** Stable `connect_error` messages of the live namespace (the handshake carries `auth: { token }`). */
@@ -26,6 +28,10 @@ export const LiveAuthError = {
   InvalidToken: 'AUTH.INVALID_TOKEN',
   TokenExpired: 'AUTH.TOKEN_EXPIRED',
   Forbidden: 'AUTH.FORBIDDEN',
+  /** The token's user was removed or changed (role, TPS, PIN): sign in again. */
+  Revoked: 'AUTH.REVOKED',
+  /** Too many sockets open for this sign-in or this address (not an auth problem: retry later). */
+  TooManySockets: 'LIVE.TOO_MANY_SOCKETS',
 } as const;
 
 /** Client -> server messages (with an acknowledgement callback). */
@@ -34,7 +40,12 @@ export const LiveRequest = {
   Follow: 'follow',
   /** After a reconnect: everything that changed after this position, or a fresh snapshot. */
   Resume: 'resume',
+  /** A refreshed token for this socket, so it outlives the old token's expiry without reconnecting. */
+  Reauthenticate: 'auth',
 } as const;
+
+/** Refused message answers: over the socket's message allowance (retry after `retryAfterMs`). */
+export const LIVE_RATE_LIMITED = 'LIVE.RATE_LIMITED';
 
 export type TpsState = 'no_officer' | 'checked_in' | 'reported' | 'flagged' | 'incident';
 
@@ -72,6 +83,8 @@ export interface AreaTotals {
 
 export interface Summary extends AreaTotals {
   area: { level: 'city'; code: string; name: string };
+  /** TPS with at least one C.Hasil photo. */
+  tpsWithPhotos: number;
   estimate: Estimate;
   /** Log position this answer reflects (null: nothing projected yet). */
   position: string | null;
@@ -113,7 +126,7 @@ export interface PoskoEntry {
 }
 
 export interface TpsFlag {
-  kind: 'rule' | 'oddity' | 'paper_mismatch';
+  kind: 'rule' | 'oddity' | 'paper_mismatch' | 'photo';
   code: string;
   message: string;
 }
@@ -133,6 +146,8 @@ export interface TpsView {
   lastChangeAt: string | null;
   /** The posko's calls to this TPS's monitor (roll call), oldest first. */
   contactAttempts: ContactAttemptView[];
+  /** C.Hasil photos attached, in log order (GET /api/photos/{photoId}). */
+  photos: PhotoView[];
 }
 
 export interface ContactAttemptView {
@@ -141,6 +156,22 @@ export interface ContactAttemptView {
   by: string;
   outcome: 'reached' | 'no_answer' | 'wrong_number' | 'unreachable';
   note: string | null;
+}
+
+export interface PhotoView {
+  /** SHA-256 of the bytes, hex. */
+  photoId: string;
+  contest: string;
+  page: number;
+  /** Stream revision of the FormPhotoAttached event. */
+  revision: number;
+  width: number;
+  height: number;
+  bytes: number;
+  mediaType: string;
+  cameraTime: string | null;
+  attachedAt: string;
+  duplicateOf: { code: 'PHOTO.REUSED' | 'PHOTO.NEAR_DUPLICATE'; tpsId: string; photoId: string; distance: number } | null;
 }
 
 export interface IncidentView {
@@ -230,6 +261,7 @@ export interface ServerToClient {
   [LiveMessage.IncidentResolved]: (msg: Positioned<IncidentView>) => void;
   [LiveMessage.CoverageUpdated]: (msg: Positioned<CoverageUpdate>) => void;
   [LiveMessage.Heartbeat]: (msg: LiveHeartbeat) => void;
+  [LiveMessage.SessionEnded]: (msg: { code: string }) => void;
 }
 
 export interface LiveHeartbeat {
@@ -259,7 +291,14 @@ export const RESUME_INCIDENTS = 100;
 
 export interface ClientToServer {
   [LiveRequest.Follow]: (scope: FollowScope, ack: (res: { ok: boolean; error?: string }) => void) => void;
-  [LiveRequest.Resume]: (req: { after: string | null }, ack: (res: ResumeAnswer | { error: string }) => void) => void;
+  [LiveRequest.Resume]: (
+    req: { after: string | null },
+    ack: (res: ResumeAnswer | { error: string; retryAfterMs?: number }) => void,
+  ) => void;
+  [LiveRequest.Reauthenticate]: (
+    req: { token: string },
+    ack: (res: { ok: true; expiresAt: number } | { ok: false; error: string }) => void,
+  ) => void;
 }
 
 /** Total order of position strings (`commit/prepare`); null sorts first. */

@@ -10,6 +10,7 @@ const POSITION = /^\d{1,20}\/\d{1,20}$/;
 const MAX_CHANGED_TPS = 300;
 
 export class ResumeError extends Error {}
+export const SNAPSHOT_REFUSED = 'LIVE.RATE_LIMITED';
 
 /**
  * What a (re)connecting client needs to be current: the changes after the last position it applied, or a snapshot when
@@ -21,7 +22,7 @@ export class ResumeError extends Error {}
  *    and the cursor of the rest (GET /api/incidents); the changes mode is bounded by changedSince.
  * TPS views are shown as `role` may see them (read-api/visibility.ts).
  */
-export async function resume(rm: ReadModels, after: unknown, role?: Role): Promise<ResumeAnswer> {
+export async function resume(rm: ReadModels, after: unknown, role?: Role, opts: { snapshotAllowed?: boolean } = {}): Promise<ResumeAnswer> {
   if (after !== null && (typeof after !== 'string' || !POSITION.test(after))) throw new ResumeError('RESUME.BAD_POSITION');
   const position = await rm.position();
   const ahead = after !== null && comparePositionStrings(after, position) > 0;
@@ -35,6 +36,8 @@ export async function resume(rm: ReadModels, after: unknown, role?: Role): Promi
     ]);
     return { mode: 'changes', position, summary, kelurahan, tps: tps.map((t) => tpsViewFor(role, t)), incidents };
   }
+  // Over its allowance of full resumes (socket-limits.ts), a client gets a refusal, not the whole picture again.
+  if (opts.snapshotAllowed === false) throw new ResumeError(SNAPSHOT_REFUSED);
   const [summary, kelurahan, tps, incidents] = await Promise.all([
     rm.summary(),
     rm.kelurahanList(),

@@ -1,16 +1,14 @@
 import { Inject, Logger, type OnModuleDestroy } from '@nestjs/common';
 import { type OnGatewayConnection, type OnGatewayInit, WebSocketGateway } from '@nestjs/websockets';
-import { InjectDataSource } from '@nestjs/typeorm';
 import type { Namespace, Socket } from 'socket.io';
 import type { Subscription } from 'rxjs';
-import type { DataSource } from 'typeorm';
 import type { Principal } from '../auth/principal.js';
 import { Public } from '../auth/roles.decorator.js';
 import { TokenService } from '../auth/token.service.js';
 import { DomainError } from '../http/domain-error.js';
 import { LiveAuthError } from '../live/live.contract.js';
 import { READ_MODELS, type ReadModels } from '../projections/read-models.port.js';
-import { assertOfficerHoldsTps } from '../rollcall/officer-tps.guard.js';
+import { UserDirectory } from '../auth/user-directory.js';
 import { MONITORS_NAMESPACE, MonitorMessage, type MonitorsServerToClient } from './messages.contract.js';
 import { MessagesQuery } from './messages.query.js';
 
@@ -37,7 +35,7 @@ export class MonitorsGateway implements OnGatewayInit<MonitorsNamespace>, OnGate
     private readonly tokens: TokenService,
     private readonly query: MessagesQuery,
     @Inject(READ_MODELS) private readonly rm: ReadModels,
-    @InjectDataSource() private readonly db: DataSource,
+    private readonly users: UserDirectory,
   ) {}
 
   afterInit(ns: MonitorsNamespace): void {
@@ -88,7 +86,7 @@ export class MonitorsGateway implements OnGatewayInit<MonitorsNamespace>, OnGate
     if (typeof token !== 'string' || token === '') throw new DomainError(LiveAuthError.Unauthenticated, 401, 'no token');
     const principal = await this.tokens.verify(token);
     if (principal.role !== 'officer') throw new DomainError(LiveAuthError.Forbidden, 403, 'this channel is for monitors');
-    await assertOfficerHoldsTps(this.db, principal.sub, principal.tpsId);
+    await this.users.assertCurrent(principal);
     socket.data.principal = principal;
   }
 }

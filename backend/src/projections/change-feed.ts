@@ -19,10 +19,10 @@ export class ChangeFeed {
     this.reached.set(name, at);
   }
 
-  committed(name: string, at: Position, effect: BatchEffect): void {
+  committed(name: string, at: Position, effect: BatchEffect, oldestRecordedAt?: Date): void {
     this.reached.set(name, at);
     // Before every projection has committed once there is no common position yet; the batch's own is the best bound.
-    this.subject.next({ position: positionToString(this.lowest() ?? at), ...effect });
+    this.subject.next({ position: positionToString(this.lowest() ?? at), ...effect, committedAt: oldestRecordedAt?.getTime() });
   }
 
   private lowest(): Position | null {

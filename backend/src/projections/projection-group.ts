@@ -22,6 +22,8 @@ export interface GroupOptions {
 export class ProjectionGroup {
   private abort = new AbortController();
   private loop: Promise<void> | null = null;
+  /** Set while a stop waits for the batch in progress; a start meanwhile waits for it (else it would find the old loop). */
+  private stopping: Promise<void> | null = null;
 
   constructor(
     private readonly ds: DataSource,
@@ -30,17 +32,29 @@ export class ProjectionGroup {
     private readonly opts: GroupOptions = {},
   ) {}
 
-  start(): void {
+  /** Starts the loop; if a stop is still waiting for its batch, starts once that stop is done. */
+  async start(): Promise<void> {
+    while (this.stopping) await this.stopping;
     if (this.loop) return;
     this.abort = new AbortController();
     this.loop = this.run(this.abort.signal);
   }
 
+  get running(): boolean {
+    return this.loop !== null && this.stopping === null;
+  }
+
   /** Stops after the batch in progress has committed in every runner. */
   async stop(): Promise<void> {
+    if (this.stopping) return this.stopping;
+    const loop = this.loop;
+    if (!loop) return;
     this.abort.abort();
-    await this.loop;
-    this.loop = null;
+    this.stopping = loop.finally(() => {
+      this.loop = null;
+      this.stopping = null;
+    });
+    return this.stopping;
   }
 
   private async run(signal: AbortSignal): Promise<void> {

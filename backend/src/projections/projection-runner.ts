@@ -4,6 +4,7 @@
  * delivered again after restart); events at or before the checkpoint are dropped, so a batch delivered twice changes
  * nothing. Works over any EventStore: positions are only compared, never interpreted.
  */
+import { projectionBatchDuration } from '../metrics/metrics.js';
 import type { DataSource, QueryRunner } from 'typeorm';
 import type { EventStore, RecordedEvent } from '../event-store/event-store.port.js';
 import { comparePositions, type Position } from '../event-store/position.js';
@@ -23,7 +24,7 @@ export interface RunnerOptions {
   /** Defaults to `public`; a rebuild writes into `proj_rebuild`. */
   schema?: string;
   /** Called after a batch committed (never before, never for a rolled-back batch). */
-  onCommitted?: (position: Position, effect: BatchEffect) => void;
+  onCommitted?: (position: Position, effect: BatchEffect, oldestRecordedAt?: Date) => void;
   /** Runs inside the batch transaction right before commit: tests use it to crash mid-batch. */
   beforeCommit?: (tx: QueryRunner, events: RecordedEvent[]) => Promise<void>;
   retryDelayMs?: number;
@@ -66,6 +67,7 @@ export class ProjectionRunner {
   async applyBatch(events: RecordedEvent[]): Promise<AppliedBatch | null> {
     const tx = this.ds.createQueryRunner();
     await tx.connect();
+    const timed = projectionBatchDuration.startTimer({ projection: this.projection.name });
     let result: AppliedBatch | null;
     try {
       await tx.startTransaction(); // READ COMMITTED: the session default (data-source.ts)
@@ -78,8 +80,9 @@ export class ProjectionRunner {
       throw e;
     } finally {
       await tx.release();
+      timed();
     }
-    if (result) this.opts.onCommitted?.(result.position, result.effect);
+    if (result) this.opts.onCommitted?.(result.position, result.effect, events[0]?.recordedAt);
     return result;
   }
 

@@ -49,3 +49,13 @@ export function table(schema: string, name: string): string {
   if (!/^[a-z_][a-z0-9_]*$/.test(schema) || !/^[a-z_][a-z0-9_]*$/.test(name)) throw new Error(`bad table ${schema}.${name}`);
   return `${schema}.${name}`;
 }
+
+/**
+ * Locks tables in one fixed order (sorted by name), in one statement: every transaction that holds more than one of
+ * the read-model tables at once takes them through here (the rebuild's switch, the read snapshots), so no two can
+ * wait on each other in a cycle. `names` are bare public table names.
+ */
+export async function lockTables(tx: QueryRunner, names: readonly string[], mode: 'ACCESS SHARE' | 'ACCESS EXCLUSIVE'): Promise<void> {
+  const sorted = [...new Set(names)].sort().map((n) => table('public', n));
+  await tx.query(`LOCK TABLE ${sorted.join(', ')} IN ${mode} MODE`);
+}

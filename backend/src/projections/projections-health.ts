@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { EVENT_STORE, type EventStore } from '../event-store/event-store.port.js';
+import { EVENT_STORE, type EventStore, type LogVisibility } from '../event-store/event-store.port.js';
 import { positionToString } from '../event-store/position.js';
 import { readCheckpoints } from './checkpoints.js';
 import { PROJECTION_NAMES } from './projection-registry.js';
@@ -19,7 +19,14 @@ export interface ProjectionLag {
   eventsApplied: number;
 }
 
-/** Lag of each projection behind the head of the log, for /api/health and /api/metrics. */
+/** Everything /api/health and /api/metrics (metrics/projection-gauges.ts) report about the projections and the log behind them. */
+export interface ProjectionsReport {
+  projections: ProjectionLag[];
+  /** Null where the store hides nothing (EventStoreDB) or could not say. */
+  eventLog: LogVisibility | null;
+}
+
+/** Lag of each projection behind the head of the log, for /api/health and the gauges of metrics/projection-gauges.ts. */
 @Injectable()
 export class ProjectionsHealth {
   constructor(
@@ -27,6 +34,7 @@ export class ProjectionsHealth {
     @Inject(EVENT_STORE) private readonly store: EventStore,
   ) {}
 
+  /** Lag through the store's reads: what a reader can see. Events the store still hides are in `visibility()`. */
   async lag(now = new Date()): Promise<ProjectionLag[]> {
     const cps = await readCheckpoints(this.ds, [...PROJECTION_NAMES]);
     return Promise.all(
@@ -45,32 +53,8 @@ export class ProjectionsHealth {
     );
   }
 
-  /** Prometheus text exposition of the lag gauges. */
-  async metrics(): Promise<string> {
-    const lags = await this.lag();
-    const out: string[] = [];
-    const gauge = (metric: string, type: 'gauge' | 'counter', help: string, value: (l: ProjectionLag) => number) => {
-      out.push(`# HELP ${metric} ${help}`, `# TYPE ${metric} ${type}`);
-      for (const l of lags) out.push(`${metric}{projection="${l.name}"} ${value(l)}`);
-    };
-    gauge(
-      'sipantaumilu_projection_events_behind',
-      'gauge',
-      `Events in the log after the projection checkpoint (counted up to ${LAG_CAP + 1}).`,
-      (l) => (l.capped ? LAG_CAP + 1 : l.eventsBehind),
-    );
-    gauge(
-      'sipantaumilu_projection_lag_seconds',
-      'gauge',
-      'Age of the oldest event the projection has not applied yet.',
-      (l) => l.msBehind / 1000,
-    );
-    gauge(
-      'sipantaumilu_projection_events_applied_total',
-      'counter',
-      'Events the projection has applied since it last started from zero.',
-      (l) => l.eventsApplied,
-    );
-    return out.join('\n') + '\n';
+  /** Committed events no reader (projections included) can see yet, and the transaction holding them back. */
+  async visibility(): Promise<LogVisibility | null> {
+    return this.store.visibility ? this.store.visibility() : null;
   }
 }

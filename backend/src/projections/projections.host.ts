@@ -38,7 +38,7 @@ export class ProjectionsHost implements OnApplicationBootstrap, OnModuleDestroy 
     this.runners = this.projections.map(
       (p) =>
         new ProjectionRunner(ds, store, p, {
-          onCommitted: (at, effect) => feed.committed(p.name, at, effect),
+          onCommitted: (at, effect, oldest) => feed.committed(p.name, at, effect, oldest),
         }),
     );
     // One subscription feeds every runner: each event is read from the store once, not once per projection.
@@ -80,7 +80,7 @@ export class ProjectionsHost implements OnApplicationBootstrap, OnModuleDestroy 
       this.projections.map((p) => p.name),
     );
     for (const r of this.runners) this.feed.track(r.projection.name, cps.get(r.projection.name)?.position ?? null);
-    this.group.start();
+    await this.group.start();
   }
 
   private async stopRunners(): Promise<void> {

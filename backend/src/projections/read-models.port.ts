@@ -23,6 +23,8 @@ export interface ProjectionChange {
   coverageChanged: boolean;
   /** Messages to monitors this batch stored or marked read (messages/messages.projection.ts). */
   messageIds?: string[];
+  /** When the oldest event in the change was committed to the log (ms since epoch), for submit-to-screen timing. */
+  committedAt?: number;
 }
 
 /** Where a page of incidents starts: after this item in compareIncidents order. */

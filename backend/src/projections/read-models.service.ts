@@ -54,6 +54,11 @@ export class ReadModelsService implements ReadModels {
 
   async summary(contest = this.contests.defaultCode): Promise<Summary> {
     return this.snapshot(async (tx, position) => {
+      // rm_tps before the kelurahan tables: the order a rebuild's switch-over locks them in (else they deadlock).
+      const [photos] = await rows<{ n: number }>(
+        tx,
+        `SELECT count(*)::int AS n FROM rm_tps WHERE jsonb_array_length(coalesce(doc->'photos', '[]'::jsonb)) > 0`,
+      );
       const sums = (await loadAreaSums(tx, 'city', contest)).get('city');
       const [cp] = await rows<{ at: Date | null }>(tx, `SELECT max(last_event_at) AS at FROM proj_checkpoint WHERE name = ANY($1)`, [
         [...PROJECTION_NAMES],
@@ -63,6 +68,7 @@ export class ReadModelsService implements ReadModels {
       const shown = (sums?.tpsReported ?? 0) >= min;
       return {
         area: { level: 'city', code: this.ref.city.code, name: this.ref.city.name },
+        tpsWithPhotos: photos?.n ?? 0,
         ...areaTotals(contest, this.contests.byCode.get(contest), sums, N),
         estimate: {
           shown,

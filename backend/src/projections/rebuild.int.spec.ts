@@ -104,6 +104,20 @@ it('keeps serving reads and following the log while it rebuilds', async () => {
   );
 });
 
+it('folds a page in short transactions: none applies more than the fold size (each hides live events while it runs)', async () => {
+  const folds: number[] = [];
+  const [tpsStatus] = createProjections(REF);
+  const r = await rebuildProjection(bench.ds, bench.store, tpsStatus, {
+    pageSize: 50,
+    foldSize: 8,
+    onFold: (name, applied) => name === 'tps-status' && folds.push(applied),
+  });
+  expect(folds.length).toBeGreaterThan(1);
+  expect(Math.max(...folds)).toBeLessThanOrEqual(8);
+  // Nothing is written meanwhile, so the folds carry every event (the switch-over has none left to fold).
+  expect(folds.reduce((a, b) => a + b, 0)).toBe(r.eventsApplied);
+});
+
 it('refuses a second rebuild of the same projection while one runs', async () => {
   const lock = bench.ds.createQueryRunner();
   await lock.connect();

@@ -1,7 +1,9 @@
 import type { DataSource, QueryRunner } from 'typeorm';
 import { comparePositions, positionToString, type Position } from '../event-store/position.js';
 import { readCheckpoints } from './checkpoints.js';
+import { lockTables } from './projection.js';
 import { PROJECTION_NAMES } from './projection-registry.js';
+import { TPS_STATUS_TABLES } from './tps-status.projection.js';
 
 /** The position every projection has reached: the lowest checkpoint, null while any projection has none. */
 export async function lowestPosition(db: DataSource | QueryRunner): Promise<Position | null> {
@@ -16,14 +18,18 @@ export async function lowestPosition(db: DataSource | QueryRunner): Promise<Posi
 }
 
 /**
- * Runs reads in one REPEATABLE READ snapshot whose first statement reads the checkpoints: the position handed to `fn`
- * is exactly what the rows it reads reflect (the checkpoint commits with the rows).
+ * Runs reads in one REPEATABLE READ snapshot whose first query reads the checkpoints: the position handed to `fn` is
+ * exactly what the rows it reads reflect (the checkpoint commits with the rows). Before that query (so before the
+ * snapshot is taken) it locks the tables it may read, in the rebuild's order (lockTables): a rebuild's switch then
+ * either finished before the snapshot (which then sees the new tables and their checkpoint) or waits for this read to
+ * end; the snapshot can neither read a swapped-in table with its older view nor deadlock with the switch.
  */
 export async function inSnapshot<T>(ds: DataSource, fn: (tx: QueryRunner, position: string | null) => Promise<T>): Promise<T> {
   const tx = ds.createQueryRunner();
   await tx.connect();
   try {
     await tx.startTransaction('REPEATABLE READ');
+    await lockTables(tx, TPS_STATUS_TABLES, 'ACCESS SHARE');
     const low = await lowestPosition(tx);
     const out = await fn(tx, low ? positionToString(low) : null);
     await tx.commitTransaction();

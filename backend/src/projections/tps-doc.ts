@@ -6,6 +6,7 @@ import type { RecordedEvent } from '../event-store/event-store.port.js';
 import type { ContactAttemptView, PoskoEntry, TallyView, TpsFlag, TpsState, TpsView } from '../live/live.contract.js';
 import { TPS_EVENT_TYPES, type GeoPoint, type TallyFlags, type TallyForm, type TpsEvent, type TpsEventType } from '../tps/tps.events.js';
 import { diffForms } from '../tps/tally-rules.js';
+import { attachPhoto, photoFlags, photoViews, type TpsPhotoPart } from './tps-photos.js';
 
 export interface TallyVersion {
   contest: string;
@@ -25,7 +26,7 @@ export interface PaperRecord {
   matches: boolean | null;
 }
 
-export interface TpsDoc {
+export interface TpsDoc extends TpsPhotoPart {
   id: string;
   number: number;
   kelurahanCode: string;
@@ -126,6 +127,8 @@ export function evolveTps(doc: TpsDoc, recorded: RecordedEvent): TpsDoc {
     }
     case 'OfficerAssigned':
       return next;
+    case 'FormPhotoAttached':
+      return attachPhoto(next, recorded, event.data);
     default: {
       const unknownEvent: never = event;
       return unknownEvent;
@@ -154,7 +157,7 @@ export function tpsFlags(doc: TpsDoc): TpsFlag[] {
     const paper = paperMismatch(doc, contest);
     if (paper) flags.push({ kind: 'paper_mismatch', code: 'PAPER_MISMATCH', message: paper });
   }
-  return flags;
+  return [...flags, ...photoFlags(doc)];
 }
 
 export function contestFlagged(doc: TpsDoc, contest: string): boolean {
@@ -206,5 +209,6 @@ export function tpsView(doc: TpsDoc): TpsView {
     openIncidents: doc.openIncidentIds.length,
     lastChangeAt: doc.lastChangeAt,
     contactAttempts: doc.contactAttempts ?? [],
+    photos: photoViews(doc),
   };
 }

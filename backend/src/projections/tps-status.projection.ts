@@ -9,6 +9,8 @@ import { TPS_STREAM_PREFIX } from '../tps/tps.events.js';
 import { emptyStatus, moveTps, type KelurahanTotals } from './kelurahan-tally.js';
 import { rows, table, type BatchContext, type BatchEffect, type Projection } from './projection.js';
 import { evolveTps, initialTps, TPS_STATUS_EVENTS, tpsState, type TpsDoc } from './tps-doc.js';
+import { markReusedBy, photoTouches } from './tps-photos.js';
+import type { FormPhotoAttached } from '../tps/tps.events.js';
 
 export function tpsIdOf(e: RecordedEvent): string {
   const fromData = (e.data as { tpsId?: unknown }).tpsId;
@@ -42,16 +44,20 @@ interface StatusRow {
   open_incidents: number;
 }
 
+/** The tables the snapshot reads (snapshot.ts) lock before their snapshot, and a rebuild swaps. */
+export const TPS_STATUS_TABLES = ['rm_tps', 'rm_kelurahan_tally', 'rm_kelurahan_status'] as const;
+
 export class TpsStatusProjection implements Projection {
   readonly name = 'tps-status';
   readonly handles: ReadonlySet<string> = new Set(TPS_STATUS_EVENTS);
-  readonly tables = ['rm_tps', 'rm_kelurahan_tally', 'rm_kelurahan_status'] as const;
+  readonly tables = TPS_STATUS_TABLES;
 
   constructor(private readonly ref: ReferenceData) {}
 
   async apply({ tx, schema }: BatchContext, events: RecordedEvent[]): Promise<BatchEffect> {
     const t = (name: string) => table(schema, name);
-    const ids = [...new Set(events.map(tpsIdOf))];
+    // A photo that repeats another TPS's photo flags that TPS too.
+    const ids = [...new Set([...events.map(tpsIdOf), ...events.flatMap((e) => photoTouches(e) ?? [])])];
 
     // 1. Load the docs this batch touches.
     const loaded = await rows<{ tps_id: string; doc: TpsDoc }>(tx, `SELECT tps_id, doc FROM ${t('rm_tps')} WHERE tps_id = ANY($1)`, [ids]);
@@ -63,6 +69,11 @@ export class TpsStatusProjection implements Projection {
       const id = tpsIdOf(e);
       const doc = after.get(id)?.doc ?? before.get(id) ?? initialTps(placeTps(this.ref, id));
       after.set(id, { doc: evolveTps(doc, e), last: e });
+      const other = photoTouches(e);
+      if (other) {
+        const otherDoc = after.get(other)?.doc ?? before.get(other) ?? initialTps(placeTps(this.ref, other));
+        after.set(other, { doc: markReusedBy(otherDoc, e.data as FormPhotoAttached['data']), last: e });
+      }
     }
 
     // 3. Move each changed TPS's contribution within its kelurahan totals.

@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { parse } from 'csv-parse/sync';
 
 export interface Kecamatan {
   /** 6-digit KPU-style code without dots, e.g. 167306 */
@@ -49,26 +50,10 @@ export function expandRanges(spec: string): number[] {
   return out;
 }
 
-/** Minimal CSV line split: commas, with double-quoted fields that may hold commas. */
-function splitCsvLine(line: string): string[] {
-  const fields: string[] = [];
-  let cur = '';
-  let quoted = false;
-  for (const ch of line) {
-    if (ch === '"') quoted = !quoted;
-    else if (ch === ',' && !quoted) {
-      fields.push(cur);
-      cur = '';
-    } else cur += ch;
-  }
-  fields.push(cur);
-  return fields;
-}
-
 /** Parses the kelurahan/TPS list (the format of data/lubuklinggau-tps.csv). Codes come from the file, never generated. */
 export function parseReferenceCsv(text: string, city = { code: '1673', name: 'Kota Lubuklinggau' }): ReferenceData {
-  const lines = text.split(/\r?\n/).filter((l) => l.trim() !== '');
-  const header = splitCsvLine(lines[0]);
+  const rows: string[][] = parse(text, { skip_empty_lines: true, bom: true });
+  const [header = [], ...records] = rows;
   const col = (name: string) => {
     const i = header.indexOf(name);
     if (i < 0) throw new Error(`reference CSV lacks column ${name}`);
@@ -85,8 +70,7 @@ export function parseReferenceCsv(text: string, city = { code: '1673', name: 'Ko
   const kecamatan = new Map<string, Kecamatan>();
   const kelurahan: Kelurahan[] = [];
   const tps: Tps[] = [];
-  for (const line of lines.slice(1)) {
-    const f = splitCsvLine(line);
+  for (const f of records) {
     const code = f[cKode].replace(/\./g, '');
     const kecCode = f[cKec].replace(/\./g, '');
     if (!/^\d{10}$/.test(code)) throw new Error(`bad kelurahan code ${f[cKode]}`);

@@ -7,6 +7,7 @@ import { READ_MODELS, type ReadModels } from '../projections/read-models.port.js
 import { awaitPosition } from '../read-api/read-position.js';
 import type { DataSource } from 'typeorm';
 import { CurrentPrincipal } from '../auth/auth.guard.js';
+import { UserDirectory } from '../auth/user-directory.js';
 import type { Principal } from '../auth/principal.js';
 import { Roles } from '../auth/roles.decorator.js';
 import { ApiRoute } from '../http/api-doc.decorator.js';
@@ -55,6 +56,7 @@ export class RollCallController {
     @Inject(REFERENCE_DATA) private readonly ref: ReferenceData,
     @InjectDataSource() private readonly db: DataSource,
     @Inject(READ_MODELS) private readonly rm: ReadModels,
+    private readonly users: UserDirectory,
   ) {}
 
   @Get('rollcall')
@@ -89,8 +91,8 @@ export class RollCallController {
   }
 
   /**
-   * Under a lock on both users rows: decide and append the event, then move the TPS in the users table, so the token
-   * check (OfficerTpsGuard) refuses the previous monitor from the commit on. Should the users update fail after the
+   * Under a lock on both users rows: decide and append the event, then move the TPS in the users table (its trigger
+   * moves the token version), so the per-request user check refuses the previous monitor's tokens from the commit on. Should the users update fail after the
    * append, the transaction rolls back and the event says more than the table: a retry with the same key repairs it.
    */
   @Post('tps/:tpsId/officer')
@@ -100,26 +102,33 @@ export class RollCallController {
     this.assertTps(tpsId);
     const { nip } = parseBody(assignOfficerSchema, body);
     const call: Call = { tpsId, body, p, req };
-    return this.db.transaction(async (m) => {
-      const [target]: { role: string; tps_id: string | null }[] = await m.query(
-        `SELECT role, tps_id FROM users WHERE nip = $1 FOR UPDATE`,
-        [nip],
-      );
-      if (!target || target.role !== 'officer')
-        throw new ValidationError([{ path: 'nip', problem: 'no monitor (officer account) with this NIP' }]);
-      if (target.tps_id && target.tps_id !== tpsId)
-        throw new DomainError('OFFICER.HOLDS_OTHER_TPS', 409, `${nip} already holds TPS ${target.tps_id}`, { tpsId: target.tps_id });
-      const holders: { nip: string }[] = await m.query(
-        `SELECT nip FROM users WHERE tps_id = $1 AND role = 'officer' ORDER BY nip FOR UPDATE`,
-        [tpsId],
-      );
-      const previous = holders.find((h) => h.nip !== nip)?.nip ?? (holders.length ? nip : null);
-      const data = { tpsId, officer: nip, previous, by: p.sub, at: this.clock.now().toISOString() };
-      const result = await this.handler.handle(tpsId, { decideOver: () => decideAssignOfficer(data) }, commandContext(call));
-      await m.query(`UPDATE users SET tps_id = NULL WHERE tps_id = $1 AND nip <> $2`, [tpsId, nip]);
-      await m.query(`UPDATE users SET tps_id = $1 WHERE nip = $2`, [tpsId, nip]);
-      return answer(result);
-    });
+    return this.db
+      .transaction(async (m) => {
+        const [target]: { role: string; tps_id: string | null }[] = await m.query(
+          `SELECT role, tps_id FROM users WHERE nip = $1 FOR UPDATE`,
+          [nip],
+        );
+        if (!target || target.role !== 'officer')
+          throw new ValidationError([{ path: 'nip', problem: 'no monitor (officer account) with this NIP' }]);
+        if (target.tps_id && target.tps_id !== tpsId)
+          throw new DomainError('OFFICER.HOLDS_OTHER_TPS', 409, `${nip} already holds TPS ${target.tps_id}`, { tpsId: target.tps_id });
+        const holders: { nip: string }[] = await m.query(
+          `SELECT nip FROM users WHERE tps_id = $1 AND role = 'officer' ORDER BY nip FOR UPDATE`,
+          [tpsId],
+        );
+        const previous = holders.find((h) => h.nip !== nip)?.nip ?? (holders.length ? nip : null);
+        const data = { tpsId, officer: nip, previous, by: p.sub, at: this.clock.now().toISOString() };
+        const result = await this.handler.handle(tpsId, { decideOver: () => decideAssignOfficer(data) }, commandContext(call));
+        await m.query(`UPDATE users SET tps_id = NULL WHERE tps_id = $1 AND nip <> $2`, [tpsId, nip]);
+        await m.query(`UPDATE users SET tps_id = $1 WHERE nip = $2`, [tpsId, nip]);
+        return { result, previous };
+      })
+      .then(({ result, previous }) => {
+        // The per-request user check (auth/user-directory.ts) caches a user for a few seconds: on this node, at once.
+        this.users.forget(nip);
+        if (previous) this.users.forget(previous);
+        return answer(result);
+      });
   }
 
   private assertTps(tpsId: string): void {

@@ -1,8 +1,6 @@
 import { Module } from '@nestjs/common';
-import { APP_GUARD } from '@nestjs/core';
 import { IncidentsModule } from '../incidents/incidents.module.js';
 import { TpsModule } from '../tps/tps.module.js';
-import { OfficerTpsGuard } from './officer-tps.guard.js';
 import { RollCallController } from './rollcall.controller.js';
 import { RollCallQuery } from './rollcall.query.js';
 
@@ -10,7 +8,7 @@ import { RollCallQuery } from './rollcall.query.js';
 @Module({
   imports: [TpsModule, IncidentsModule],
   controllers: [RollCallController],
-  providers: [RollCallQuery, { provide: APP_GUARD, useClass: OfficerTpsGuard }],
+  providers: [RollCallQuery],
   exports: [RollCallQuery],
 })
 export class RollCallModule {}

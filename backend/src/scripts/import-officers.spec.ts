@@ -28,4 +28,15 @@ describe('officers CSV', () => {
       'line 4: TPS 1673061002001 already assigned on line 2',
     ]);
   });
+  it('reads quoted names with commas and quotes (a degree after the name), and refuses a broken quote', () => {
+    const { rows, problems } = parseOfficersCsv(
+      'nip,name,phone,tps_id\n198001012005011001,"Siti Aminah, S.Pd.",,1673061002001\n198001012005011002,"Budi ""Abah"" Santoso",,1673061002002\n',
+      known,
+    );
+    expect(problems).toEqual([]);
+    expect(rows.map((r) => r.name)).toEqual(['Siti Aminah, S.Pd.', 'Budi "Abah" Santoso']);
+    const broken = parseOfficersCsv('nip,name,phone,tps_id\n198001012005011001,"Siti,,1673061002001\n', known);
+    expect(broken.rows).toEqual([]);
+    expect(broken.problems[0]).toMatch(/^not a readable CSV/);
+  });
 });

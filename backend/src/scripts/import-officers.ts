@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { parse } from 'csv-parse/sync';
 import { hashPin, randomPin } from '../auth/pin-hash.js';
 import { loadReferenceData } from '../reference/reference-data.js';
 import { openScriptDatabase } from './script-database.js';
@@ -15,16 +16,26 @@ export interface OfficerRow {
 }
 
 export function parseOfficersCsv(text: string, knownTps: Set<string>): { rows: OfficerRow[]; problems: string[] } {
-  const lines = text.split(/\r?\n/).filter((l) => l.trim());
-  const header = lines[0]?.split(',').map((h) => h.trim().toLowerCase()) ?? [];
+  let records: { record: string[]; info: { lines: number } }[];
+  try {
+    records = parse(text, {
+      skip_empty_lines: true,
+      trim: true,
+      bom: true,
+      relax_column_count: true,
+      info: true,
+    }) as unknown as typeof records;
+  } catch (e) {
+    return { rows: [], problems: [`not a readable CSV: ${e instanceof Error ? e.message : String(e)}`] };
+  }
+  const header = records[0]?.record.map((h) => h.toLowerCase()) ?? [];
   const idx = (n: string) => header.indexOf(n);
   const problems: string[] = [];
   if (['nip', 'name', 'tps_id'].some((n) => idx(n) < 0)) return { rows: [], problems: ['header must have nip,name,phone,tps_id'] };
   const rows: OfficerRow[] = [];
   const seenTps = new Map<string, number>();
-  lines.slice(1).forEach((line, i) => {
-    const f = line.split(',').map((x) => x.trim());
-    const lineNo = i + 2;
+  records.slice(1).forEach(({ record: f, info }) => {
+    const lineNo = info.lines;
     const row = {
       nip: f[idx('nip')],
       name: f[idx('name')],

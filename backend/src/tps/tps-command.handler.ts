@@ -1,3 +1,4 @@
+import { timedAppend } from '../metrics/metrics.js';
 import { Inject, Injectable } from '@nestjs/common';
 import { createHash, randomUUID } from 'node:crypto';
 import { canonicalJson, eventHash, GENESIS_HASH } from '../audit/event-hash.js';
@@ -11,6 +12,8 @@ import { tpsStream, type TpsEvent } from './tps.events.js';
 export interface CommandContext {
   principal: Principal;
   requestId: string;
+  /** The client's own X-Request-Id, kept beside the server's correlationId. */
+  clientRequestId?: string;
   /** Time the client says it happened, if it says. */
   clientTime: string | null;
   /** The Idempotency-Key header, scoped to actor and route. */
@@ -94,6 +97,7 @@ export class TpsCommandHandler {
         actor: ctx.principal.sub,
         role: ctx.principal.role,
         correlationId: ctx.requestId,
+        ...(ctx.clientRequestId ? { clientRequestId: ctx.clientRequestId } : {}),
         causationId: null,
         clientTime: ctx.clientTime,
         serverTime: new Date().toISOString(),
@@ -105,9 +109,11 @@ export class TpsCommandHandler {
       // cannot see. (An append already sent to the store is not called back; the retry then answers `replayed`.)
       if (ctx.signal?.aborted) throw new RequestAbandonedError();
       try {
-        const result = await this.store.appendToStream(stream, [{ id: eventId, type: decided.type, data: { ...decided.data }, metadata }], {
-          expectedRevision: last ? last.revision : 'no_stream',
-        });
+        const result = await timedAppend(decided.type, () =>
+          this.store.appendToStream(stream, [{ id: eventId, type: decided.type, data: { ...decided.data }, metadata }], {
+            expectedRevision: last ? last.revision : 'no_stream',
+          }),
+        );
         if (ctx.idempotencyKey && result.written !== true) {
           // Two requests with one key can both decide before either appends; the store then answers the loser with
           // the winner's result (same event id). Only the stored event tells which body won. A store that says it

@@ -147,3 +147,39 @@ describe('TPS decider', () => {
       .thenFails('INCIDENT.NOT_FOUND');
   });
 });
+
+describe('AttachPhoto', () => {
+  const photo = (page: number, hash = 'a'.repeat(64)) => ({
+    tpsId: TPS,
+    contest: 'PPWP',
+    page,
+    hash,
+    size: 1000,
+    mediaType: 'image/jpeg' as const,
+    width: 1200,
+    height: 900,
+    cameraTime: null,
+    dhash: '0f0f0f0f0f0f0f0f',
+    duplicateOf: null,
+  });
+  const attached = (page: number, hash?: string): TpsEvent => ({ type: 'FormPhotoAttached', data: photo(page, hash) });
+
+  it('attaches a photo to a page', () => {
+    given([])
+      .when({ type: 'AttachPhoto', data: photo(1) })
+      .then([{ type: 'FormPhotoAttached', data: { page: 1, hash: 'a'.repeat(64) } }]);
+  });
+  it('the same bytes for the same page again are refused with the revision that holds them (the caller replays it)', () => {
+    given([attached(1), attached(2, 'b'.repeat(64))])
+      .when({ type: 'AttachPhoto', data: photo(1) })
+      .thenFails('PHOTO.ALREADY_ATTACHED', { revision: 0 });
+  });
+  it('the same bytes for another page, or other bytes for the same page, are new attachments', () => {
+    given([attached(1)])
+      .when({ type: 'AttachPhoto', data: photo(2) })
+      .then([{ type: 'FormPhotoAttached', data: { page: 2 } }]);
+    given([attached(1)])
+      .when({ type: 'AttachPhoto', data: photo(1, 'c'.repeat(64)) })
+      .then([{ type: 'FormPhotoAttached', data: { page: 1 } }]);
+  });
+});

@@ -1,6 +1,6 @@
 import { DomainError } from '../http/domain-error.js';
 import { checkRules, diffForms, findOddities, type OddityContext } from './tally-rules.js';
-import type { GeoPoint, IncidentCategory, IncidentSeverity, OnBehalf, TallyForm, TpsEvent } from './tps.events.js';
+import type { FormPhotoAttached, GeoPoint, IncidentCategory, IncidentSeverity, OnBehalf, TallyForm, TpsEvent } from './tps.events.js';
 
 /** What a TPS stream's history decides with. */
 export interface TpsState {
@@ -9,9 +9,13 @@ export interface TpsState {
   tallies: Record<string, { revision: number; form: TallyForm }>;
   incidents: Record<string, 'open' | 'resolved'>;
   incidentCount: number;
+  /** Photos attached, `contest/page/hash` -> stream revision (absent in states folded before photos existed). */
+  photos?: Record<string, number>;
 }
 
-export const initialState = (): TpsState => ({ checkIn: null, tallies: {}, incidents: {}, incidentCount: 0 });
+export const initialState = (): TpsState => ({ checkIn: null, tallies: {}, incidents: {}, incidentCount: 0, photos: {} });
+
+export const photoKey = (p: { contest: string; page: number; hash: string }): string => `${p.contest}/${p.page}/${p.hash}`;
 
 interface TallyInput {
   tpsId: string;
@@ -41,7 +45,8 @@ export type TpsCommand =
         location: GeoPoint | null;
       };
     }
-  | { type: 'ResolveIncident'; data: { tpsId: string; incidentId: string; note: string; resolvedAt: string } };
+  | { type: 'ResolveIncident'; data: { tpsId: string; incidentId: string; note: string; resolvedAt: string } }
+  | { type: 'AttachPhoto'; data: FormPhotoAttached['data'] };
 
 export function evolve(state: TpsState, event: TpsEvent, revision: number): TpsState {
   switch (event.type) {
@@ -68,6 +73,8 @@ export function evolve(state: TpsState, event: TpsEvent, revision: number): TpsS
     case 'ContactAttempted':
     case 'OfficerAssigned':
       return state;
+    case 'FormPhotoAttached':
+      return { ...state, photos: { ...state.photos, [photoKey(event.data)]: revision } };
     default: {
       const never: never = event;
       throw new Error(`unknown event ${(never as { type: string }).type}`);
@@ -177,6 +184,13 @@ export function decide(command: TpsCommand, state: TpsState): TpsEvent[] {
       if (!status) throw new DomainError('INCIDENT.NOT_FOUND', 404, 'No such incident');
       if (status === 'resolved') throw new DomainError('INCIDENT.ALREADY_RESOLVED', 409, 'The incident is already resolved');
       return [{ type: 'IncidentResolved', data: command.data }];
+    }
+    case 'AttachPhoto': {
+      // The same bytes for the same page again are a retry: the caller answers it from the earlier event.
+      const earlier = state.photos?.[photoKey(command.data)];
+      if (earlier !== undefined)
+        throw new DomainError('PHOTO.ALREADY_ATTACHED', 409, 'This photo is already attached to this page', { revision: earlier });
+      return [{ type: 'FormPhotoAttached', data: command.data }];
     }
     default: {
       const never: never = command;

@@ -150,8 +150,46 @@ export interface IncidentResolved {
   data: { incidentId: string; tpsId: string; note: string; resolvedAt: string };
 }
 
+/** An earlier photo at another TPS that this one repeats (exact bytes, or a near-copy by perceptual hash). */
+export interface PhotoDuplicate {
+  code: 'PHOTO.REUSED' | 'PHOTO.NEAR_DUPLICATE';
+  tpsId: string;
+  photoId: string;
+  /** Hamming distance of the 64-bit dHashes (0 for the same bytes). */
+  distance: number;
+}
+
+/** A photo of a C.Hasil page; the bytes are in the photo store under `hash` before this is appended. */
+export interface FormPhotoAttached {
+  type: 'FormPhotoAttached';
+  data: {
+    tpsId: string;
+    contest: string;
+    /** Page of the C.Hasil form, 1..3. */
+    page: number;
+    /** SHA-256 of the bytes, hex: the photo's id and its name in the photo store. */
+    hash: string;
+    size: number;
+    mediaType: 'image/jpeg' | 'image/png' | 'image/webp';
+    width: number;
+    height: number;
+    /** The camera's own time (EXIF DateTimeOriginal, as written, no zone), when the image has one. */
+    cameraTime: string | null;
+    /** 64-bit difference hash, hex, for near-copy detection. */
+    dhash: string;
+    duplicateOf: PhotoDuplicate | null;
+  };
+}
+
 export type TpsEvent =
-  OfficerCheckedIn | TallySubmitted | TallyCorrected | PaperFormRecorded | IncidentReported | IncidentResolved | PoskoTpsEvent;
+  | OfficerCheckedIn
+  | TallySubmitted
+  | TallyCorrected
+  | PaperFormRecorded
+  | IncidentReported
+  | IncidentResolved
+  | FormPhotoAttached
+  | PoskoTpsEvent;
 
 export type TpsEventType = TpsEvent['type'];
 
@@ -163,4 +201,5 @@ export const TPS_EVENT_TYPES: readonly TpsEventType[] = [
   'IncidentReported',
   'IncidentResolved',
   ...POSKO_TPS_EVENT_TYPES,
+  'FormPhotoAttached',
 ];

@@ -6,7 +6,7 @@ import type { Principal } from '../auth/principal.js';
 import { Roles } from '../auth/roles.decorator.js';
 import { DomainError, ValidationError } from '../http/domain-error.js';
 import { parseBody } from '../http/parse-body.js';
-import { currentRequestId } from '../logging/request-context.js';
+import { currentClientRequestId, currentRequestId } from '../logging/request-context.js';
 import { APP_CONFIG, type RuntimeConfig } from '../config/config.module.js';
 import { deadlineSignal } from '../http/request-deadline.middleware.js';
 import { assertClientTime } from './client-time.js';
@@ -137,6 +137,7 @@ export class TpsHttpController {
     const ctx: CommandContext = {
       principal: p,
       requestId: currentRequestId() ?? 'none',
+      clientRequestId: currentClientRequestId(),
       clientTime,
       idempotencyKey: key,
       route: idempotencyScope(req),

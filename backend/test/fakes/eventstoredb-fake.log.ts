@@ -67,7 +67,9 @@ export class FakeEventLog {
     return this.streams.get(name);
   }
 
-  append(stream: string, expected: FakeExpected, proposed: FakeProposedEvent[]): FakeAppendOutcome {
+  append(stream: string, expected: FakeExpected, given: FakeProposedEvent[]): FakeAppendOutcome {
+    // The server parses ids as Guids: compared whatever their case, and read back in lower case.
+    const proposed = given.map((p) => ({ ...p, id: p.id.toLowerCase() }));
     const existing = this.streams.get(stream);
     const current = existing && existing.length > 0 ? BigInt(existing.length - 1) : null;
     const decision = this.check(existing ?? [], current, expected, proposed);

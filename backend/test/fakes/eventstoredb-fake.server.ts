@@ -3,18 +3,21 @@
  * so this gRPC server, built from the service definitions generated inside `@eventstore/db-client`, lets the real
  * client (and through it our EventStoreDbEventStore adapter) run against something that speaks the same wire protocol.
  *
- * What it does: Streams.Append (the classic client-streaming append), Streams.Read (stream reads, $all reads forwards
- * and backwards, subscriptions to $all and to one stream with catch-up from a position, then live delivery, with the
+ * What it does: ServerFeatures (announcing BatchAppend, as a 21.10+ server does, so the client appends through it as
+ * in production; `batchAppend: false` leaves ServerFeatures unimplemented, which makes the client fall back to the
+ * classic Append, as with a 20.x server), Streams.BatchAppend with injectable faults (eventstoredb-fake.batch.ts),
+ * Streams.Append (the classic client-streaming append), Streams.Read (stream reads, $all reads forwards and
+ * backwards, subscriptions to $all and to one stream with catch-up from a position, then live delivery, with the
  * confirmation and the 23.10-style caught-up message), in memory. Write rules live in eventstoredb-fake.log.ts.
- * What it does not: BatchAppend, Delete/Tombstone, persistent subscriptions, projections, ACLs/auth, TLS, gossip,
- * clustering, scavenging, link resolution, stream metadata, server-side checkpoints. ServerFeatures is left
- * unimplemented on purpose, which makes the client fall back to the classic Append, as with a 20.x server.
+ * What it does not: Delete/Tombstone, persistent subscriptions, projections, ACLs/auth, TLS, gossip, clustering,
+ * scavenging, link resolution, stream metadata, server-side checkpoints, BatchAppend's per-request deadline.
  *
  * It checks that our adapter maps the real client's types, errors and options correctly. It says nothing about how a
  * real server performs or behaves under failure beyond the dropped-connection case it can simulate.
  */
 import { randomUUID } from 'node:crypto';
 import * as grpc from '@grpc/grpc-js';
+import serverFeaturesGrpc from '@eventstore/db-client/generated/serverfeatures_grpc_pb.js';
 import streamsGrpc from '@eventstore/db-client/generated/streams_grpc_pb.js';
 import streamsPb from '@eventstore/db-client/generated/streams_pb.js';
 import sharedPb from '@eventstore/db-client/generated/shared_pb.js';
@@ -28,6 +31,7 @@ import {
   type FakeExpected,
   type FakeProposedEvent,
 } from './eventstoredb-fake.log.js';
+import { batchAppend, FaultQueue, supportedMethods, type FakeAppendFault } from './eventstoredb-fake.batch.js';
 import { readOnce, subscribe, type ReadCall } from './eventstoredb-fake.read.js';
 
 const { AppendResp } = streamsPb;
@@ -42,6 +46,14 @@ export interface FakeEventStoreDb {
   dropConnections(): void;
   /** Writes a system event (stream and type start with '$'), as the real server does on its own. */
   appendSystemEvent(): void;
+  /** Answers the next `count` BatchAppend appends with `fault` instead of writing (see eventstoredb-fake.batch.ts). */
+  failNextAppends(fault: FakeAppendFault, count?: number): void;
+  /** Drops the faults not yet used. */
+  clearFaults(): void;
+  /** Appends received so far, by path: what the client chose (BatchAppend when the features announce it). */
+  appendCalls: { batch: number; classic: number };
+  /** Appends answered with an injected fault so far. */
+  readonly faultsInjected: number;
   stop(): Promise<void>;
 }
 
@@ -99,8 +111,16 @@ function appendResponse(outcome: FakeAppendOutcome, expected: FakeExpected): Ins
   return resp;
 }
 
-export async function startFakeEventStoreDb(): Promise<FakeEventStoreDb> {
+export interface FakeOptions {
+  /** Announce BatchAppend in ServerFeatures (default), or leave ServerFeatures unimplemented (a 20.x server). */
+  batchAppend?: boolean;
+}
+
+export async function startFakeEventStoreDb(options: FakeOptions = {}): Promise<FakeEventStoreDb> {
+  const useBatch = options.batchAppend ?? true;
   const log = new FakeEventLog();
+  const faults = new FaultQueue();
+  const appendCalls = { batch: 0, classic: 0 };
   const open = new Set<ReadCall>();
   let systemEvents = 0;
   const appendSystemEvent = () => {
@@ -136,13 +156,24 @@ export async function startFakeEventStoreDb(): Promise<FakeEventStoreDb> {
       });
       call.on('error', () => undefined);
       call.on('end', () => {
+        appendCalls.classic++;
         if (!options) return callback({ code: grpc.status.INVALID_ARGUMENT, details: 'append without options' });
         const stream = Buffer.from(options.getStreamIdentifier()!.getStreamName_asU8()).toString('utf8');
         const expected = expectedOf(options);
         callback(null, appendResponse(log.append(stream, expected, proposed), expected));
       });
     },
+    batchAppend(call: Parameters<typeof batchAppend>[2]) {
+      batchAppend(log, faults, call, () => appendCalls.batch++);
+    },
   });
+  if (useBatch) {
+    server.addService(serverFeaturesGrpc.ServerFeaturesService, {
+      getSupportedMethods(_call: unknown, callback: grpc.sendUnaryData<unknown>) {
+        callback(null, supportedMethods(true));
+      },
+    });
+  }
 
   const port = await new Promise<number>((resolve, reject) =>
     server.bindAsync('127.0.0.1:0', grpc.ServerCredentials.createInsecure(), (err, p) => (err ? reject(err) : resolve(p))),
@@ -161,6 +192,12 @@ export async function startFakeEventStoreDb(): Promise<FakeEventStoreDb> {
     log,
     dropConnections,
     appendSystemEvent,
+    failNextAppends: (fault, count = 1) => faults.push(fault, count),
+    clearFaults: () => faults.clear(),
+    appendCalls,
+    get faultsInjected() {
+      return faults.injected;
+    },
     async stop() {
       dropConnections();
       server.forceShutdown();

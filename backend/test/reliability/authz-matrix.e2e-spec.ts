@@ -39,7 +39,15 @@ const MATRIX: [string, string, Record<Who, number>][] = [
   ['GET', '/api/audit/verify', row(['auditor', 'admin'], 200)],
   ['GET', '/api/audit/export', row(['auditor', 'admin'], 200)],
   ['GET', '/api/audit/meta', row(['operator', 'auditor', 'admin'], 200)],
+  ['GET', '/api/audit/checkpoints', PUBLIC],
+  ['GET', '/api/reports/results', row(['operator', 'auditor', 'admin'], 200)],
+  ['GET', '/api/reports/incidents', row(['operator', 'auditor', 'admin'], 200)],
+  ['GET', '/api/reports/summary.pdf', row(['operator', 'auditor', 'admin'], 200)],
+  // Public; 503 AUDIT.SIGNING_OFF for everyone here: this test app has no AUDIT_SIGNING_KEY_FILE.
+  ['GET', '/api/audit/public-key', Object.fromEntries(WHO.map((w) => [w, 503])) as Record<Who, number>],
   ['POST', '/api/auth/refresh', row(ANY, 200)],
+  ['GET', '/api/auth/locks', row(['operator', 'admin'], 200)],
+  ['POST', '/api/auth/unlock', row(['operator', 'admin'], ALLOWED_WRITE)],
   ['POST', `/api/tps/${TPS}/check-in`, row(['officer'], ALLOWED_WRITE, 403)],
   ['POST', `/api/tps/${TPS}/tally`, row(['officer', 'operator'], ALLOWED_WRITE, 403)],
   ['POST', `/api/tps/${TPS}/tally/corrections`, row(['officer', 'otherOfficer', 'operator'], ALLOWED_WRITE, 403)],
@@ -60,6 +68,11 @@ const MATRIX: [string, string, Record<Who, number>][] = [
   ['POST', '/api/messages', row(['operator', 'admin'], ALLOWED_WRITE)],
   ['POST', '/api/messages/00000000-0000-4000-8000-000000000000/read', row(['officer', 'otherOfficer'], 404)],
   ['POST', '/api/admin/projections/rebuild', row(['admin'], ALLOWED_WRITE)],
+  ['POST', '/api/audit/checkpoints', row(['auditor', 'admin'], ALLOWED_WRITE)],
+  // No page in the query: "allowed" shows as 400 before any body is read.
+  ['POST', `/api/tps/${TPS}/photos`, row(['officer', 'operator'], ALLOWED_WRITE, 403)],
+  // Allowed roles learn only that no event points at this hash.
+  ['GET', `/api/photos/${'f'.repeat(64)}`, row(['officer', 'otherOfficer', 'operator', 'auditor'], 404)],
 ];
 
 describe('authorization matrix: every route and the live channel against every role', () => {
@@ -100,7 +113,8 @@ describe('authorization matrix: every route and the live channel against every r
             .replace(TPS + '-1', '{incidentId}')
             .replace(/\/\d{13}(?=\/|$)/, '/{tpsId}')
             .replace(/\/\d{10}$/, '/{code}')
-            .replace(/\/messages\/[0-9a-f-]{36}\//, '/messages/{messageId}/')}`,
+            .replace(/\/messages\/[0-9a-f-]{36}\//, '/messages/{messageId}/')
+            .replace(/\/[0-9a-f]{64}$/, '/{photoId}')}`,
       ),
     );
     covered.add('POST /api/auth/login');

@@ -3,7 +3,8 @@ import { randomBytes } from 'node:crypto';
 import { createApp } from '../../src/app.factory.js';
 import type { RuntimeConfig } from '../../src/config/config.module.js';
 import { parseConfig } from '../../src/config/config.schema.js';
-import { AppLogger } from '../../src/logging/app-logger.js';
+import { Writable } from 'node:stream';
+import { createRootLogger } from '../../src/logging/logger.js';
 import { createTestDatabase, type TestDatabase } from './test-db.js';
 import { callApi, type CallResult } from './http.js';
 
@@ -24,14 +25,24 @@ export interface TestApp {
  * Boots the whole application on its own fresh database, listening on port 0, with the demo users seeded
  * (officer NIP = TPS id, PIN 123456; operator/operator123, auditor/auditor123, admin/admin123, display/display123).
  */
-export async function startTestApp(env: Record<string, string> = {}, label = 'e2e'): Promise<TestApp> {
+export async function startTestApp(
+  env: Record<string, string> = {},
+  label = 'e2e',
+  /** Receives every log line (JSON); by default they are dropped, or printed with TEST_LOGS=1. */
+  onLogLine: (line: string) => void = (l) => {
+    if (process.env.TEST_LOGS) console.log(l);
+  },
+): Promise<TestApp> {
   const db = await createTestDatabase(label);
   const base = parseConfig({ DATABASE_URL: db.url, SEED_DEMO: 'true', NODE_ENV: 'test', LOG_LEVEL: 'error', ...env });
   const config: RuntimeConfig = { ...base, databaseUrl: db.url, jwtSecret: randomBytes(32).toString('hex'), dataDir: '/nonexistent' };
-  const silent = new AppLogger('pretty', 'error', (l) => {
-    if (process.env.TEST_LOGS) console.log(l);
+  const sink = new Writable({
+    write(chunk: Buffer, _enc, done) {
+      for (const line of chunk.toString('utf8').split('\n')) if (line) onLogLine(line);
+      done();
+    },
   });
-  const app = await createApp(config, silent);
+  const app = await createApp(config, createRootLogger({ LOG_FORMAT: 'json', LOG_LEVEL: config.LOG_LEVEL }, sink));
   await app.listen(0, '127.0.0.1');
   const addr = app.getHttpServer().address();
   const url = `http://127.0.0.1:${typeof addr === 'object' && addr ? addr.port : 0}`;

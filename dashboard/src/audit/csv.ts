@@ -1,17 +1,15 @@
+import { stringify } from 'csv-stringify/browser/esm/sync';
+
 /**
- * CSV built in the browser from what the screen shows. Same rules as the server's history CSV
+ * CSV built in the browser from what the screen shows (the filtered corrections, the paper-form comparison: lists the
+ * server has no CSV of), with csv-stringify and the same options as the server's history CSV
  * (backend/src/audit/tps-history.ts): every cell quoted, CRLF rows, and a cell starting with = + - @ (or a tab or
  * carriage return) prefixed with ' so a spreadsheet shows it as text instead of running it as a formula: reasons and
  * names are typed by people in the field.
  */
-export function csvCell(v: unknown): string {
-  const s = v === null || v === undefined ? '' : typeof v === 'string' ? v : typeof v === 'object' ? JSON.stringify(v) : String(v);
-  const safe = /^[=+\-@\t\r]/.test(s) ? `'${s}` : s;
-  return `"${safe.replace(/"/g, '""')}"`;
-}
-
 export function toCsv(header: string[], rows: unknown[][]): string {
-  return [header, ...rows].map((r) => r.map(csvCell).join(',')).join('\r\n') + '\r\n';
+  const cells = rows.map((r) => r.map((v) => (v !== null && typeof v === 'object' ? JSON.stringify(v) : v)));
+  return stringify([header, ...cells], { quoted: true, quoted_empty: true, record_delimiter: 'windows', escape_formulas: true });
 }
 
 /** Hands a Blob to the browser as a file download. */

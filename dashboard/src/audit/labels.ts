@@ -14,6 +14,7 @@ export const EVENT_LABEL: Record<TpsEventType, string> = {
   IncidentReopened: 'Insiden dibuka kembali',
   ContactAttempted: 'Posko menghubungi petugas',
   OfficerAssigned: 'Petugas cadangan ditugaskan',
+  FormPhotoAttached: 'Foto C.Hasil',
 };
 
 const ROLE_LABEL: Record<string, string> = {

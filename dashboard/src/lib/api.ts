@@ -25,6 +25,13 @@ export class ApiError extends Error {
 let session: Session | null = read();
 let refreshTimer: ReturnType<typeof setTimeout> | null = null;
 let onSignedOut: () => void = () => undefined;
+const tokenListeners = new Set<(token: string) => void>();
+
+/** Called with every new token a refresh brings (the live socket re-authenticates with it). Returns the unsubscribe. */
+export function onTokenRefreshed(fn: (token: string) => void): () => void {
+  tokenListeners.add(fn);
+  return () => tokenListeners.delete(fn);
+}
 
 function read(): Session | null {
   try {
@@ -109,6 +116,7 @@ export async function refreshNow(): Promise<boolean> {
   if (!currentToken()) return false;
   try {
     store(await request('POST', '/api/auth/refresh', {}));
+    for (const fn of tokenListeners) fn(session!.token);
     return true;
   } catch (e) {
     if (e instanceof ApiError && e.status === 401) signOut();

@@ -2,6 +2,8 @@
  * The one socket module: connects to the live namespace with the current token, resumes from the last applied
  * position on every (re)connect, whether or not Socket.IO recovered the session itself, and feeds LiveState.
  * Messages are applied in small batches so a burst costs one screen update per batch, not one per message.
+ * The server closes a socket when its token expires or its user changes: every refreshed token is handed to the open
+ * socket (re-authentication), and a socket closed for an expired token reconnects with the current one.
  */
 import { io, type Socket } from 'socket.io-client';
 import {
@@ -13,7 +15,7 @@ import {
   type ResumeAnswer,
   type ServerToClient,
 } from '$contract';
-import { currentToken, refreshNow, signOut } from './api.ts';
+import { currentToken, onTokenRefreshed, refreshNow, signOut } from './api.ts';
 import type { LiveState } from './live-state.svelte.ts';
 
 type LiveSocket = Socket<ServerToClient, ClientToServer>;
@@ -75,9 +77,34 @@ export function startLive(state: LiveState): () => void {
     state.down();
     if (socket.active) return; // a transport problem: Socket.IO keeps retrying
     const auth = Object.values(LiveAuthError) as string[];
-    if (auth.includes(err.message) && err.message !== LiveAuthError.Forbidden && (await refreshNow())) socket.connect();
+    if (err.message === LiveAuthError.TooManySockets) setTimeout(() => socket.connect(), 10_000);
+    else if (
+      auth.includes(err.message) &&
+      err.message !== LiveAuthError.Forbidden &&
+      err.message !== LiveAuthError.Revoked &&
+      (await refreshNow())
+    )
+      socket.connect();
     else if (auth.includes(err.message)) signOut();
     else setTimeout(() => socket.connect(), 5000);
+  });
+
+  // A fresh token goes to the open socket, so it is not closed at the old token's expiry; refused, reconnect with it.
+  const stopReauth = onTokenRefreshed((token) => {
+    if (!socket.connected) return;
+    socket
+      .timeout(RESUME_TIMEOUT_MS)
+      .emitWithAck(LiveRequest.Reauthenticate, { token })
+      .then(
+        (ack) => {
+          if (!ack.ok) socket.disconnect().connect();
+        },
+        () => socket.disconnect().connect(),
+      );
+  });
+  socket.on(LiveMessage.SessionEnded, ({ code }) => {
+    // Removed or changed user: no token of it will work again. Expired: the reconnect below presents the current one.
+    if (code === LiveAuthError.Revoked) signOut();
   });
 
   socket.on(LiveMessage.SummaryUpdated, (m) => enqueue(() => state.setSummary(m.position, m.data)));
@@ -90,6 +117,7 @@ export function startLive(state: LiveState): () => void {
 
   const silence = setInterval(() => state.checkSilence(), 2000);
   return () => {
+    stopReauth();
     clearInterval(silence);
     if (timer) clearTimeout(timer);
     socket.disconnect();

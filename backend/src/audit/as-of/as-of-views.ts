@@ -38,12 +38,14 @@ export function summaryView(
   city: KelurahanTotals,
   position: string | null,
   updatedAt: Date | null,
+  tpsWithPhotos = 0,
 ): Summary {
   const sums = areaSumsOf(city, contest);
   const N = ctx.ref.tps.length;
   const shown = (sums?.tpsReported ?? 0) >= ctx.minTps;
   return {
     area: { level: 'city', code: ctx.ref.city.code, name: ctx.ref.city.name },
+    tpsWithPhotos,
     ...areaTotals(contest, ctx.contests.byCode.get(contest), sums, N),
     estimate: {
       shown,

@@ -48,7 +48,10 @@ export class AsOfService {
   async summary(asOf: Date, contest = this.contests.defaultCode): Promise<AsOfAnswer<Summary>> {
     const n = await this.countAt(asOf);
     const position = this.index.positionAt(n);
-    return { data: summaryView(this.ctx, contest, this.index.cityAt(n), position, this.index.recordedAtOf(n)), position };
+    return {
+      data: summaryView(this.ctx, contest, this.index.cityAt(n), position, this.index.recordedAtOf(n), this.index.photoTpsAt(n)),
+      position,
+    };
   }
 
   async kelurahanList(asOf: Date, contest = this.contests.defaultCode): Promise<AsOfAnswer<KelurahanSummary[]>> {

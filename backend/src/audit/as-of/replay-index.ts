@@ -65,6 +65,8 @@ export class ReplayIndex {
   private readonly shared = new Map<string, Contribution>();
   private prefixMaxAt = new Float64Array(1024);
   private recordedAt = new Float64Array(1024);
+  /** TPS with at least one photo after event i (never falls: photos are not removed). */
+  private photoTps = new Int32Array(1024);
   private readonly positions: string[] = [];
   private readonly kelurahanOf: (string | null)[] = [];
   private readonly deltas: (Contribution | null)[] = [];
@@ -101,14 +103,17 @@ export class ReplayIndex {
     this.positions.push(positionToString(e.position));
     let kel: string | null = null;
     let delta: Contribution | null = null;
+    let photoTpsNow = i === 0 ? 0 : this.photoTps[i - 1];
     if (HANDLED.has(e.type) && e.stream.startsWith(TPS_STREAM_PREFIX)) {
       const id = tpsIdOf(e);
       const before = this.docs.get(id) ?? null;
       const after = evolveTps(before ?? initialTps(this.placed(id)), e);
       this.docs.set(id, after);
+      if (!before?.photos?.length && after.photos?.length) photoTpsNow++;
       kel = after.kelurahanCode;
       delta = this.intern(deltaOf(contribution(before), contribution(after)));
     }
+    this.photoTps[i] = photoTpsNow;
     this.kelurahanOf.push(kel);
     this.deltas.push(delta);
     this.step(this.tail, i, 1);
@@ -134,6 +139,11 @@ export class ReplayIndex {
 
   recordedAtOf(n: number): Date | null {
     return n > 0 ? new Date(this.recordedAt[n - 1]) : null;
+  }
+
+  /** TPS with a C.Hasil photo after the first `n` events. */
+  photoTpsAt(n: number): number {
+    return n > 0 ? this.photoTps[n - 1] : 0;
   }
 
   /** City totals after the first `n` events. */
@@ -197,5 +207,8 @@ export class ReplayIndex {
     };
     this.prefixMaxAt = more(this.prefixMaxAt);
     this.recordedAt = more(this.recordedAt);
+    const photos = new Int32Array(this.photoTps.length * 2);
+    photos.set(this.photoTps);
+    this.photoTps = photos;
   }
 }

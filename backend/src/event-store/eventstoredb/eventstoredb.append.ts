@@ -23,13 +23,15 @@ type Attempt = { ok: true; result: AppendResult | null; next: bigint } | { ok: f
 /** The original result if the whole batch is already in the stream, 'partial' if only some ids are, else null. */
 function findBatch(existing: ResolvedEvent[] | null, events: NewEvent[]): AppendResult | 'partial' | null {
   if (!existing || events.length === 0) return null;
+  // Ids are UUIDs: compared whatever their case, as the server (a Guid) and the PostgreSQL store (a uuid column) do.
   const index = new Map<string, number>();
-  existing.forEach((r, i) => r.event && index.set(r.event.id, i));
-  const start = index.get(events[0].id);
-  const found = events.filter((e) => index.has(e.id)).length;
+  existing.forEach((r, i) => r.event && index.set(r.event.id.toLowerCase(), i));
+  const wanted = events.map((e) => e.id.toLowerCase());
+  const start = index.get(wanted[0]);
+  const found = wanted.filter((id) => index.has(id)).length;
   if (found === 0) return null;
   if (start === undefined || found !== events.length) return 'partial';
-  for (let i = 1; i < events.length; i++) if (index.get(events[i].id) !== start + i) return 'partial';
+  for (let i = 1; i < wanted.length; i++) if (index.get(wanted[i]) !== start + i) return 'partial';
   const last = existing[start + events.length - 1].event!;
   if (!last.position) throw new Error(`EventStoreDB returned ${last.streamId}@${last.revision} without a log position`);
   return { nextExpectedRevision: last.revision, position: position(last.position.commit, last.position.prepare) };

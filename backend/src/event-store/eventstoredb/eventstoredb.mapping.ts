@@ -53,12 +53,22 @@ const UNAVAILABLE = new Set<string>([
   ErrorType.NOT_LEADER,
 ]);
 
-/** Errors after which the client has dropped its channel and a retry may reach a (new) node. */
+/**
+ * The server's "not handled" answers to a BatchAppend (Streams.BatchAppend.cs: the node is busy, still starting, or
+ * knows no leader). Their details pack google.protobuf.Empty, so the client cannot classify them and hands over an
+ * UnknownError "Could not recognize <message>": only the message says it is worth another try.
+ */
+const NOT_HANDLED = /\b(Server Is Busy|Server Is Not Ready|No leader info)/i;
+
+/** Errors after which a retry may succeed: the client dropped its channel, or the node could not take the write now. */
 export function isTransient(error: unknown): boolean {
   if (error instanceof StoreUnavailableError) return true;
   // Some paths (the server-features probe before an append) reject with the raw gRPC error: convert it first.
   const converted = error instanceof Error ? convertToCommandError(error) : error;
-  if (converted instanceof Error && isCommandError(converted)) return UNAVAILABLE.has(converted.type);
+  if (converted instanceof Error && isCommandError(converted)) {
+    if (UNAVAILABLE.has(converted.type)) return true;
+    return converted.type === ErrorType.UNKNOWN && NOT_HANDLED.test(converted.message);
+  }
   // Cluster discovery gives up with a plain Error ("Failed to discover after N attempts.").
   return error instanceof Error && /failed to discover/i.test(error.message);
 }

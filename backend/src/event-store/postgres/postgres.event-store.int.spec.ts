@@ -83,6 +83,51 @@ describe('PostgresEventStore specifics', () => {
     }
   });
 
+  it('reports what an open transaction elsewhere in the cluster hides, and which transaction it is', async () => {
+    const store = await open();
+    const other = await createTestDatabase('esvisibility');
+    const holder = new pg.Client({ connectionString: other.url, application_name: 'visibility-probe' });
+    await holder.connect();
+    try {
+      expect((await store.visibility()).hiddenEvents).toBe(0);
+      await holder.query('BEGIN');
+      await holder.query('SELECT pg_current_xact_id()');
+      const s = freshStream('hidden');
+      await store.appendToStream(s, [newEvent(), newEvent()], { expectedRevision: 'no_stream' });
+      await store.appendToStream(s, [newEvent()], { expectedRevision: 1n });
+      // The oldest xid holder is cluster-wide: a test file running beside this one may briefly hold an older one.
+      let seen = await store.visibility();
+      for (const end = Date.now() + 10_000; seen.oldestXidTransaction?.application !== 'visibility-probe' && Date.now() < end;) {
+        await new Promise((r) => setTimeout(r, 100));
+        seen = await store.visibility();
+      }
+      expect(seen).toMatchObject({
+        hiddenCapped: false,
+        oldestXidTransaction: { database: other.name, application: 'visibility-probe', state: 'idle in transaction' },
+      });
+      expect(seen.hiddenEvents).toBeGreaterThanOrEqual(3);
+      // The store's readers cannot see them, which is why the lag through them said 0.
+      expect((await store.readAll({ direction: 'backwards', maxCount: 5 })).filter((e) => e.stream === s)).toEqual([]);
+      await holder.query('COMMIT');
+      expect(await store.visibility()).toMatchObject({ hiddenEvents: 0 });
+    } finally {
+      await holder.end();
+      await other.drop();
+    }
+  });
+
+  it('the store and the read-model pools end a transaction left idle (idle_in_transaction_session_timeout)', async () => {
+    const store = await open();
+    const pool = (store as unknown as { pool: pg.Pool }).pool;
+    expect((await pool.query('SHOW idle_in_transaction_session_timeout')).rows).toEqual([{ idle_in_transaction_session_timeout: '15s' }]);
+    const ds = await openDataSource(db.url);
+    try {
+      expect(await ds.query('SHOW idle_in_transaction_session_timeout')).toEqual([{ idle_in_transaction_session_timeout: '15s' }]);
+    } finally {
+      await ds.destroy();
+    }
+  });
+
   it('NOTIFY wakes a live subscriber: with polling effectively off, the event still arrives', async () => {
     // A 10-minute poll interval: delivery within the bounded wait below can only come from the NOTIFY wake-up (and its
     // short re-checks while another transaction on the server still hides the commit). No timing is asserted.

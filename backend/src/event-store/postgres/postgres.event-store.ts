@@ -7,6 +7,7 @@ import type {
   AppendResult,
   EventStore,
   ExpectedRevision,
+  LogVisibility,
   NewEvent,
   ReadAllOptions,
   ReadStreamOptions,
@@ -18,6 +19,7 @@ import { WrongExpectedRevisionError } from '../event-store.errors.js';
 import { comparePositions, position, type Position } from '../position.js';
 import { mapPgError } from './pg-errors.js';
 import * as sql from './sql.js';
+import { logVisibility } from './visibility.js';
 import { WakeUps } from './wake-ups.js';
 
 export interface PostgresEventStoreOptions {
@@ -34,6 +36,7 @@ const MIN_RETRY_MS = 5;
 const MAX_RETRY_MS = 1000;
 // A claim can fail because a concurrent append changed the stream between the attempt and the check; retry those.
 const APPEND_ATTEMPTS = 3;
+const IDLE_IN_TRANSACTION_MS = 15_000;
 
 export class PostgresEventStore implements EventStore {
   readonly kind = 'postgres';
@@ -55,7 +58,9 @@ export class PostgresEventStore implements EventStore {
       query_timeout: timeout + 2000,
       connectionTimeoutMillis: timeout,
       // A successful append must mean committed and flushed, whatever the server default says.
-      options: '-c synchronous_commit=on',
+      // idle_in_transaction_session_timeout: this pool never leaves a transaction open (each append is one
+      // statement), so any that is left idle is a bug or a frozen process, and it would hide every later event.
+      options: `-c synchronous_commit=on -c idle_in_transaction_session_timeout=${IDLE_IN_TRANSACTION_MS}`,
       application_name: 'event-store',
     };
     const pool = new pg.Pool({ ...config, max: opts.poolSize ?? 10 });
@@ -201,6 +206,15 @@ export class PostgresEventStore implements EventStore {
       }
     } finally {
       waiter.leave();
+    }
+  }
+
+  /** What the xmin rule hides right now (visibility.ts); for health and metrics. */
+  async visibility(): Promise<LogVisibility> {
+    try {
+      return await logVisibility(this.pool);
+    } catch (e) {
+      throw mapPgError(e, 'reading the log visibility');
     }
   }
 

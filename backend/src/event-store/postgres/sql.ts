@@ -39,21 +39,36 @@ export function toRecordedEvent(row: EventRow): RecordedEvent {
   };
 }
 
+/** Class of the per-stream append lock (two-key advisory locks: a space apart from the single-key ones elsewhere). */
+const STREAM_LOCK_CLASS = 0x4553; // "ES"
+
+/**
+ * Appenders of one stream queue here first, on a transaction-level advisory lock taken before the statement writes
+ * anything. A transaction gets its xid (the first half of its position) at its first write, so the later appender of
+ * a stream gets its xid after the earlier one committed: revision order is log order. Without it, two creators could
+ * both insert a stream row (each taking an xid) and the loser of the unique-index race went on to claim revision 1
+ * with the smaller xid; an UPDATE likewise takes its xid before it waits for the row lock. The claims below read the
+ * stream id from this CTE, so they cannot run before the lock is held. A hash collision only queues two streams.
+ */
+const SERIALISED = `serialised AS MATERIALIZED (
+    SELECT $1::text AS stream_id FROM (SELECT pg_advisory_xact_lock(${STREAM_LOCK_CLASS}, hashtext($1::text))) AS locked)`;
+
 /**
  * Claims `$2` revisions on stream `$1` if the expectation holds, returning the stream's new revision (no row = conflict).
- * Waiting on the stream row's lock is the only serialisation between appenders, and only on the same stream.
  */
 function claim(expected: ExpectedRevision): string {
+  const stream = `(SELECT stream_id FROM serialised)`;
   if (typeof expected === 'bigint') {
-    return `UPDATE es.streams SET revision = revision + $2::bigint WHERE stream_id = $1::text AND revision = $4::bigint RETURNING revision`;
+    return `UPDATE es.streams SET revision = revision + $2::bigint WHERE stream_id = ${stream} AND revision = $4::bigint RETURNING revision`;
   }
   switch (expected) {
     case 'no_stream':
-      return `INSERT INTO es.streams (stream_id, revision) VALUES ($1::text, $2::bigint - 1) ON CONFLICT DO NOTHING RETURNING revision`;
+      return `INSERT INTO es.streams (stream_id, revision) SELECT stream_id, $2::bigint - 1 FROM serialised
+        ON CONFLICT DO NOTHING RETURNING revision`;
     case 'stream_exists':
-      return `UPDATE es.streams SET revision = revision + $2::bigint WHERE stream_id = $1::text RETURNING revision`;
+      return `UPDATE es.streams SET revision = revision + $2::bigint WHERE stream_id = ${stream} RETURNING revision`;
     case 'any':
-      return `INSERT INTO es.streams (stream_id, revision) VALUES ($1::text, $2::bigint - 1)
+      return `INSERT INTO es.streams (stream_id, revision) SELECT stream_id, $2::bigint - 1 FROM serialised
         ON CONFLICT (stream_id) DO UPDATE SET revision = es.streams.revision + $2::bigint RETURNING revision`;
     default: {
       const never: never = expected;
@@ -63,11 +78,11 @@ function claim(expected: ExpectedRevision): string {
 }
 
 /**
- * One statement, so one round trip and its own transaction: claim the revisions, then insert the batch ($3, a JSON array)
- * numbered from the claimed range. ORDER BY keeps global_id in batch order.
+ * One statement, so one round trip and its own transaction: queue on the stream's lock, claim the revisions, then
+ * insert the batch ($3, a JSON array) numbered from the claimed range. ORDER BY keeps global_id in batch order.
  */
 export function appendSql(expected: ExpectedRevision): string {
-  return `WITH claimed AS (${claim(expected)})
+  return `WITH ${SERIALISED}, claimed AS (${claim(expected)})
     INSERT INTO es.events (stream_id, revision, event_id, type, data, metadata)
     SELECT $1::text, claimed.revision - $2::bigint + e.ord, (e.value->>'id')::uuid, e.value->>'type', e.value->'data', e.value->'metadata'
     FROM claimed, jsonb_array_elements($3::jsonb) WITH ORDINALITY AS e(value, ord)

@@ -27,6 +27,11 @@ export interface ContractHarness {
   /** another independent client of the same store (own connections) */
   newClient(): Promise<EventStore>;
   cleanup(): Promise<void>;
+  /**
+   * Streams the racing-creators test creates (default 300). An adapter whose server orders writes itself (EventStoreDB)
+   * may run fewer: over the test double each contended 'any' append costs several round trips.
+   */
+  raceStreams?: number;
 }
 
 /** What an idempotent re-append must repeat: the original revision and position (`written` says who wrote). */
@@ -118,6 +123,19 @@ export function eventStoreContract(name: string, setup: () => Promise<ContractHa
         const single = await store().appendToStream(s, [batch[0]], { expectedRevision: 'no_stream' });
         expect(single.nextExpectedRevision).toBe(0n);
         expect(await store().readStream(s)).toHaveLength(3);
+      });
+
+      it('compares event ids whatever their case: a retry with the ids in upper case is the same append', async () => {
+        const s = freshStream('idemcase');
+        const batch = newEvents(2).map((e) => ({ ...e, id: e.id.toUpperCase() }));
+        const first = await store().appendToStream(s, batch, { expectedRevision: 'no_stream' });
+        const lower = batch.map((e) => ({ ...e, id: e.id.toLowerCase() }));
+        for (const retry of [batch, lower]) {
+          for (const expectedRevision of ['no_stream', 'any'] as const) {
+            expect(sameResult(await store().appendToStream(s, retry, { expectedRevision }))).toEqual(sameResult(first));
+          }
+        }
+        expect(ids(await store().readStream(s)).map((id) => id.toLowerCase())).toEqual(lower.map((e) => e.id));
       });
 
       it('a batch that only partly repeats earlier ids is rejected and writes nothing', async () => {

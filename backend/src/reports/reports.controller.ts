@@ -1,0 +1,124 @@
+/** The report routes (docs/reports.md): results as CSV or XLSX, incidents as CSV or XLSX, a PDF summary. */
+import { Controller, Get, Inject, Logger, Query, Res } from '@nestjs/common';
+import { ApiTags } from '@nestjs/swagger';
+import type { Response } from 'express';
+import { DataSource } from 'typeorm';
+import { Roles } from '../auth/roles.decorator.js';
+import { ApiRoute } from '../http/api-doc.decorator.js';
+import { inSnapshot } from '../projections/snapshot.js';
+import type { Contests } from '../reference/contests.js';
+import { CONTESTS, REFERENCE_DATA } from '../reference/reference.module.js';
+import type { ReferenceData } from '../reference/reference-data.js';
+import { INCIDENT_COLUMNS, incidentRows, parseIncidentsQuery } from './incidents-report.js';
+import { metaLines, readReportMeta } from './report-meta.js';
+import { levelsBetween, parseAreaQuery, parseResultsQuery, type RowLevel } from './report-params.js';
+import { resultColumns, type ResultRow } from './result-rows.js';
+import { ResultsSource } from './results-source.js';
+import { SummaryPdf } from './summary-pdf.js';
+import { writeCsv, writeXlsx, type Table } from './table-writers.js';
+
+const SHEET: Record<RowLevel, string> = { kecamatan: 'Kecamatan', kelurahan: 'Kelurahan', tps: 'TPS' };
+const TYPES = { csv: 'text/csv; charset=utf-8', xlsx: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet' };
+
+/** Headers go out before the first row: a long export is answered, not cut by the request deadline. */
+function startFile(res: Response, format: 'csv' | 'xlsx' | 'pdf', name: string, position: string | null): void {
+  res.setHeader('Content-Type', format === 'pdf' ? 'application/pdf' : TYPES[format]);
+  res.setHeader('Content-Disposition', `attachment; filename="${name}.${format}"`);
+  if (position) res.setHeader('X-Log-Position', position);
+  res.flushHeaders();
+}
+
+/**
+ * Runs a file-writing body; a failure after the headers went out cannot become a JSON error any more, so the
+ * connection is cut (the client sees an incomplete download, never a file that looks whole).
+ */
+async function streamed(res: Response, body: () => Promise<void>): Promise<void> {
+  try {
+    await body();
+  } catch (e) {
+    if (!res.headersSent) throw e;
+    logger.error(`report cut after the headers: ${e instanceof Error ? e.message : String(e)}`);
+    res.destroy(e instanceof Error ? e : undefined);
+    return;
+  }
+  res.end();
+}
+
+const logger = new Logger('Reports');
+
+@ApiTags('reports')
+@Controller('reports')
+export class ReportsController {
+  private readonly results: ResultsSource;
+
+  constructor(
+    private readonly ds: DataSource,
+    @Inject(REFERENCE_DATA) private readonly ref: ReferenceData,
+    @Inject(CONTESTS) private readonly contests: Contests,
+    private readonly pdf: SummaryPdf,
+  ) {
+    this.results = new ResultsSource(ref, contests);
+  }
+
+  @Get('results')
+  @Roles('operator', 'auditor', 'admin')
+  @ApiRoute({
+    summary:
+      'Results per kecamatan, kelurahan or TPS of an area (?area=<code>&level=kecamatan|kelurahan|tps&format=csv|xlsx&contest=), streamed, with the log position and head',
+    errors: { 400: ['REQUEST.INVALID'] },
+  })
+  async resultsReport(@Query() query: Record<string, unknown>, @Res() res: Response): Promise<void> {
+    const q = parseResultsQuery(query, this.ref, this.contests);
+    await streamed(res, () =>
+      inSnapshot(this.ds, async (tx, position) => {
+        const meta = await readReportMeta(tx, position);
+        const total = await this.results.total(tx, q.area, q.contest);
+        const columns = resultColumns(this.contests.byCode.get(q.contest), this.results.candidateNumbers(total));
+        const levels = q.format === 'csv' ? [q.level] : levelsBetween(q.area.level, q.level);
+        const tables: Table<ResultRow>[] = [];
+        for (const level of levels) {
+          const rows =
+            level === 'tps' ? this.results.tpsRows(tx, q.area, q.contest) : await this.results.areaRows(tx, q.area, level, q.contest);
+          tables.push({ name: SHEET[level], columns, rows, total });
+        }
+        const lines = metaLines(meta, `Hasil hitung ${q.contest}, ${q.area.name}, per ${levels.join(', ')}`);
+        startFile(res, q.format, `hasil-${q.area.code}-${q.level}`, position);
+        if (q.format === 'csv') await writeCsv(res, lines, tables[0]);
+        else await writeXlsx(res, lines, tables);
+      }),
+    );
+  }
+
+  @Get('incidents')
+  @Roles('operator', 'auditor', 'admin')
+  @ApiRoute({
+    summary: 'Every incident with its lifecycle (?format=csv|xlsx&status=&kelurahan=&kecamatan=&severity=&category=), streamed',
+    errors: { 400: ['REQUEST.INVALID'] },
+  })
+  async incidentsReport(@Query() query: Record<string, unknown>, @Res() res: Response): Promise<void> {
+    const q = parseIncidentsQuery(query);
+    await streamed(res, () =>
+      inSnapshot(this.ds, async (tx, position) => {
+        const meta = await readReportMeta(tx, position);
+        const lines = metaLines(meta, 'Insiden');
+        const table = { name: 'Insiden', columns: INCIDENT_COLUMNS, rows: incidentRows(tx, this.ref, q) };
+        startFile(res, q.format, 'insiden', position);
+        if (q.format === 'csv') await writeCsv(res, lines, table, true);
+        else await writeXlsx(res, lines, [table]);
+      }),
+    );
+  }
+
+  @Get('summary.pdf')
+  @Roles('operator', 'auditor', 'admin')
+  @ApiRoute({
+    summary: 'A4 summary report in Bahasa Indonesia for an area (?area=<code>&contest=): totals, estimate, progress, child areas, chart',
+    errors: { 400: ['REQUEST.INVALID'] },
+  })
+  async summaryPdf(@Query() query: Record<string, unknown>, @Res() res: Response): Promise<void> {
+    const q = parseAreaQuery(query, this.ref, this.contests);
+    const data = await this.pdf.read(q);
+    startFile(res, 'pdf', `ringkasan-${q.area.code}`, data.meta.position);
+    await streamed(res, () => this.pdf.render(data, res));
+  }
+}

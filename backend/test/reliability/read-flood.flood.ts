@@ -1,0 +1,74 @@
+/**
+ * Read flood (issue 13): one officer token sends 400 parallel GET /api/tps in waves while the wall's display token
+ * reads /api/summary; prints p50/p95 of /api/summary idle and under the flood, and how the flood was answered.
+ * The server runs in a child process with the default limits. Figures only, no timed assertion. Run:
+ *   DATABASE_URL=... NODE_OPTIONS=--experimental-vm-modules npx jest --testMatch '**\/read-flood.flood.ts' --testTimeout 300000
+ */
+import { afterAll, beforeAll, expect, it } from '@jest/globals';
+import { loadavg } from 'node:os';
+import { randomBytes } from 'node:crypto';
+import { createTestDatabase, type TestDatabase } from '../support/test-db.js';
+import { buildBackend } from './support/build-backend.js';
+import { ChildBackend } from './support/child-backend.js';
+
+const pct = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((p / 100) * xs.length))];
+
+// The server runs in its own process with the default limits, so the flooding client does not share its event loop.
+let t: ChildBackend;
+let db: TestDatabase;
+let build: Awaited<ReturnType<typeof buildBackend>>;
+beforeAll(async () => {
+  build = await buildBackend();
+  db = await createTestDatabase('readflood');
+  t = await ChildBackend.start(build.main, { DATABASE_URL: db.url, JWT_SECRET: randomBytes(32).toString('hex'), SEED_DEMO: 'true' });
+}, 180_000);
+afterAll(async () => {
+  await t?.stop('SIGKILL');
+  await db?.drop();
+  build?.remove();
+});
+
+it('prints /api/summary latency idle and under a read flood from one token', async () => {
+  const officer = await t.login('1673061002001', '123456');
+  const display = await t.login('display', 'display123');
+  const summaries = async (n: number) => {
+    const ms: number[] = [];
+    for (let i = 0; i < n; i++) {
+      const s = performance.now();
+      const r = await t.call('GET', '/api/summary', { token: display });
+      ms.push(performance.now() - s);
+      expect(r.status).toBe(200);
+      // Paced like a busy wall (well under its own 100 reads per 10 s), so the display token is never the one limited.
+      await new Promise((res) => setTimeout(res, 150));
+    }
+    return ms;
+  };
+  await summaries(10); // warm-up
+  const idle = await summaries(60);
+  const statuses = new Map<number, number>();
+  let flooding = true;
+  const flood = (async () => {
+    while (flooding) {
+      const rs = await Promise.all(
+        Array.from({ length: 400 }, () => t.call('GET', '/api/tps', { token: officer }).catch(() => ({ status: 0 }))),
+      );
+      for (const r of rs) statuses.set(r.status, (statuses.get(r.status) ?? 0) + 1);
+    }
+  })();
+  await new Promise((r) => setTimeout(r, 200));
+  const loaded = await summaries(60);
+  flooding = false;
+  await flood;
+  const f = (xs: number[]) => `p50 ${pct(xs, 50).toFixed(1)} ms, p95 ${pct(xs, 95).toFixed(1)} ms`;
+  console.log(
+    [
+      `load average ${loadavg()
+        .map((x) => x.toFixed(2))
+        .join(' ')}`,
+      `/api/summary idle:        ${f(idle)}`,
+      `/api/summary under flood: ${f(loaded)}  (p95 ratio ${(pct(loaded, 95) / pct(idle, 95)).toFixed(2)}x, target < 3x)`,
+      `flood answers: ${[...statuses].map(([s, n]) => `${s}: ${n}`).join(', ')}`,
+    ].join('\n'),
+  );
+  expect(statuses.get(429) ?? 0).toBeGreaterThan(0);
+});

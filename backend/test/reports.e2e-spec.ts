@@ -1,0 +1,278 @@
+/**
+ * Reports and exports (issue 18) on the booted app: every row of the results CSV and XLSX (read back with csv-parse and
+ * exceljs) equals /api/summary, /api/kecamatan, /api/kelurahan and /api/tps at the same log position; the incidents
+ * export equals /api/incidents; the PDF's text (pdftotext) shows the totals, the position and the log head.
+ */
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parse } from 'csv-parse/sync';
+import ExcelJS from 'exceljs';
+import { goodTally, startTestApp, type TestApp } from './support/app.js';
+
+const ARTIFACTS = join(import.meta.dirname, '..', 'test-artifacts');
+const KEL = '1673061002';
+const [A, B, C, D] = ['1673061002001', '1673061002002', '1673061002003', '1673011001001'];
+const votes = (v: [number, number, number]) => goodTally({ votes: { '01': v[0], '02': v[1], '03': v[2] } });
+
+type Totals = {
+  candidates: { number: string; votes: number }[];
+  validVotes: number;
+  invalidVotes: number;
+  totalVotes: number;
+  dptCovered: number;
+  tpsTotal: number;
+  tpsReported: number;
+  tpsCheckedIn: number;
+  tpsFlagged: number;
+  openIncidents: number;
+};
+/** What a file row must say, from an API answer, keyed by the report's column headers. */
+const expected = (t: Totals) => ({
+  'TPS (jumlah)': t.tpsTotal,
+  'TPS melapor': t.tpsReported,
+  'TPS petugas hadir': t.tpsCheckedIn,
+  ...Object.fromEntries(t.candidates.map((c) => [c.number, c.votes])),
+  'Suara sah': t.validVotes,
+  'Suara tidak sah': t.invalidVotes,
+  'Jumlah suara': t.totalVotes,
+  'DPT (TPS melapor)': t.dptCovered,
+  Partisipasi: t.dptCovered > 0 ? t.totalVotes / t.dptCovered : null,
+  'TPS ditandai': t.tpsFlagged,
+  'Insiden terbuka': t.openIncidents,
+});
+/** A file row (strings from CSV, numbers from XLSX) in the same shape; candidate columns are `01 <name>`. */
+const fromFile = (row: Record<string, unknown>) => {
+  const n = (v: unknown) => (v === '' || v === null || v === undefined ? null : Number(v));
+  const out: Record<string, number | null> = {};
+  for (const [k, v] of Object.entries(row)) {
+    const cand = /^(\d{2}) /.exec(k);
+    if (cand) out[cand[1]] = n(v);
+    else if (!['Tingkat', 'Kode', 'Nama', 'Kecamatan', 'Kelurahan'].includes(k)) out[k] = n(v);
+  }
+  return out;
+};
+
+describe('reports (e2e)', () => {
+  let t: TestApp;
+  const tok: Record<string, string> = {};
+  let last = '';
+  const get = async (path: string, who = 'operator') => {
+    const res = await fetch(t.url + path, { headers: { authorization: `Bearer ${tok[who]}` } });
+    return { status: res.status, headers: res.headers, bytes: Buffer.from(await res.arrayBuffer()) };
+  };
+  const api = async (path: string, who = 'operator') => (await t.call('GET', path, { token: tok[who] })).body;
+
+  beforeAll(async () => {
+    t = await startTestApp({ QUICKCOUNT_MIN_TPS: '2' }, 'reports');
+    for (const [who, nip, pin] of [
+      ['A', A, '123456'],
+      ['B', B, '123456'],
+      ['C', C, '123456'],
+      ['D', D, '123456'],
+      ['operator', 'operator', 'operator123'],
+      ['auditor', 'auditor', 'auditor123'],
+      ['display', 'display', 'display123'],
+    ])
+      tok[who] = await t.login(nip, pin);
+    const post = async (who: string, path: string, body: unknown) => {
+      const r = await t.call('POST', path, { token: tok[who], body });
+      expect([path, r.status]).toEqual([path, 201]);
+      last = r.body.position;
+      return r.body;
+    };
+    await post('A', `/api/tps/${A}/check-in`, { location: { lat: -3.2967, lon: 102.8617, accuracyM: 15 } });
+    await post('A', `/api/tps/${A}/tally`, votes([60, 80, 35]));
+    await post('B', `/api/tps/${B}/tally`, votes([100, 50, 25]));
+    await post('B', `/api/tps/${B}/tally/corrections`, { ...votes([100, 45, 30]), expectedRevision: 0, reason: 'salah baca' });
+    // Two candidates with equal votes: an oddity, stored flagged (as in audit.e2e-spec).
+    await post('C', `/api/tps/${C}/tally`, votes([70, 70, 35]));
+    await post('D', `/api/tps/${D}/tally`, votes([20, 120, 35]));
+    const inc = await post('A', `/api/tps/${A}/incidents`, { category: 'security', severity: 'high', description: 'keributan kecil' });
+    await post('D', `/api/tps/${D}/incidents`, { category: 'logistics', severity: 'low', description: '=HYPERLINK("http://x")' });
+    await post('operator', `/api/incidents/${inc.incidentId}/resolve`, { note: 'Sudah ditangani aparat' });
+    expect((await t.call('GET', `/api/summary?minPosition=${last}`, { token: tok.operator })).status).toBe(200);
+    mkdirSync(ARTIFACTS, { recursive: true });
+  });
+  afterAll(() => t?.close());
+
+  it('results CSV per level equals the read API at the same position, with the log head that verify accepts', async () => {
+    const summary = await api('/api/summary');
+    const [kecamatan, kelurahan, tps] = [await api('/api/kecamatan'), await api('/api/kelurahan'), await api('/api/tps')];
+    const verify = await api('/api/audit/verify', 'auditor');
+    for (const [level, list] of [
+      ['kecamatan', kecamatan],
+      ['kelurahan', kelurahan],
+      ['tps', tps],
+    ] as const) {
+      const r = await get(`/api/reports/results?level=${level}&format=csv`);
+      expect([r.status, r.headers.get('content-type'), r.headers.get('x-log-position')]).toEqual([
+        200,
+        'text/csv; charset=utf-8',
+        summary.position,
+      ]);
+      expect([...r.bytes.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
+      const text = r.bytes.toString('utf8');
+      const records: string[][] = parse(text, { bom: true, relax_column_count: true });
+      const meta = Object.fromEntries(records.filter((x: string[]) => x[0].startsWith('# ')).map((x: string[]) => [x[0].slice(2), x[1]]));
+      expect([meta['Posisi log'], meta['Kepala log (log head)'], meta['Posisi kepala log']]).toEqual([
+        summary.position,
+        verify.logHead,
+        last,
+      ]);
+      const rows = parse<Record<string, string>>(text, { bom: true, comment: '#', columns: true });
+      const body = rows.filter((x) => x.Tingkat === level);
+      const total = rows.filter((x) => x.Tingkat === 'total');
+      expect([body.length, total.length, rows.length]).toEqual([list.length, 1, list.length + 1]);
+      expect(fromFile(total[0])).toEqual(expected(summary));
+      for (const item of list) {
+        const row = body.find((x) => x.Kode === (item.code ?? item.id))!;
+        const want =
+          level === 'tps'
+            ? (() => {
+                const tally = item.tallies.find((x: { contest: string }) => x.contest === 'PPWP');
+                const v = (n: string) => tally?.votes[n] ?? 0;
+                return {
+                  'TPS (jumlah)': 1,
+                  'TPS melapor': tally ? 1 : 0,
+                  'TPS petugas hadir': item.checkedInAt ? 1 : 0,
+                  '01': v('01'),
+                  '02': v('02'),
+                  '03': v('03'),
+                  'Suara sah': tally?.validVotes ?? 0,
+                  'Suara tidak sah': tally?.invalid ?? 0,
+                  'Jumlah suara': tally ? tally.validVotes + tally.invalid : 0,
+                  'DPT (TPS melapor)': tally?.dpt ?? 0,
+                  Partisipasi: tally ? (tally.validVotes + tally.invalid) / tally.dpt : null,
+                  'TPS ditandai': item.state === 'flagged' ? 1 : 0,
+                  'Insiden terbuka': item.openIncidents,
+                };
+              })()
+            : expected(item);
+        expect([item.code ?? item.id, fromFile(row)]).toEqual([item.code ?? item.id, want]);
+      }
+    }
+    const check = await api(`/api/audit/verify?expectHead=${verify.logHead}&at=${last}`, 'auditor');
+    expect(check.ok).toBe(true);
+  });
+
+  it('results XLSX has one sheet per level, a frozen header, number formats and a totals row, equal to the read API', async () => {
+    const r = await get('/api/reports/results?level=tps&format=xlsx', 'auditor');
+    expect([r.status, r.headers.get('content-type')]).toEqual([200, 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet']);
+    writeFileSync(join(ARTIFACTS, 'report-results.xlsx'), r.bytes);
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.load(r.bytes as unknown as ExcelJS.Buffer);
+    expect(wb.worksheets.map((w) => w.name)).toEqual(['Keterangan', 'Kecamatan', 'Kelurahan', 'TPS']);
+    const summary = await api('/api/summary');
+    const info = Object.fromEntries(
+      wb
+        .getWorksheet('Keterangan')!
+        .getSheetValues()
+        .slice(2)
+        .map((v) => [(v as string[])[1], (v as string[])[2]]),
+    );
+    expect(info['Posisi log']).toBe(summary.position);
+    const lists: Record<string, { code?: string; id?: string }[]> = {
+      Kecamatan: await api('/api/kecamatan'),
+      Kelurahan: await api('/api/kelurahan'),
+      TPS: await api('/api/tps'),
+    };
+    const kelurahan = (await api('/api/kelurahan')) as (Totals & { code: string })[];
+    for (const name of ['Kecamatan', 'Kelurahan', 'TPS']) {
+      const ws = wb.getWorksheet(name)!;
+      expect(ws.views[0]).toMatchObject({ state: 'frozen', ySplit: 1 });
+      const header = (ws.getRow(1).values as string[]).slice(1);
+      const rows: Record<string, unknown>[] = [];
+      ws.eachRow((row, i) => {
+        if (i > 1) rows.push(Object.fromEntries(header.map((h, j) => [h, row.getCell(j + 1).value])));
+      });
+      expect(rows).toHaveLength(lists[name].length + 1);
+      const totalRow = ws.getRow(rows.length + 1);
+      expect([totalRow.getCell(1).value, totalRow.font?.bold]).toEqual(['total', true]);
+      expect(fromFile(rows[rows.length - 1])).toEqual(expected(summary));
+      expect(ws.getRow(2).getCell(header.indexOf('Suara sah') + 1).numFmt).toBe('#,##0');
+      expect(ws.getRow(2).getCell(header.indexOf('Partisipasi') + 1).numFmt).toBe('0.00%');
+      expect(rows.slice(0, -1).map((x) => x.Kode)).toEqual(lists[name].map((x) => x.code ?? x.id));
+      if (name === 'Kelurahan') for (const [i, k] of kelurahan.entries()) expect(fromFile(rows[i])).toEqual(expected(k));
+    }
+  });
+
+  it('narrows to an area: a kelurahan by TPS equals GET /api/kelurahan/{code}', async () => {
+    const kel = await api(`/api/kelurahan/${KEL}`);
+    const r = await get(`/api/reports/results?area=${KEL}&level=tps`);
+    const rows = parse<Record<string, string>>(r.bytes.toString('utf8'), { bom: true, comment: '#', columns: true });
+    expect(rows.map((x) => x.Kode)).toEqual([...kel.tps.map((x: { id: string }) => x.id), KEL]);
+    expect(fromFile(rows[rows.length - 1])).toEqual(expected(kel));
+    const bad = await get(`/api/reports/results?area=${KEL}&level=kecamatan&format=pdf`);
+    const problems = JSON.parse(bad.bytes.toString()).fields.map((f: { path: string }) => f.path);
+    expect([bad.status, problems]).toEqual([400, ['format']]);
+    const coarse = await get(`/api/reports/results?area=${KEL}&level=kecamatan`);
+    expect([coarse.status, JSON.parse(coarse.bytes.toString()).fields[0].path]).toEqual([400, 'level']);
+    const unknown = await get('/api/reports/results?area=1673999');
+    expect([unknown.status, JSON.parse(unknown.bytes.toString()).fields[0].path]).toEqual([400, 'area']);
+    for (const who of ['display', 'A']) expect((await get('/api/reports/results', who)).status).toBe(403);
+  });
+
+  it('incidents export has every incident with its lifecycle, equal to /api/incidents, formulas neutralised', async () => {
+    const list = (await api('/api/incidents')) as {
+      incidentId: string;
+      status: string;
+      resolvedAt: string | null;
+      resolutionNote: string | null;
+      description: string;
+    }[];
+    const r = await get('/api/reports/incidents?format=csv');
+    const rows = parse<Record<string, string>>(r.bytes.toString('utf8'), { bom: true, comment: '#', columns: true });
+    expect(rows.map((x) => x['ID insiden']).sort()).toEqual(list.map((x) => x.incidentId).sort());
+    for (const i of list) {
+      const row = rows.find((x) => x['ID insiden'] === i.incidentId)!;
+      expect([row.Status, row['Diselesaikan (ISO)'], row['Catatan penyelesaian']]).toEqual([
+        i.status,
+        i.resolvedAt ?? '',
+        i.resolutionNote ?? '',
+      ]);
+      expect(row.Keterangan).toBe(i.description.startsWith('=') ? `'${i.description}` : i.description);
+    }
+    const open = parse<Record<string, string>>((await get('/api/reports/incidents?status=open')).bytes.toString('utf8'), {
+      bom: true,
+      comment: '#',
+      columns: true,
+    });
+    expect(open.map((x) => x['ID insiden'])).toEqual(list.filter((x) => x.status === 'open').map((x) => x.incidentId));
+    const x = await get('/api/reports/incidents?format=xlsx&kecamatan=167306');
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.load(x.bytes as unknown as ExcelJS.Buffer);
+    const ws = wb.getWorksheet('Insiden')!;
+    expect(ws.rowCount).toBe(2);
+    expect(ws.getRow(2).getCell(14).value).toBe('Sudah ditangani aparat');
+    const bad = await get('/api/reports/incidents?severity=huge');
+    expect([bad.status, JSON.parse(bad.bytes.toString()).fields[0].path]).toEqual([400, 'severity']);
+  });
+
+  it('summary PDF: A4, fonts embedded, text shows the totals, the position and the log head', async () => {
+    const r = await get('/api/reports/summary.pdf', 'auditor');
+    expect([r.status, r.headers.get('content-type'), r.bytes.subarray(0, 5).toString()]).toEqual([200, 'application/pdf', '%PDF-']);
+    const file = join(ARTIFACTS, 'report-summary.pdf');
+    writeFileSync(file, r.bytes);
+    const text = execFileSync('pdftotext', ['-layout', file, '-'], { encoding: 'utf8' });
+    const summary = await api('/api/summary');
+    const verify = await api('/api/audit/verify', 'auditor');
+    const id = (n: number) => n.toLocaleString('id-ID');
+    expect(text).toContain('Laporan Ringkasan Hasil Hitung Cepat');
+    expect(text).toContain(`Suara sah ${id(summary.validVotes)}, tidak sah ${id(summary.invalidVotes)}, jumlah ${id(summary.totalVotes)}`);
+    for (const c of summary.candidates) expect(text).toMatch(new RegExp(`${c.number} ${c.name}\\s+${id(c.votes).replace('.', '\\.')}`));
+    expect(text).toContain(`posisi log ${summary.position}`);
+    expect(text.replace(/\s+/g, ' ')).toContain(verify.logHead);
+    expect(text).toContain('WIB');
+    expect(text).toContain(`TPS melapor ${summary.tpsReported} dari ${id(summary.tpsTotal)}`);
+    const fonts = execFileSync('pdffonts', [file], { encoding: 'utf8' });
+    expect(fonts).toMatch(/DejaVuSans\s.*yes\s+yes\s+yes/);
+    expect(fonts).toMatch(/DejaVuSans-Bold\s.*yes\s+yes\s+yes/);
+    const size = execFileSync('pdfinfo', [file], { encoding: 'utf8' });
+    expect(size).toMatch(/Page size:\s+595\.28 x 841\.89 pts \(A4\)/);
+    execFileSync('pdftoppm', ['-png', '-r', '60', '-f', '1', '-l', '1', file, join(ARTIFACTS, 'report-summary')]);
+    const kel = await get(`/api/reports/summary.pdf?area=${KEL}`);
+    expect(kel.status).toBe(200);
+  });
+});
