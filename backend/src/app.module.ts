@@ -10,6 +10,9 @@ import { AuthModule } from './auth/auth.module.js';
 import { TpsModule } from './tps/tps.module.js';
 import { AuditModule } from './audit/audit.module.js';
 import { LiveModule } from './live/live.module.js';
+import { IncidentsModule } from './incidents/incidents.module.js';
+import { RollCallModule } from './rollcall/rollcall.module.js';
+import { MessagesModule } from './messages/messages.module.js';
 import { ReportsModule } from './reports/reports.module.js';
 import { PhotosModule } from './photos/photos.module.js';
 import { RateLimitModule } from './http/rate-limit.module.js';
@@ -36,6 +39,9 @@ export class AppModule {
         ProjectionsModule,
         ReadApiModule,
         LiveModule,
+        IncidentsModule,
+        RollCallModule,
+        MessagesModule,
         ReportsModule,
         PhotosModule,
         MetricsModule,

@@ -43,6 +43,35 @@ describe('simulator against the app', () => {
     expect(result.log.counts.get('tally')?.get('201')).toBeGreaterThan(30);
   });
 
+  it('played the posko: acknowledged, assigned and resolved incidents, called missing monitors, sent a message', async () => {
+    const actions = scenario.plans.flatMap((p) => p.actions);
+    const count = (kind: string) => actions.filter((a) => a.kind === kind).length;
+    expect(count('acknowledge')).toBeGreaterThan(0);
+    expect(count('assign')).toBeGreaterThan(0);
+    for (const kind of ['acknowledge', 'assign', 'resolve', 'call']) {
+      const sent = actions.filter((a) => a.kind === kind).reduce((n, a) => n + (a.duplicate === 'none' ? 1 : 2), 0);
+      expect({ kind, ok: result.log.counts.get(kind)?.get('201') ?? 0 }).toEqual({ kind, ok: sent });
+    }
+    expect(result.log.counts.get('message')?.get('201')).toBe(1);
+    // Every incident ends in the state the scenario took it to.
+    const want = new Map<string, string>();
+    for (const a of actions) {
+      if (a.kind === 'incident') want.set(a.incidentId, 'reported');
+      if (a.kind === 'acknowledge') want.set(a.incidentId, 'acknowledged');
+      if (a.kind === 'assign') want.set(a.incidentId, 'assigned');
+      if (a.kind === 'resolve') want.set(a.incidentId, 'resolved');
+    }
+    const token = await t.login('operator', 'operator123');
+    const listed = (await t.call('GET', '/api/incidents', { token })).body as { incidentId: string; lifecycle: { state: string } }[];
+    expect(new Map(listed.map((i) => [i.incidentId, i.lifecycle.state]))).toEqual(want);
+    const calls = actions.filter((a) => a.kind === 'call');
+    expect(calls.length).toBeGreaterThan(0);
+    for (const c of calls) {
+      const monitor = await t.call('GET', `/api/tps/${c.tpsId}/officer`, { token });
+      expect({ tps: c.tpsId, calls: monitor.body.contactAttempts.length }).toEqual({ tps: c.tpsId, calls: 1 });
+    }
+  });
+
   it("the server's city summary equals the scenario's expected totals", () => {
     expect(result.mismatches).toEqual([]);
     expect(result.server).toEqual(result.expected);

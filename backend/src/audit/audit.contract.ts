@@ -16,6 +16,13 @@ export type TpsEventType =
   | 'PaperFormRecorded'
   | 'IncidentReported'
   | 'IncidentResolved'
+  // The posko's events (incidents/posko.events.ts).
+  | 'IncidentAcknowledged'
+  | 'IncidentAssigned'
+  | 'IncidentEscalated'
+  | 'IncidentReopened'
+  | 'ContactAttempted'
+  | 'OfficerAssigned'
   | 'FormPhotoAttached';
 
 /** One event of a TPS as an auditor reads it (GET /api/tps/{id}/history). */

@@ -22,6 +22,7 @@ export function tpsHistory(events: RecordedEvent[]): HistoryEntry[] {
         diff = diffForms(latest.get(contest) ?? null, ev.data.form);
         latest.set(contest, ev.data.form);
         if (ev.type === 'TallyCorrected') reason = ev.data.reason;
+        else reason = ev.data.onBehalf?.reason ?? null;
         break;
       case 'PaperFormRecorded':
         contest = ev.data.contest;
@@ -33,8 +34,20 @@ export function tpsHistory(events: RecordedEvent[]): HistoryEntry[] {
       case 'IncidentResolved':
         reason = ev.data.note;
         break;
+      case 'IncidentReopened':
+        reason = ev.data.reason;
+        break;
+      case 'IncidentAssigned':
+        reason = ev.data.note;
+        break;
+      case 'IncidentEscalated':
+      case 'ContactAttempted':
+        reason = ev.data.note;
+        break;
       case 'OfficerCheckedIn':
       case 'IncidentReported':
+      case 'IncidentAcknowledged':
+      case 'OfficerAssigned':
         break;
       default: {
         const never: never = ev;

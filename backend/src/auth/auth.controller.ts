@@ -44,6 +44,7 @@ export class AuthController {
     errors: {
       400: ['REQUEST.INVALID'],
       401: ['AUTH.INVALID_CREDENTIALS'],
+      403: ['AUTH.NO_TPS'],
       423: ['AUTH.POSKO_LOCKED'],
       429: ['AUTH.LOCKED', 'RATE.LIMITED'],
     },

@@ -77,6 +77,9 @@ export class AuthService implements OnModuleInit, OnModuleDestroy {
     const user = outcome.user;
     if (user && (await verifyPin(pin, user.pinHash))) {
       await loginAttempts.clearClient(this.db, nip, client);
+      // A reserve monitor (or one replaced by a reserve) holds no TPS until the posko gives one (docs/posko.md).
+      if (user.role === 'officer' && !user.tpsId)
+        throw new DomainError('AUTH.NO_TPS', 403, 'This monitor holds no TPS now; the posko assigns one');
       return this.issue(
         { sub: user.nip, role: user.role, ...(user.tpsId ? { tpsId: user.tpsId } : {}), tokenVersion: user.tokenVersion },
         user.name,

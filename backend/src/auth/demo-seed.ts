@@ -16,6 +16,12 @@ export const DEMO_USERS: { nip: string; pin: string; role: Role; name: string }[
   { nip: 'display', pin: 'display123', role: 'display', name: 'Layar Posko (demo)' },
 ];
 
+/** Reserve monitors without a TPS, for the posko's roll call (POST /api/tps/{id}/officer); PIN DEMO_OFFICER_PIN. */
+export const DEMO_RESERVES = Array.from({ length: 10 }, (_, i) => `cadangan${String(i + 1).padStart(2, '0')}`);
+
+/** Demo phone numbers are visibly not real ones (no one's phone rings in a drill). */
+const demoPhone = (suffix: string) => `0000-DEMO-${suffix}`;
+
 @Injectable()
 export class DemoSeed implements OnApplicationBootstrap {
   private readonly logger = new Logger('DemoSeed');
@@ -34,17 +40,26 @@ export class DemoSeed implements OnApplicationBootstrap {
       return;
     }
     const [{ n }] = await this.db.query(`SELECT count(*)::int AS n FROM users WHERE demo`);
-    if (n >= this.ref.tps.length + DEMO_USERS.length) return;
+    if (n >= this.ref.tps.length + DEMO_USERS.length + DEMO_RESERVES.length) return;
     // One hash for every demo officer: scrypt is deliberately slow and these PINs are public anyway.
     const officerHash = await hashPin(DEMO_OFFICER_PIN);
-    const rows: unknown[][] = this.ref.tps.map((t) => [t.id, `Pemantau TPS ${t.number} (demo)`, 'officer', t.id, officerHash]);
-    for (const u of DEMO_USERS) rows.push([u.nip, u.name, u.role, null, await hashPin(u.pin)]);
+    const rows: unknown[][] = this.ref.tps.map((t) => [
+      t.id,
+      `Pemantau TPS ${t.number} (demo)`,
+      'officer',
+      t.id,
+      officerHash,
+      demoPhone(t.id.slice(-6)),
+    ]);
+    for (const nip of DEMO_RESERVES)
+      rows.push([nip, `Pemantau cadangan ${nip.slice(-2)} (demo)`, 'officer', null, officerHash, demoPhone(nip)]);
+    for (const u of DEMO_USERS) rows.push([u.nip, u.name, u.role, null, await hashPin(u.pin), null]);
     await this.db.query(
-      `INSERT INTO users (nip, name, role, tps_id, pin_hash, demo)
-       SELECT nip, name, role, tps_id, pin_hash, true
-       FROM jsonb_to_recordset($1::jsonb) AS x(nip text, name text, role text, tps_id text, pin_hash text)
+      `INSERT INTO users (nip, name, role, tps_id, pin_hash, phone, demo)
+       SELECT nip, name, role, tps_id, pin_hash, phone, true
+       FROM jsonb_to_recordset($1::jsonb) AS x(nip text, name text, role text, tps_id text, pin_hash text, phone text)
        ON CONFLICT (nip) DO NOTHING`,
-      [JSON.stringify(rows.map(([nip, name, role, tps_id, pin_hash]) => ({ nip, name, role, tps_id, pin_hash })))],
+      [JSON.stringify(rows.map(([nip, name, role, tps_id, pin_hash, phone]) => ({ nip, name, role, tps_id, pin_hash, phone })))],
     );
     this.logger.warn(`demo users seeded (${rows.length}); demo credentials are public: never use SEED_DEMO on election day`);
   }

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { DEFAULT_ESCALATION_PARTIES, DEFAULT_INCIDENT_DEADLINES, parseDeadlines, parseParties } from '../incidents/deadline-policy.js';
 
 const bool = z.enum(['true', 'false', '1', '0', 'yes', 'no']).transform((v) => v === 'true' || v === '1' || v === 'yes');
 
@@ -77,6 +78,25 @@ export const configSchema = z.object({
   RATE_LIMIT_READS_WINDOW_SECONDS: z.coerce.number().int().min(1).max(60).default(10),
   RATE_LIMIT_LOGIN_PER_MIN: z.coerce.number().int().min(0).default(30),
   RATE_LIMIT_LOGIN_PER_IP_PER_MIN: z.coerce.number().int().min(0).default(3000),
+  // The posko console (docs/posko.md): minutes to acknowledge/resolve per severity, and the outside parties.
+  INCIDENT_DEADLINES: z
+    .string()
+    .default(DEFAULT_INCIDENT_DEADLINES)
+    .transform((v, ctx) => {
+      const p = parseDeadlines(v);
+      if (typeof p !== 'string') return p;
+      ctx.addIssue({ code: 'custom', message: p });
+      return z.NEVER;
+    }),
+  ESCALATION_PARTIES: z
+    .string()
+    .default(DEFAULT_ESCALATION_PARTIES)
+    .transform((v, ctx) => {
+      const p = parseParties(v);
+      if (typeof p !== 'string') return p;
+      ctx.addIssue({ code: 'custom', message: p });
+      return z.NEVER;
+    }),
   // Signed log heads (docs/audit.md): the Ed25519 key lives in a file, never in the database. Unset: DATA_DIR's
   // audit-signing-key.pem on the embedded setup, generated on first start; no signing otherwise.
   AUDIT_SIGNING_KEY_FILE: z.string().min(1).optional(),

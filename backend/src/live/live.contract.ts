@@ -4,6 +4,8 @@
  * Positions are the event store's positions in string form (`commit/prepare`); compare them with comparePositionStrings.
  */
 
+import type { IncidentLifecycle } from '../incidents/incidents.contract.js';
+
 export const LIVE_NAMESPACE = '/live';
 
 /** Server -> client messages, `entity:verb`. */
@@ -113,6 +115,16 @@ export interface TallyView {
   voters: number;
   corrected: boolean;
   submittedAt: string;
+  /** The posko wrote this version: on the monitor's behalf (with reason and source) or as a correction. */
+  enteredByPosko: PoskoEntry | null;
+}
+
+export interface PoskoEntry {
+  /** The operator's user name. */
+  by: string;
+  reason: string | null;
+  /** Where the numbers came from, for an entry on the monitor's behalf. */
+  source: 'phone' | 'paper' | 'other' | null;
 }
 
 export interface TpsFlag {
@@ -134,8 +146,18 @@ export interface TpsView {
   flags: TpsFlag[];
   openIncidents: number;
   lastChangeAt: string | null;
+  /** The posko's calls to this TPS's monitor (roll call), oldest first. */
+  contactAttempts: ContactAttemptView[];
   /** C.Hasil photos attached, in log order (GET /api/photos/{photoId}). */
   photos: PhotoView[];
+}
+
+export interface ContactAttemptView {
+  at: string;
+  /** The posko user who called. */
+  by: string;
+  outcome: 'reached' | 'no_answer' | 'wrong_number' | 'unreachable';
+  note: string | null;
 }
 
 export interface PhotoView {
@@ -169,6 +191,8 @@ export interface IncidentView {
   resolvedAt: string | null;
   resolutionNote: string | null;
   location: { lat: number; lon: number } | null;
+  /** What the posko did with it (incidents/incidents.contract.ts); absent only on rows projected before it existed. */
+  lifecycle?: IncidentLifecycle;
 }
 
 /** 1 for an open critical or high incident (kept above everything else in feeds), else 0. */

@@ -2,9 +2,11 @@
 import type { RecordedEvent } from '../event-store/event-store.port.js';
 import type { IncidentView } from '../live/live.contract.js';
 import type { TpsEvent, TpsEventType } from '../tps/tps.events.js';
+import { evolveLifecycle } from '../incidents/lifecycle.fold.js';
+import { INCIDENT_LIFECYCLE_TYPES } from '../incidents/posko.events.js';
 import { posParams, rows, table, type BatchContext, type BatchEffect, type Projection } from './projection.js';
 
-export const INCIDENT_EVENTS: readonly TpsEventType[] = ['IncidentReported', 'IncidentResolved'];
+export const INCIDENT_EVENTS: readonly TpsEventType[] = ['IncidentReported', 'IncidentResolved', ...INCIDENT_LIFECYCLE_TYPES];
 
 export function incidentIdOf(e: RecordedEvent): string {
   return String((e.data as { incidentId?: unknown }).incidentId);
@@ -12,6 +14,12 @@ export function incidentIdOf(e: RecordedEvent): string {
 
 /** Null stays null for a resolution of an incident never reported (nothing to show); a repeated report changes nothing. */
 export function evolveIncident(view: IncidentView | null, recorded: RecordedEvent): IncidentView | null {
+  const next = evolveIncidentCore(view, recorded);
+  // The posko's lifecycle (incidents/lifecycle.fold.ts) rides along on the view.
+  return next && next !== view ? { ...next, lifecycle: evolveLifecycle(next.lifecycle ?? null, recorded)! } : next;
+}
+
+function evolveIncidentCore(view: IncidentView | null, recorded: RecordedEvent): IncidentView | null {
   const event = { type: recorded.type, data: recorded.data } as TpsEvent;
   switch (event.type) {
     case 'IncidentReported': {
@@ -36,6 +44,13 @@ export function evolveIncident(view: IncidentView | null, recorded: RecordedEven
     case 'IncidentResolved':
       if (!view) return null;
       return { ...view, status: 'resolved', resolvedAt: event.data.resolvedAt, resolutionNote: event.data.note };
+    case 'IncidentReopened':
+      if (!view) return null;
+      return { ...view, status: 'open', resolvedAt: null, resolutionNote: null };
+    case 'IncidentAcknowledged':
+    case 'IncidentAssigned':
+    case 'IncidentEscalated':
+      return view ? { ...view } : null;
     default:
       return view;
   }

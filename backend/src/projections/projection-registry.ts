@@ -4,10 +4,17 @@ import { CorrectionsProjection } from '../audit/corrections.projection.js';
 import { IncidentsProjection } from './incidents.projection.js';
 import type { Projection } from './projection.js';
 import { TpsStatusProjection } from './tps-status.projection.js';
+import { MessagesProjection } from '../messages/messages.projection.js';
 
 /** Every projection, by name. Adding one here gives it a runner, a checkpoint, lag metrics and a rebuild. */
 export function createProjections(ref: ReferenceData): Projection[] {
-  return [new TpsStatusProjection(ref), new IncidentsProjection(), new CorrectionsProjection(ref), new AuditAnchorsProjection()];
+  return [
+    new TpsStatusProjection(ref),
+    new IncidentsProjection(),
+    new CorrectionsProjection(ref),
+    new AuditAnchorsProjection(),
+    new MessagesProjection(),
+  ];
 }
 
-export const PROJECTION_NAMES = ['tps-status', 'incidents', 'corrections', 'audit-anchors'] as const;
+export const PROJECTION_NAMES = ['tps-status', 'incidents', 'corrections', 'audit-anchors', 'messages'] as const;

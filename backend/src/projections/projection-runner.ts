@@ -94,7 +94,9 @@ export class ProjectionRunner {
     const fresh = events.filter((e) => checkpoint === null || comparePositions(e.position, checkpoint) > 0);
     if (fresh.length === 0) return null;
     // 3. Fold the events this projection handles into its tables; the rest only move the checkpoint.
-    const mine = fresh.filter((e) => this.projection.handles.has(e.type) && e.stream.startsWith(TPS_STREAM_PREFIX));
+    const mine = fresh.filter(
+      (e) => this.projection.handles.has(e.type) && e.stream.startsWith(this.projection.streamPrefix ?? TPS_STREAM_PREFIX),
+    );
     const effect = mine.length > 0 ? await this.projection.apply({ tx, schema: this.schema }, mine) : NO_EFFECT;
     // 4. Move the checkpoint in the same transaction.
     const last = fresh[fresh.length - 1];

@@ -14,6 +14,8 @@ export interface BatchEffect {
   kelurahanCodes: string[];
   incidentIds: string[];
   coverageChanged: boolean;
+  /** Messages to monitors this batch stored or marked read (messages/messages.projection.ts). */
+  messageIds?: string[];
 }
 
 export const NO_EFFECT: BatchEffect = { tpsIds: [], kelurahanCodes: [], incidentIds: [], coverageChanged: false };
@@ -27,6 +29,8 @@ export interface Projection {
   readonly name: string;
   readonly handles: ReadonlySet<string>;
   readonly tables: readonly string[];
+  /** The streams it reads (default the TPS streams, `tps-`). */
+  readonly streamPrefix?: string;
   apply(ctx: BatchContext, events: RecordedEvent[]): Promise<BatchEffect>;
 }
 

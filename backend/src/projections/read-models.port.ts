@@ -21,6 +21,8 @@ export interface ProjectionChange {
   kelurahanCodes: string[];
   incidentIds: string[];
   coverageChanged: boolean;
+  /** Messages to monitors this batch stored or marked read (messages/messages.projection.ts). */
+  messageIds?: string[];
   /** When the oldest event in the change was committed to the log (ms since epoch), for submit-to-screen timing. */
   committedAt?: number;
 }

@@ -3,7 +3,7 @@
  * deriving what the API serves. No SQL here: tps-status.projection.ts loads and stores the docs.
  */
 import type { RecordedEvent } from '../event-store/event-store.port.js';
-import type { TallyView, TpsFlag, TpsState, TpsView } from '../live/live.contract.js';
+import type { ContactAttemptView, PoskoEntry, TallyView, TpsFlag, TpsState, TpsView } from '../live/live.contract.js';
 import { TPS_EVENT_TYPES, type GeoPoint, type TallyFlags, type TallyForm, type TpsEvent, type TpsEventType } from '../tps/tps.events.js';
 import { diffForms } from '../tps/tally-rules.js';
 import { attachPhoto, photoFlags, photoViews, type TpsPhotoPart } from './tps-photos.js';
@@ -16,6 +16,8 @@ export interface TallyVersion {
   flags: TallyFlags;
   corrected: boolean;
   submittedAt: string;
+  /** Set when the posko wrote this version (on the monitor's behalf, or a posko correction); absent for the monitor's own. */
+  enteredByPosko?: PoskoEntry;
 }
 
 export interface PaperRecord {
@@ -39,6 +41,8 @@ export interface TpsDoc extends TpsPhotoPart {
   paper: Record<string, PaperRecord>;
   openIncidentIds: string[];
   lastChangeAt: string | null;
+  /** The posko's calls to the monitor (roll call), oldest first; absent on docs projected before they existed. */
+  contactAttempts?: ContactAttemptView[];
 }
 
 /** The TPS status follows every event of a TPS stream. */
@@ -89,6 +93,14 @@ export function evolveTps(doc: TpsDoc, recorded: RecordedEvent): TpsDoc {
         corrected: event.type === 'TallyCorrected',
         submittedAt: at,
       };
+      if (recorded.metadata.role !== 'officer') {
+        const onBehalf = event.type === 'TallySubmitted' ? event.data.onBehalf : undefined;
+        version.enteredByPosko = {
+          by: recorded.metadata.actor,
+          reason: onBehalf?.reason ?? (event.type === 'TallyCorrected' ? event.data.reason : null),
+          source: onBehalf?.source ?? null,
+        };
+      }
       // Corrections replace the contest's tally; they never add to it.
       return { ...next, tallies: { ...doc.tallies, [d.contest]: version } };
     }
@@ -102,6 +114,19 @@ export function evolveTps(doc: TpsDoc, recorded: RecordedEvent): TpsDoc {
       return { ...next, openIncidentIds: [...doc.openIncidentIds, event.data.incidentId] };
     case 'IncidentResolved':
       return { ...next, openIncidentIds: doc.openIncidentIds.filter((id) => id !== event.data.incidentId) };
+    case 'IncidentReopened':
+      if (doc.openIncidentIds.includes(event.data.incidentId)) return next;
+      return { ...next, openIncidentIds: [...doc.openIncidentIds, event.data.incidentId] };
+    case 'IncidentAcknowledged':
+    case 'IncidentAssigned':
+    case 'IncidentEscalated':
+      return next;
+    case 'ContactAttempted': {
+      const { at, by, outcome, note } = event.data;
+      return { ...next, contactAttempts: [...(doc.contactAttempts ?? []), { at, by, outcome, note }] };
+    }
+    case 'OfficerAssigned':
+      return next;
     case 'FormPhotoAttached':
       return attachPhoto(next, recorded, event.data);
     default: {
@@ -163,6 +188,7 @@ function tallyView(t: TallyVersion): TallyView {
     voters: v.fromDpt + v.fromDptb + v.fromDpk,
     corrected: t.corrected,
     submittedAt: t.submittedAt,
+    enteredByPosko: t.enteredByPosko ?? null,
   };
 }
 
@@ -182,6 +208,7 @@ export function tpsView(doc: TpsDoc): TpsView {
     flags: tpsFlags(doc),
     openIncidents: doc.openIncidentIds.length,
     lastChangeAt: doc.lastChangeAt,
+    contactAttempts: doc.contactAttempts ?? [],
     photos: photoViews(doc),
   };
 }

@@ -1,16 +1,15 @@
 /** The read routes (any signed-in role): areas, TPS, coverage and incidents, each saying which log position it reflects. */
 import { Controller, Get, Inject, Param, Query, Res } from '@nestjs/common';
-import { ApiQuery, ApiResponse } from '@nestjs/swagger';
+import { ApiQuery } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { CurrentPrincipal } from '../auth/auth.guard.js';
 import type { Principal } from '../auth/principal.js';
 import { DomainError, ValidationError } from '../http/domain-error.js';
-import type { Coverage, IncidentView, KecamatanSummary, KelurahanSummary, Summary, TpsState, TpsView } from '../live/live.contract.js';
+import type { Coverage, KecamatanSummary, KelurahanSummary, Summary, TpsState, TpsView } from '../live/live.contract.js';
 import { READ_MODELS, type ReadModels } from '../projections/read-models.port.js';
 import { awaitPosition, POSITION_HEADER } from './read-position.js';
 import { AsOfService } from '../audit/as-of/as-of.service.js';
 import { QueryParams } from '../audit/query-params.js';
-import { INCIDENT_PAGE_MAX, incidentPage, parseIncidentCursor } from './incident-page.js';
 import { tpsViewFor } from './visibility.js';
 
 /** Every read route's optional query parameters, so the OpenAPI document does not mark them required. */
@@ -144,46 +143,7 @@ export class ReadApiController {
     if (coverage.position) res.setHeader(POSITION_HEADER, coverage.position);
     return coverage;
   }
-
-  /**
-   * Open critical and high incidents first, then newest by server time (compareIncidents). Paged: `limit` (1-500,
-   * default 500) and `cursor`; when more follow, `X-Next-Cursor` holds the cursor of the next page (and `Link` its URL).
-   */
-  @Get('incidents')
-  @ApiQuery({ name: 'status', required: false, enum: ['open', 'resolved'] })
-  @ApiQuery({ name: 'limit', required: false, description: `page size, 1-${INCIDENT_PAGE_MAX} (default ${INCIDENT_PAGE_MAX})` })
-  @ApiQuery({ name: 'cursor', required: false, description: 'X-Next-Cursor of the previous page' })
-  @MIN_POSITION
-  @ApiResponse({
-    status: 200,
-    description: 'A page of incidents',
-    headers: { 'X-Next-Cursor': { description: 'cursor of the next page; absent on the last', schema: { type: 'string' } } },
-  })
-  async incidents(
-    @Query('status') status: string | undefined,
-    @Query('minPosition') min: string | undefined,
-    @Res({ passthrough: true }) res: Response,
-    @Query('limit') limitRaw?: string,
-    @Query('cursor') cursorRaw?: string,
-  ): Promise<IncidentView[]> {
-    const problems = [];
-    if (status !== undefined && status !== 'open' && status !== 'resolved')
-      problems.push({ path: 'status', problem: 'must be open or resolved' });
-    const limit = limitRaw === undefined ? INCIDENT_PAGE_MAX : /^\d{1,4}$/.test(limitRaw) ? Number(limitRaw) : NaN;
-    if (!(limit >= 1 && limit <= INCIDENT_PAGE_MAX))
-      problems.push({ path: 'limit', problem: `must be an integer 1..${INCIDENT_PAGE_MAX}` });
-    const after = cursorRaw === undefined ? undefined : parseIncidentCursor(cursorRaw);
-    if (after === null) problems.push({ path: 'cursor', problem: 'must be the X-Next-Cursor of an earlier page' });
-    if (problems.length) throw new ValidationError(problems);
-    await awaitPosition(this.rm, min, res);
-    const page = await incidentPage(this.rm, { status: status as 'open' | 'resolved' | undefined, after: after ?? undefined, limit });
-    if (page.nextCursor) {
-      res.setHeader('X-Next-Cursor', page.nextCursor);
-      const next = new URLSearchParams({ ...(status ? { status } : {}), limit: String(limit), cursor: page.nextCursor });
-      res.setHeader('Link', `</api/incidents?${next.toString()}>; rel="next"`);
-    }
-    return page.items;
-  }
+  // GET /api/incidents (this order and paging, plus the posko's filters and deadlines) is in incidents/incidents.controller.ts.
 }
 
 /**

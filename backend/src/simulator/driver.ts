@@ -31,6 +31,12 @@ export interface SimulationResult {
   wallMs: number;
 }
 
+/** What the posko's operator sends (the rest is the monitors'). */
+const POSKO_KINDS: ReadonlySet<Action['kind']> = new Set(['resolve', 'paper', 'acknowledge', 'assign', 'call']);
+
+/** The posko's message of the day, to every monitor; its key makes a second run answer the first message. */
+export const SIM_MESSAGE = { to: { all: true }, text: 'Kirim foto C.Hasil segera setelah penghitungan selesai', priority: 'urgent' };
+
 const clock = (min: number) => `${String(Math.floor(min / 60)).padStart(2, '0')}:${String(Math.floor(min % 60)).padStart(2, '0')}`;
 
 export async function runScenario(scenario: Scenario, opts: DriverOptions): Promise<SimulationResult> {
@@ -64,7 +70,7 @@ export async function runScenario(scenario: Scenario, opts: DriverOptions): Prom
 
   async function send(plan: TpsPlan, a: Action, token: () => Promise<string>, revision: { value: number | null }) {
     const req = request(a, iso, revision.value);
-    const auth = a.kind === 'resolve' || a.kind === 'paper' ? operator : await token();
+    const auth = POSKO_KINDS.has(a.kind) ? operator : await token();
     const once = () => api.call('POST', req.path, { token: auth, body: req.body, key: a.key });
     const answers: Answer[] = [];
     if (a.duplicate === 'concurrent') answers.push(...(await Promise.all([once(), once()])));
@@ -97,6 +103,9 @@ export async function runScenario(scenario: Scenario, opts: DriverOptions): Prom
   }
 
   try {
+    // The posko tells every monitor what it needs today, before the day starts.
+    const message = await api.call('POST', '/api/messages', { token: operator, body: SIM_MESSAGE, key: `sim-${scenario.seed}-message-1` });
+    log.record('message', outcome(message), '201', 'all');
     await Promise.all(scenario.plans.map(play));
   } finally {
     clearInterval(progress);
@@ -132,6 +141,12 @@ function request(a: Action, iso: (min: number) => string, revision: number | nul
       return { path: `${tps}/incidents`, body: { category: a.category, severity: a.severity, description: a.description, at: iso(a.at) } };
     case 'resolve':
       return { path: `/api/incidents/${a.incidentId}/resolve`, body: { note: a.note } };
+    case 'acknowledge':
+      return { path: `/api/incidents/${a.incidentId}/acknowledge`, body: {} };
+    case 'assign':
+      return { path: `/api/incidents/${a.incidentId}/assign`, body: { assignee: a.assignee, note: a.note } };
+    case 'call':
+      return { path: `${tps}/contact-attempts`, body: { outcome: a.outcome, note: a.note } };
     case 'tally':
       return { path: `${tps}/tally`, body: { ...a.form, observedAt: iso(a.at), ...(a.acknowledge ? { acknowledgeWarnings: true } : {}) } };
     case 'correction':

@@ -65,7 +65,7 @@ export class AnswerLog {
   unexpectedCount = 0;
   sent = 0;
 
-  record(kind: Action['kind'] | 'login', outcome: string, expected: string | null, tpsId: string): void {
+  record(kind: Action['kind'] | 'login' | 'message', outcome: string, expected: string | null, tpsId: string): void {
     this.sent++;
     const byOutcome = this.counts.get(kind) ?? new Map<string, number>();
     byOutcome.set(outcome, (byOutcome.get(outcome) ?? 0) + 1);

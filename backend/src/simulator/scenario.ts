@@ -41,6 +41,10 @@ export type Action =
       description: string;
     })
   | (Base & { kind: 'resolve'; incidentId: string; note: string })
+  /** The posko's side (operator): acknowledge and assign incidents, call a monitor who never arrived. */
+  | (Base & { kind: 'acknowledge'; incidentId: string })
+  | (Base & { kind: 'assign'; incidentId: string; assignee: string; note: string })
+  | (Base & { kind: 'call'; outcome: 'no_answer' | 'unreachable' | 'reached'; note: string })
   /** `mistake` set: the reading breaks a rule; without `acknowledge` the server must answer 422 TALLY.INCONSISTENT. */
   | (Base & { kind: 'tally'; form: TallyForm; mistake?: Mistake; acknowledge?: boolean })
   | (Base & { kind: 'correction'; form: TallyForm; reason: string; acknowledge?: boolean })
@@ -109,6 +113,9 @@ export function generateScenario(ref: ReferenceData, opts: ScenarioOptions): Sce
 function planTps(rng: Rng, tps: Tps, seed: number, candidates: readonly string[], area: readonly number[]): TpsPlan {
   const actions: Action[] = [];
   let n = 0;
+  // The posko's decisions draw from their own stream, so adding them left the monitors' day as it was.
+  const posko = rng.fork('posko');
+  const poskoBase = (at: number) => ({ at, tpsId: tps.id, key: `sim-${seed}-${tps.id}-p${++n}`, duplicate: 'none' as Duplicate });
   const base = (at: number) => ({
     at,
     tpsId: tps.id,
@@ -130,6 +137,18 @@ function planTps(rng: Rng, tps: Tps, seed: number, candidates: readonly string[]
     const at = arrival === 'late' ? rng.int(hm(7, 31), hm(9, 30)) : clamp(rng.normal(hm(6, 55), 12), hm(6, 30), hm(7, 29));
     const location = { lat: CITY.lat + rng.normal(0, 0.03), lon: CITY.lon + rng.normal(0, 0.03), accuracyM: rng.int(5, 40) };
     actions.push({ ...base(at), kind: 'check-in', location });
+    // A monitor still on the way when the posko calls the roll answers the phone.
+    const call = hm(7, 40) + posko.int(0, 20);
+    if (arrival === 'late' && at > call)
+      actions.push({ ...poskoBase(call), kind: 'call', outcome: 'reached', note: 'Petugas dalam perjalanan' });
+  } else {
+    // The roll call: after the 07:30 deadline the posko phones the monitor.
+    const outcome = posko.weighted([
+      ['no_answer', 60],
+      ['unreachable', 30],
+      ['reached', 10],
+    ] as const);
+    actions.push({ ...poskoBase(hm(7, 40) + posko.int(0, 20)), kind: 'call', outcome, note: 'Panggilan absensi pagi' });
   }
 
   // 2. Incidents through the day; the posko resolves most.
@@ -142,9 +161,12 @@ function planTps(rng: Rng, tps: Tps, seed: number, candidates: readonly string[]
     const inc = incidentFor(rng);
     const incidentId = `${tps.id}-${i}`;
     actions.push({ ...base(at), kind: 'incident', incidentId, ...inc });
-    if (rng.chance(0.85))
+    // The posko acknowledges every incident within minutes; it assigns the ones it goes on to resolve.
+    actions.push({ ...poskoBase(at + posko.int(1, 4)), kind: 'acknowledge', incidentId });
+    if (rng.chance(0.85)) {
+      actions.push({ ...poskoBase(at + posko.int(5, 9)), kind: 'assign', incidentId, assignee: 'operator', note: 'Koordinasi dengan PPK' });
       actions.push({ ...base(at + rng.int(10, 120)), kind: 'resolve', incidentId, note: 'Ditangani tim posko, situasi aman' });
-    else open++;
+    } else open++;
   }
 
   // 3. The tally after the count: from 13:15, most by 16:00, a tail into the evening.

@@ -30,6 +30,12 @@ export const tallyFields = {
 };
 
 export const submitTallySchema = z.strictObject(tallyFields);
+/** A first tally an operator enters for the monitor: why, and where the numbers came from (docs/posko.md). */
+export const onBehalfTallySchema = z.strictObject({
+  ...tallyFields,
+  reason: safeText(10, 1000, { tooShort: 'must say why the posko enters it, in at least 10 characters' }),
+  source: z.enum(['phone', 'paper', 'other'], { error: 'must be phone, paper or other' }),
+});
 export const correctTallySchema = z.strictObject({
   ...tallyFields,
   expectedRevision: z.number().int().min(0),

@@ -33,6 +33,11 @@ export interface CommandResult {
 
 const MAX_ATTEMPTS = 5;
 
+/** A decider of another module (e.g. the incident lifecycle) over the stream's recorded history and folded state. */
+export interface OwnDecision {
+  decideOver(history: readonly RecordedEvent[], state: TpsState): TpsEvent[];
+}
+
 /** The request's deadline passed before its append: it was answered 503 and is dropped without an answer or a log. */
 export class RequestAbandonedError extends Error {
   constructor() {
@@ -59,7 +64,11 @@ function uuidFromHash(input: string): string {
 export class TpsCommandHandler {
   constructor(@Inject(EVENT_STORE) private readonly store: EventStore) {}
 
-  async handle(tpsId: string, command: TpsCommand | ((state: TpsState) => TpsCommand), ctx: CommandContext): Promise<CommandResult> {
+  async handle(
+    tpsId: string,
+    command: TpsCommand | ((state: TpsState) => TpsCommand) | OwnDecision,
+    ctx: CommandContext,
+  ): Promise<CommandResult> {
     const stream = tpsStream(tpsId);
     const requestHash = createHash('sha256')
       .update(canonicalJson(ctx.body ?? null))
@@ -77,7 +86,10 @@ export class TpsCommandHandler {
       }
       let state = initialState();
       for (const e of history) state = evolve(state, { type: e.type, data: e.data } as TpsEvent, Number(e.revision));
-      const [decided] = decide(typeof command === 'function' ? command(state) : command, state);
+      const [decided] =
+        typeof command === 'object' && 'decideOver' in command
+          ? command.decideOver(history, state)
+          : decide(typeof command === 'function' ? command(state) : command, state);
 
       const last = history.at(-1);
       const revision = last ? Number(last.revision) + 1 : 0;

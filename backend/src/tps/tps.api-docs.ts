@@ -37,7 +37,7 @@ export const tpsApiDocs = {
   submitTally: {
     summary: 'The quick-count tally read off the C.Hasil form',
     description:
-      'Numbers that break the form\'s consistency rules answer 422 TALLY.INCONSISTENT listing every rule; resend with "acknowledgeWarnings": true when the paper form itself says so, and it is stored flagged.',
+      'Numbers that break the form\'s consistency rules answer 422 TALLY.INCONSISTENT listing every rule; resend with "acknowledgeWarnings": true when the paper form itself says so, and it is stored flagged. An operator may submit a first tally on the monitor\'s behalf with the same body plus a required "reason" and "source" (phone, paper or other); see docs/posko.md.',
     body: submitTallySchema,
     example: form,
     answer: {

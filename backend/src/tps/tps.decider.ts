@@ -1,6 +1,6 @@
 import { DomainError } from '../http/domain-error.js';
 import { checkRules, diffForms, findOddities, type OddityContext } from './tally-rules.js';
-import type { FormPhotoAttached, GeoPoint, IncidentCategory, IncidentSeverity, TallyForm, TpsEvent } from './tps.events.js';
+import type { FormPhotoAttached, GeoPoint, IncidentCategory, IncidentSeverity, OnBehalf, TallyForm, TpsEvent } from './tps.events.js';
 
 /** What a TPS stream's history decides with. */
 export interface TpsState {
@@ -31,7 +31,7 @@ interface TallyInput {
 
 export type TpsCommand =
   | { type: 'CheckIn'; data: { tpsId: string; officer: string; at: string; location: GeoPoint | null } }
-  | { type: 'SubmitTally'; data: TallyInput }
+  | { type: 'SubmitTally'; data: TallyInput & { onBehalf?: OnBehalf } }
   | { type: 'CorrectTally'; data: TallyInput & { expectedRevision: number; reason: string } }
   | { type: 'RecordPaperForm'; data: { tpsId: string; contest: string; form: TallyForm; formSerial: string | null } }
   | {
@@ -65,6 +65,14 @@ export function evolve(state: TpsState, event: TpsEvent, revision: number): TpsS
       };
     case 'IncidentResolved':
       return { ...state, incidents: { ...state.incidents, [event.data.incidentId]: 'resolved' } };
+    case 'IncidentReopened':
+      return { ...state, incidents: { ...state.incidents, [event.data.incidentId]: 'open' } };
+    case 'IncidentAcknowledged':
+    case 'IncidentAssigned':
+    case 'IncidentEscalated':
+    case 'ContactAttempted':
+    case 'OfficerAssigned':
+      return state;
     case 'FormPhotoAttached':
       return { ...state, photos: { ...state.photos, [photoKey(event.data)]: revision } };
     default: {
@@ -107,7 +115,15 @@ export function decide(command: TpsCommand, state: TpsState): TpsEvent[] {
       return [
         {
           type: 'TallySubmitted',
-          data: { tpsId: d.tpsId, contest: d.contest, form: d.form, flags, formSerial: d.formSerial, observedAt: d.observedAt },
+          data: {
+            tpsId: d.tpsId,
+            contest: d.contest,
+            form: d.form,
+            flags,
+            formSerial: d.formSerial,
+            observedAt: d.observedAt,
+            ...(d.onBehalf ? { onBehalf: d.onBehalf } : {}),
+          },
         },
       ];
     }

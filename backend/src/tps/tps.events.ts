@@ -4,6 +4,8 @@
  * Catalogue with examples: docs/events.md.
  */
 
+import { POSKO_TPS_EVENT_TYPES, type PoskoTpsEvent } from '../incidents/posko.events.js';
+
 export const tpsStream = (tpsId: string): string => `tps-${tpsId}`;
 export const TPS_STREAM_PREFIX = 'tps-';
 
@@ -77,6 +79,12 @@ export interface OfficerCheckedIn {
   data: { tpsId: string; officer: string; at: string; location: GeoPoint | null };
 }
 
+/** A first tally the posko entered for the monitor (read over the phone, from the paper form, ...). */
+export interface OnBehalf {
+  reason: string;
+  source: 'phone' | 'paper' | 'other';
+}
+
 export interface TallySubmitted {
   type: 'TallySubmitted';
   data: {
@@ -86,6 +94,8 @@ export interface TallySubmitted {
     flags: TallyFlags;
     formSerial: string | null;
     observedAt: string | null;
+    /** Present when an operator entered it on the monitor's behalf (the metadata's actor is the operator). */
+    onBehalf?: OnBehalf;
   };
 }
 
@@ -172,7 +182,14 @@ export interface FormPhotoAttached {
 }
 
 export type TpsEvent =
-  OfficerCheckedIn | TallySubmitted | TallyCorrected | PaperFormRecorded | IncidentReported | IncidentResolved | FormPhotoAttached;
+  | OfficerCheckedIn
+  | TallySubmitted
+  | TallyCorrected
+  | PaperFormRecorded
+  | IncidentReported
+  | IncidentResolved
+  | FormPhotoAttached
+  | PoskoTpsEvent;
 
 export type TpsEventType = TpsEvent['type'];
 
@@ -183,5 +200,6 @@ export const TPS_EVENT_TYPES: readonly TpsEventType[] = [
   'PaperFormRecorded',
   'IncidentReported',
   'IncidentResolved',
+  ...POSKO_TPS_EVENT_TYPES,
   'FormPhotoAttached',
 ];

@@ -1,4 +1,4 @@
-import { Body, Controller, HttpCode, Inject, Param, Post, Req } from '@nestjs/common';
+import { Body, Controller, Inject, Param, Post, Req } from '@nestjs/common';
 import type { Request } from 'express';
 import { ApiTags } from '@nestjs/swagger';
 import { CurrentPrincipal } from '../auth/auth.guard.js';
@@ -24,16 +24,15 @@ import type { TallyForm } from './tps.events.js';
 import {
   checkInSchema,
   correctTallySchema,
+  onBehalfTallySchema,
   paperFormSchema,
   reportIncidentSchema,
-  resolveIncidentSchema,
   submitTallySchema,
   type PaperFormBody,
   type SubmitTallyBody,
 } from './tally-form.schema.js';
 
-const IDEMPOTENCY_KEY = /^[A-Za-z0-9_.:-]{8,128}$/;
-const INCIDENT_ID = /^(\d{13})-(\d{1,5})$/;
+export const IDEMPOTENCY_KEY = /^[A-Za-z0-9_.:-]{8,128}$/;
 
 /** The monitors' write routes. Each appends one event to the TPS stream and answers 201 with its revision and position. */
 @ApiTags('officers')
@@ -68,11 +67,16 @@ export class TpsHttpController {
 
   @Post('tps/:tpsId/tally')
   @ApiRoute(tpsApiDocs.submitTally)
-  @Roles('officer')
+  @Roles('officer', 'operator')
   async submitTally(@Param('tpsId') tpsId: string, @Body() body: unknown, @CurrentPrincipal() p: Principal, @Req() req: Request) {
     const tps = this.assertTps(tpsId, p);
-    const b = parseBody(submitTallySchema, body);
-    const data = await this.tallyInput(tps, b);
+    // An operator enters a first tally only on the monitor's behalf, saying why and from what (docs/posko.md).
+    const onBehalf = p.role === 'operator' ? parseBody(onBehalfTallySchema, body) : null;
+    const b = onBehalf ?? parseBody(submitTallySchema, body);
+    const data = {
+      ...(await this.tallyInput(tps, b)),
+      ...(onBehalf ? { onBehalf: { reason: onBehalf.reason, source: onBehalf.source } } : {}),
+    };
     return this.run(tpsId, { type: 'SubmitTally', data }, p, req, body, data.observedAt);
   }
 
@@ -122,25 +126,7 @@ export class TpsHttpController {
     return this.run(tpsId, { type: 'ReportIncident', data }, p, req, body, b.at ?? null);
   }
 
-  @Post('incidents/:incidentId/resolve')
-  @ApiRoute(tpsApiDocs.resolveIncident)
-  @HttpCode(201)
-  @Roles('operator')
-  async resolveIncident(
-    @Param('incidentId') incidentId: string,
-    @Body() body: unknown,
-    @CurrentPrincipal() p: Principal,
-    @Req() req: Request,
-  ) {
-    const m = INCIDENT_ID.exec(incidentId);
-    if (!m || !this.ref.tpsById.has(m[1])) throw new DomainError('INCIDENT.NOT_FOUND', 404, 'No such incident');
-    const b = parseBody(resolveIncidentSchema, body);
-    const cmd: TpsCommand = {
-      type: 'ResolveIncident',
-      data: { tpsId: m[1], incidentId, note: b.note, resolvedAt: new Date().toISOString() },
-    };
-    return this.run(m[1], cmd, p, req, body, null);
-  }
+  // POST /api/incidents/{incidentId}/resolve lives with the rest of the lifecycle in incidents/incidents.controller.ts.
 
   private async run(tpsId: string, cmd: TpsCommand, p: Principal, req: Request, body: unknown, clientTime: string | null) {
     // Read here, not with @Headers(): that would add a second, required header parameter to the OpenAPI document.

@@ -49,11 +49,24 @@ const MATRIX: [string, string, Record<Who, number>][] = [
   ['GET', '/api/auth/locks', row(['operator', 'admin'], 200)],
   ['POST', '/api/auth/unlock', row(['operator', 'admin'], ALLOWED_WRITE)],
   ['POST', `/api/tps/${TPS}/check-in`, row(['officer'], ALLOWED_WRITE, 403)],
-  ['POST', `/api/tps/${TPS}/tally`, row(['officer'], ALLOWED_WRITE, 403)],
+  ['POST', `/api/tps/${TPS}/tally`, row(['officer', 'operator'], ALLOWED_WRITE, 403)],
   ['POST', `/api/tps/${TPS}/tally/corrections`, row(['officer', 'otherOfficer', 'operator'], ALLOWED_WRITE, 403)],
   ['POST', `/api/tps/${TPS}/paper-forms`, row(['operator', 'auditor'], ALLOWED_WRITE)],
   ['POST', `/api/tps/${TPS}/incidents`, row(['officer', 'otherOfficer', 'operator'], ALLOWED_WRITE, 403)],
-  ['POST', `/api/incidents/${TPS}-1/resolve`, row(['operator'], ALLOWED_WRITE)],
+  ['GET', '/api/incidents/policy', row(ANY, 200)],
+  ['GET', `/api/incidents/${TPS}-1`, row(ANY, 404)], // allowed; no incident reported in this test
+  ['POST', `/api/incidents/${TPS}-1/acknowledge`, row(['operator', 'admin'], ALLOWED_WRITE)],
+  ['POST', `/api/incidents/${TPS}-1/assign`, row(['operator', 'admin'], ALLOWED_WRITE)],
+  ['POST', `/api/incidents/${TPS}-1/escalate`, row(['operator', 'admin'], ALLOWED_WRITE)],
+  ['POST', `/api/incidents/${TPS}-1/resolve`, row(['operator', 'admin'], ALLOWED_WRITE)],
+  ['POST', `/api/incidents/${TPS}-1/reopen`, row(['operator', 'admin'], ALLOWED_WRITE)],
+  ['GET', '/api/rollcall', row(['operator', 'admin'], 200)],
+  ['GET', `/api/tps/${TPS}/officer`, row(['operator', 'admin'], 200)],
+  ['POST', `/api/tps/${TPS}/contact-attempts`, row(['operator', 'admin'], ALLOWED_WRITE)],
+  ['POST', `/api/tps/${TPS}/officer`, row(['operator', 'admin'], ALLOWED_WRITE)],
+  ['GET', '/api/messages', row(['officer', 'otherOfficer', 'operator', 'auditor', 'admin'], 200)],
+  ['POST', '/api/messages', row(['operator', 'admin'], ALLOWED_WRITE)],
+  ['POST', '/api/messages/00000000-0000-4000-8000-000000000000/read', row(['officer', 'otherOfficer'], 404)],
   ['POST', '/api/admin/projections/rebuild', row(['admin'], ALLOWED_WRITE)],
   ['POST', '/api/audit/checkpoints', row(['auditor', 'admin'], ALLOWED_WRITE)],
   // No page in the query: "allowed" shows as 400 before any body is read.
@@ -102,6 +115,7 @@ describe('authorization matrix: every route and the live channel against every r
             .replace(TPS + '-1', '{incidentId}')
             .replace(/\/\d{13}(?=\/|$)/, '/{tpsId}')
             .replace(/\/\d{10}$/, '/{code}')
+            .replace(/\/messages\/[0-9a-f-]{36}\//, '/messages/{messageId}/')
             .replace(/\/[0-9a-f]{64}$/, '/{photoId}')}`,
       ),
     );

@@ -8,6 +8,12 @@ export const EVENT_LABEL: Record<TpsEventType, string> = {
   PaperFormRecorded: 'Formulir kertas',
   IncidentReported: 'Insiden',
   IncidentResolved: 'Insiden selesai',
+  IncidentAcknowledged: 'Insiden diterima posko',
+  IncidentAssigned: 'Insiden ditugaskan',
+  IncidentEscalated: 'Insiden dieskalasi',
+  IncidentReopened: 'Insiden dibuka kembali',
+  ContactAttempted: 'Posko menghubungi petugas',
+  OfficerAssigned: 'Petugas cadangan ditugaskan',
   FormPhotoAttached: 'Foto C.Hasil',
 };
 

@@ -64,12 +64,19 @@ export function signOut(): void {
   onSignedOut();
 }
 
-async function request<T>(method: string, path: string, body?: unknown, token = currentToken()): Promise<T> {
+async function request<T>(
+  method: string,
+  path: string,
+  body?: unknown,
+  token = currentToken(),
+  extra: Record<string, string> = {},
+): Promise<T> {
   const res = await fetch(path, {
     method,
     headers: {
       ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
       ...(token ? { authorization: `Bearer ${token}` } : {}),
+      ...extra,
     },
     body: body === undefined ? undefined : JSON.stringify(body),
   });
@@ -88,6 +95,16 @@ export async function signIn(nip: string, pin: string): Promise<Session> {
 export async function apiGet<T>(path: string): Promise<T> {
   try {
     return await request<T>('GET', path);
+  } catch (e) {
+    if (e instanceof ApiError && e.status === 401) signOut();
+    throw e;
+  }
+}
+
+/** POST with the token (the posko's actions); a 401 ends the session, other refusals throw ApiError with the body. */
+export async function apiPost<T>(path: string, body: unknown, headers: Record<string, string> = {}): Promise<T> {
+  try {
+    return await request<T>('POST', path, body, currentToken(), headers);
   } catch (e) {
     if (e instanceof ApiError && e.status === 401) signOut();
     throw e;

@@ -68,3 +68,13 @@ export function tpsLabel(tpsId: string, kelurahanName?: string): string {
   const n = `TPS ${tpsId.slice(10)}`;
   return kelurahanName ? `${kelurahanName} · ${n}` : n;
 }
+
+const SOURCE_LABEL: Record<string, string> = { phone: 'telepon', paper: 'formulir kertas', other: 'lainnya' };
+
+/** "Dientri posko (telepon)": a tally version the posko wrote for the monitor (docs/posko.md). */
+export function poskoEntryLabel(e: { source: string | null }): string {
+  return e.source ? `Dientri posko (${SOURCE_LABEL[e.source] ?? e.source})` : 'Dikoreksi posko';
+}
+
+/** True when the TPS's current tally of any contest was written by the posko. */
+export const poskoEntered = (t: { tallies: { enteredByPosko?: unknown }[] }): boolean => t.tallies.some((x) => x.enteredByPosko);

@@ -1,6 +1,14 @@
 /** Path-based routes; the backend answers index.html for every one of them. */
 export type Route =
-  { name: 'wall' } | { name: 'kelurahan'; code: string } | { name: 'audit'; view: AuditView } | { name: 'signin' } | { name: 'notfound' };
+  | { name: 'wall' }
+  | { name: 'kelurahan'; code: string }
+  | { name: 'audit'; view: AuditView }
+  | { name: 'posko'; tab: PoskoTab }
+  | { name: 'signin' }
+  | { name: 'notfound' };
+
+/** The posko console's screens (dashboard/src/posko/). */
+export type PoskoTab = 'insiden' | 'absensi' | 'pesan' | 'tps';
 
 /** The auditor's screens: the TPS search (tpsId null) or one TPS's history, the time slider, corrections, paper forms. */
 export type AuditView = { tab: 'tps'; tpsId: string | null } | { tab: 'waktu' } | { tab: 'koreksi' } | { tab: 'formulir' };
@@ -18,6 +26,8 @@ export function match(path: string): Route {
   if (path === '/masuk') return { name: 'signin' };
   const kel = /^\/kelurahan\/(\d{10})\/?$/.exec(path);
   if (kel) return { name: 'kelurahan', code: kel[1] };
+  const posko = /^\/posko(?:\/(insiden|absensi|pesan|tps))?\/?$/.exec(path);
+  if (posko) return { name: 'posko', tab: (posko[1] ?? 'insiden') as PoskoTab };
   const audit = matchAudit(path);
   if (audit) return { name: 'audit', view: audit };
   return { name: 'notfound' };

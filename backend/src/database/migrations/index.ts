@@ -5,6 +5,8 @@ import { Users1700000000002 } from './1700000000002-users.js';
 import { Audit1700000000007 } from './1700000000007-audit.js';
 import { SignInHardening1700000000010 } from './1700000000010-sign-in-hardening.js';
 import { IncidentsServerTime1700000000020 } from './1700000000020-incidents-server-time.js';
+import { ReserveOfficers1700000000080 } from './1700000000080-reserve-officers.js';
+import { Messages1700000000081 } from './1700000000081-messages.js';
 import { AuditCheckpoints1700000000040 } from './1700000000040-audit-checkpoints.js';
 
 /** Every migration, in order. A new one is added here and runs at the next boot. */
@@ -15,5 +17,7 @@ export const migrations: MixedList<Function> = [
   Audit1700000000007,
   SignInHardening1700000000010,
   IncidentsServerTime1700000000020,
+  ReserveOfficers1700000000080,
+  Messages1700000000081,
   AuditCheckpoints1700000000040,
 ];

@@ -1,0 +1,191 @@
+/// <reference lib="dom" />
+// The posko console in Chromium: the incident queue and its actions, the roll call, messages; the wall's overdue mark.
+import { existsSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Page } from 'playwright-core';
+import { startTestApp, type TestApp } from './support/app.js';
+import {
+  ARTIFACTS_DIR,
+  REPO_ROOT,
+  describeInChromium,
+  launchChromium,
+  signIn,
+  waitForAttr,
+  waitForText,
+  type LaunchedBrowser,
+} from './support/browser.js';
+
+const KEL = '1673061002'; // Ulak Lebar, 15 TPS
+const TPS = `${KEL}005`;
+const MIN = 60_000;
+
+describeInChromium('posko console in Chromium', () => {
+  let t: TestApp;
+  let launched: LaunchedBrowser;
+  let page: Page;
+  let officer: string;
+
+  const report = async (severity: string, description: string) => {
+    const r = await t.call('POST', `/api/tps/${TPS}/incidents`, { token: officer, body: { category: 'medical', severity, description } });
+    expect(r.status).toBe(201);
+    return r.body.incidentId as string;
+  };
+  const shot = (name: string) => page.screenshot({ path: join(ARTIFACTS_DIR, name), fullPage: false });
+
+  beforeAll(async () => {
+    if (!existsSync(join(REPO_ROOT, 'dashboard/dist/index.html')))
+      throw new Error('the dashboard is not built: run `npm run build -w dashboard` first');
+    mkdirSync(ARTIFACTS_DIR, { recursive: true });
+    // Low incidents get 2 minutes to be acknowledged here, critical ones 5: the wall test needs one late and one not.
+    t = await startTestApp({ INCIDENT_DEADLINES: 'critical=5/30,high=15/60,medium=30/240,low=2/720' }, 'posko_browser');
+    officer = await t.login(TPS, '123456');
+    launched = await launchChromium();
+    page = await launched.context.newPage();
+    page.setDefaultTimeout(20_000);
+    await page.clock.install();
+    await page.goto(`${t.url}/masuk`);
+    await signIn(page, 'operator', 'operator123');
+    await page.waitForURL(`${t.url}/`);
+    await page.goto(`${t.url}/posko`);
+    await page.locator('[data-testid="posko-page"]').waitFor();
+  });
+  afterAll(async () => {
+    await launched?.close();
+    await t?.close();
+  });
+
+  it('queues a reported incident live, marks it overdue after its deadline, and takes it through the actions', async () => {
+    const id = await report('critical', 'Pemilih lansia pingsan di antrean');
+    const item = `queue-item-${id}`;
+    await waitForAttr(page, item, 'data-overdue', 'false');
+    await waitForText(page, `queue-due-${id}`, /^Terima sebelum \d\d[.:]\d\d$/);
+    await page.clock.fastForward(6 * MIN);
+    await waitForAttr(page, item, 'data-overdue', 'true');
+    await waitForText(page, `queue-due-${id}`, 'Terlambat diterima');
+
+    await page.locator(`[data-testid="${item}"]`).focus();
+    await page.keyboard.press('Enter');
+    await page.locator('[data-testid="incident-detail"]').waitFor();
+    await waitForText(page, 'detail-phone', '0000-DEMO-002005');
+    expect(await page.locator('[data-testid="detail-phone"]').getAttribute('href')).toBe('tel:0000-DEMO-002005');
+    await shot('posko-queue-overdue.png');
+
+    await page.locator('[data-testid="action-acknowledge"]').click();
+    await waitForAttr(page, item, 'data-state', 'acknowledged');
+    await page.locator('[data-testid="action-assign"]').click();
+    await page.locator('[data-testid="assign-to"]').fill('admin');
+    await page.locator('[data-testid="action-note"]').fill('Hubungi puskesmas terdekat');
+    await page.locator('[data-testid="action-submit"]').click();
+    await waitForAttr(page, item, 'data-state', 'assigned');
+    await page.locator('[data-testid="action-escalate"]').click();
+    await page.locator('[data-testid="escalate-to"]').selectOption('ambulance');
+    await page.locator('[data-testid="action-note"]').fill('Butuh ambulans');
+    await page.locator('[data-testid="action-submit"]').click();
+    await waitForAttr(page, item, 'data-state', 'escalated');
+    await waitForText(page, 'detail-history', /Insiden dieskalasi/);
+    await shot('posko-incident-detail.png');
+    await page.locator('[data-testid="action-resolve"]').click();
+    await page.locator('[data-testid="action-note"]').fill('Sudah dibawa ke puskesmas');
+    await page.locator('[data-testid="action-submit"]').click();
+    await page.locator(`[data-testid="${item}"]`).waitFor({ state: 'detached' });
+    const stored = await t.call('GET', `/api/incidents/${id}`, { token: officer });
+    expect(stored.body.lifecycle).toMatchObject({ state: 'resolved', assignee: 'admin', acknowledgedBy: 'operator' });
+  });
+
+  it('the wall marks an overdue incident and lists it first', async () => {
+    const wall = await launched.context.newPage();
+    wall.setDefaultTimeout(20_000);
+    await wall.clock.install();
+    const late = await report('low', 'Tinta sidik jari habis');
+    const fresh = await report('critical', 'Kericuhan kecil di luar TPS');
+    await wall.goto(`${t.url}/`);
+    await waitForAttr(wall, `incident-${fresh}`, 'data-overdue', 'false');
+    await wall.clock.fastForward(3 * MIN); // past the low incident's 2 minutes, within the critical one's 5
+    await waitForAttr(wall, `incident-${late}`, 'data-overdue', 'true');
+    await waitForText(wall, `incident-${late}`, /Terlambat/);
+    expect(await wall.locator(`[data-testid="incident-${fresh}"]`).getAttribute('data-overdue')).toBe('false');
+    const order = await wall
+      .locator('[data-testid="incident-feed"] li')
+      .evaluateAll((els) => els.map((e) => e.getAttribute('data-testid')));
+    expect(order.indexOf(`incident-${late}`)).toBeLessThan(order.indexOf(`incident-${fresh}`));
+    // The jump of the page clock looks like a silent socket until the next heartbeat (every 5 s) arrives.
+    await wall.locator('[data-testid="conn-warning"][data-status="down"]').waitFor({ state: 'detached' });
+    await wall.screenshot({ path: join(ARTIFACTS_DIR, 'posko-wall-overdue.png') });
+    await wall.close();
+  });
+
+  it('roll call: lists TPS without a check-in with a tel: link, records a call and sends a reserve (Alt+2)', async () => {
+    await page.goto(`${t.url}/posko`);
+    await page.locator('[data-testid="posko-page"]').waitFor();
+    await page.keyboard.press('Alt+2');
+    await page.waitForURL(`${t.url}/posko/absensi`);
+    const target = `${KEL}007`;
+    await page.locator('[data-testid="rollcall-filter"]').fill(target);
+    await waitForText(page, `rollcall-tel-${target}`, '0000-DEMO-002007');
+    expect(await page.locator(`[data-testid="rollcall-tel-${target}"]`).getAttribute('href')).toBe('tel:0000-DEMO-002007');
+    await page.locator(`[data-testid="rollcall-no_answer-${target}"]`).click();
+    await waitForText(page, `rollcall-attempts-${target}`, /Tidak diangkat/);
+    await page.locator(`[data-testid="reserve-${target}"]`).click();
+    await page.locator(`[data-testid="reserve-nip-${target}"]`).fill('cadangan03');
+    await page.keyboard.press('Enter');
+    await waitForText(page, 'rollcall-message', /cadangan03 sekarang memegang TPS 7 Ulak Lebar/);
+    await shot('posko-rollcall.png');
+    const monitor = await t.call('GET', `/api/tps/${target}/officer`, { token: await t.login('operator', 'operator123') });
+    expect(monitor.body.monitor.nip).toBe('cadangan03');
+  });
+
+  it('messages: sends to a kelurahan picked from the reference data and shows how many of its monitors read it', async () => {
+    await page.keyboard.press('Alt+3');
+    await page.waitForURL(`${t.url}/posko/pesan`);
+    await page.locator('[data-testid="message-kelurahan"]').selectOption(KEL);
+    await page.locator('[data-testid="message-text"]').fill('Kirim C.Hasil sekarang');
+    await page.locator('[data-testid="message-urgent"]').check();
+    await page.locator('[data-testid="message-send"]').click();
+    await waitForText(page, 'message-result', 'Terkirim ke 15 TPS.');
+    const sent = (await t.call('GET', '/api/messages', { token: await t.login('operator', 'operator123') })).body as {
+      messageId: string;
+    }[];
+    const id = sent[0].messageId;
+    await waitForText(page, `sent-reads-${id}`, '0 dari 15 dibaca');
+    const read = await t.call('POST', `/api/messages/${id}/read`, { token: officer });
+    expect(read.status).toBe(201);
+    await page.clock.fastForward(6_000);
+    await waitForText(page, `sent-reads-${id}`, '1 dari 15 dibaca');
+    await shot('posko-messages.png');
+  });
+
+  it('TPS search: shows the state and enters a first tally on the monitor’s behalf with the shared form (Alt+4)', async () => {
+    await page.keyboard.press('Alt+4');
+    await page.waitForURL(`${t.url}/posko/tps`);
+    const target = `${KEL}009`;
+    await page.locator('[data-testid="tps-query"]').fill(target);
+    await page.keyboard.press('Enter');
+    await waitForText(page, 'tps-state', 'Petugas belum hadir');
+    const boxes: [string, number][] = [
+      ['votes-01', 60],
+      ['votes-02', 80],
+      ['votes-03', 35],
+      ['invalid', 5],
+      ['dpt', 250],
+      ['fromDpt', 170],
+      ['fromDptb', 6],
+      ['fromDpk', 4],
+      ['received', 255],
+      ['used', 180],
+      ['spoiled', 2],
+      ['unused', 73],
+    ];
+    for (const [box, v] of boxes) await page.locator(`[data-testid="onbehalf-${box}"]`).fill(String(v));
+    await page.locator('[data-testid="onbehalf-reason"]').fill('HP petugas rusak, angka dibacakan lewat telepon');
+    await page.locator('[data-testid="onbehalf-source"]').selectOption('phone');
+    await page.locator('[data-testid="onbehalf-submit"]').click();
+    await waitForText(page, 'onbehalf-result', 'Hasil tersimpan, ditandai dientri posko.');
+    await waitForText(page, 'tps-posko-entry', 'Dientri posko (telepon) · operator');
+    await shot('posko-tps-onbehalf.png');
+    const view = await t.call('GET', `/api/tps/${target}`, { token: officer });
+    expect(view.body.tallies[0]).toMatchObject({
+      votes: { '01': 60, '02': 80, '03': 35 },
+      enteredByPosko: { by: 'operator', source: 'phone' },
+    });
+  });
+});
