@@ -129,7 +129,13 @@ describe('read API (e2e)', () => {
     ]);
     const r = await t.call('POST', '/api/admin/projections/rebuild', { token: admin, body: {} });
     expect(r.status).toBe(200);
-    expect(r.body.rebuilt.map((x: { name: string }) => x.name)).toEqual(['tps-status', 'incidents', 'corrections', 'audit-anchors', 'messages']);
+    expect(r.body.rebuilt.map((x: { name: string }) => x.name)).toEqual([
+      'tps-status',
+      'incidents',
+      'corrections',
+      'audit-anchors',
+      'messages',
+    ]);
     expect((await t.call('GET', '/api/kelurahan', { token: display })).body).toEqual(before.body);
   });
 });
