@@ -1,7 +1,9 @@
 /**
  * Read flood (issue 13): one officer token sends 400 parallel GET /api/tps in waves while the wall's display token
  * reads /api/summary; prints p50/p95 of /api/summary idle and under the flood, and how the flood was answered.
- * The server runs in a child process with the default limits. Figures only, no timed assertion. Run:
+ * The server runs in a child process with the default limits. Figures only, no timed assertion. Run (from backend/):
+ *   DATABASE_URL=... npm run reliability:read-flood
+ * or
  *   DATABASE_URL=... NODE_OPTIONS=--experimental-vm-modules npx jest --testMatch '**\/read-flood.flood.ts' --testTimeout 300000
  */
 import { afterAll, beforeAll, expect, it } from '@jest/globals';
