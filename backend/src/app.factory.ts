@@ -17,6 +17,9 @@ import { requestIdMiddleware } from './logging/request-id.middleware.js';
 import { requestDeadline } from './http/request-deadline.middleware.js';
 import { RedisIoAdapter } from './live/redis-io.adapter.js';
 import { strictUtf8 } from './http/strict-utf8.js';
+import { earlyReadLimit } from './http/rate-limit.early.js';
+import { RATE_LIMITERS, type RateLimiters } from './http/rate-limit.limiters.js';
+import { TokenService } from './auth/token.service.js';
 
 /** Where the built dashboard lives: DASHBOARD_DIR, else dashboard/dist next to the backend. */
 export function dashboardDir(config: RuntimeConfig): string {
@@ -77,6 +80,19 @@ export async function createApp(config: RuntimeConfig, log: Logger = createRootL
       credentials: false,
       exposedHeaders: ['X-Request-Id', 'Retry-After', 'X-Log-Position', 'X-Next-Cursor', 'Link'],
     });
+  // Reads are counted and refused before the request logger and Nest (pino-http and the guards are Nest middleware and
+  // run after every app.use here); after CORS, so a browser can read the 429 and its Retry-After.
+  app.use(
+    '/api',
+    earlyReadLimit({
+      limiters: app.get<RateLimiters>(RATE_LIMITERS),
+      tokens: app.get(TokenService),
+      concurrent: config.RATE_LIMIT_READS_CONCURRENT,
+      queue: config.RATE_LIMIT_READS_QUEUE,
+      queueWaitMs: config.RATE_LIMIT_READS_QUEUE_WAIT_MS,
+      log: log.child({ context: 'RateLimit' }),
+    }),
+  );
   app.use('/api', requestDeadline(config.REQUEST_TIMEOUT_MS));
   app.use(
     '/api',

@@ -76,6 +76,10 @@ export const configSchema = z.object({
   RATE_LIMIT_READS_PER_IP_PER_MIN: z.coerce.number().int().min(0).default(60_000),
   // Reads are counted in windows this long, each allowing its share of the per-minute figure (docs/security.md).
   RATE_LIMIT_READS_WINDOW_SECONDS: z.coerce.number().int().min(1).max(60).default(10),
+  // Reads of one user running at once (0 = no cap), how many more may wait for a turn, and for how long (docs/security.md).
+  RATE_LIMIT_READS_CONCURRENT: z.coerce.number().int().min(0).default(8),
+  RATE_LIMIT_READS_QUEUE: z.coerce.number().int().min(0).default(32),
+  RATE_LIMIT_READS_QUEUE_WAIT_MS: z.coerce.number().int().min(0).max(60_000).default(2000),
   RATE_LIMIT_LOGIN_PER_MIN: z.coerce.number().int().min(0).default(30),
   RATE_LIMIT_LOGIN_PER_IP_PER_MIN: z.coerce.number().int().min(0).default(3000),
   // The posko console (docs/posko.md): minutes to acknowledge/resolve per severity, and the outside parties.

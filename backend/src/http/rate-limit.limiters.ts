@@ -1,7 +1,8 @@
 import { Logger } from '@nestjs/common';
 import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
 import { createClient } from 'redis';
-import { type LimitRule, type RateLimitConfig, type RequestKind, limitRules, pointsPerWindow } from './rate-limit.js';
+import { DomainError } from './domain-error.js';
+import { type LimitRule, type LimitSubject, type RateLimitConfig, type RequestKind, limitRules, pointsPerWindow } from './rate-limit.js';
 
 export const RATE_LIMITERS = Symbol('RATE_LIMITERS');
 
@@ -29,6 +30,17 @@ class FlexibleCounter implements Counter {
  * all nodes behind the load balancer, else in this process's memory. If Redis stops answering, each node counts in
  * its own memory (the library's insurance limiter) until it answers again, rather than refusing or failing requests.
  */
+/** The one refusal of every limit: code RATE.LIMITED, 429, Retry-After, the limit's name. */
+export function rateLimited(subject: string, limit: string, retryAfter: number): DomainError {
+  return new DomainError(
+    'RATE.LIMITED',
+    429,
+    `Too many ${subject}; retry in ${retryAfter} s (a write with the same Idempotency-Key)`,
+    { retryAfterSeconds: retryAfter, limit },
+    { 'Retry-After': String(retryAfter) },
+  );
+}
+
 export class RateLimiters {
   private constructor(
     private readonly counters: { rule: LimitRule; limiter: Counter }[],
@@ -80,6 +92,17 @@ export class RateLimiters {
   /** The counters for one kind of request, narrowest first. */
   for(kind: RequestKind): { rule: LimitRule; limiter: Counter }[] {
     return this.counters.filter((c) => c.rule.kind === kind);
+  }
+
+  /** Takes one request of `kind` from each limit in order; the first limit that refuses it, as its error, else undefined. */
+  async check(kind: RequestKind, subject: LimitSubject): Promise<DomainError | undefined> {
+    for (const { rule, limiter } of this.for(kind)) {
+      const key = rule.key(subject);
+      if (key === undefined) continue;
+      const retryAfter = await limiter.take(key);
+      if (retryAfter !== 0) return rateLimited(rule.subject, rule.name, retryAfter);
+    }
+    return undefined;
   }
 
   async onModuleDestroy(): Promise<void> {

@@ -12,6 +12,14 @@ export type RateLimitConfig = Pick<
   | 'RATE_LIMIT_LOGIN_PER_IP_PER_MIN'
 >;
 
+/** What a limit's key is taken from: the client address, the verified caller (if any) and the body (sign-in). */
+export interface LimitSubject {
+  ip?: string;
+  socket: { remoteAddress?: string };
+  body?: unknown;
+  principal?: { sub: string };
+}
+
 export type RequestKind = 'login' | 'write' | 'read';
 
 /** One named limit: so many requests of a kind per minute, per subject (a NIP, a user, an address); 0 = off. */
@@ -27,16 +35,16 @@ export interface LimitRule {
   windowSeconds: number;
   /** What a refusal names as used up, e.g. "writes by this user". */
   subject: string;
-  key(req: AuthedRequest): string | undefined;
+  key(req: LimitSubject): string | undefined;
 }
 
-const ip = (req: AuthedRequest) => req.ip ?? req.socket.remoteAddress ?? 'unknown';
+const ip = (req: LimitSubject) => req.ip ?? req.socket.remoteAddress ?? 'unknown';
 /** The lockout trims the NIP; so does the limit, or " 1673..." would be a fresh allowance for the same officer. */
-const nipOf = (req: AuthedRequest) => {
+const nipOf = (req: LimitSubject) => {
   const nip: unknown = (req.body as { nip?: unknown } | undefined)?.nip;
   return typeof nip === 'string' ? nip.trim().slice(0, 64) : undefined;
 };
-const user = (req: AuthedRequest) => req.principal?.sub;
+const user = (req: LimitSubject) => req.principal?.sub;
 
 /**
  * The limits, checked in this order for a request of their kind; the first refusal stops the check, so the narrower

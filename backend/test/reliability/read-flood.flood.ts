@@ -1,7 +1,9 @@
 /**
  * Read flood (issue 13): one officer token sends 400 parallel GET /api/tps in waves while the wall's display token
  * reads /api/summary; prints p50/p95 of /api/summary idle and under the flood, and how the flood was answered.
- * The server runs in a child process with the default limits. Figures only, no timed assertion. Run:
+ * The server runs in a child process with the default limits. Figures only, no timed assertion. Run (from backend/):
+ *   DATABASE_URL=... npm run reliability:read-flood
+ * or
  *   DATABASE_URL=... NODE_OPTIONS=--experimental-vm-modules npx jest --testMatch '**\/read-flood.flood.ts' --testTimeout 300000
  */
 import { afterAll, beforeAll, expect, it } from '@jest/globals';
@@ -10,6 +12,27 @@ import { randomBytes } from 'node:crypto';
 import { createTestDatabase, type TestDatabase } from '../support/test-db.js';
 import { buildBackend } from './support/build-backend.js';
 import { ChildBackend } from './support/child-backend.js';
+
+/** The server's own view: its /api/summary duration buckets (cumulative) and the event-loop lag p99, from /api/metrics. */
+async function serverView(url: string) {
+  const text = await (await fetch(`${url}/api/metrics`)).text();
+  const buckets = new Map<string, number>();
+  for (const m of text.matchAll(/^sipantaumilu_http_request_duration_seconds_bucket\{([^}]*)\} (\S+)$/gm)) {
+    if (!m[1].includes('route="/api/summary"')) continue;
+    const le = /le="([^"]+)"/.exec(m[1])?.[1] ?? '';
+    buckets.set(le, (buckets.get(le) ?? 0) + Number(m[2]));
+  }
+  const lag = Number(/^nodejs_eventloop_lag_p99_seconds (\S+)$/m.exec(text)?.[1] ?? NaN);
+  const refusals = [...text.matchAll(/^sipantaumilu_http_read_refusals_total\{[^}]*\} (\S+)$/gm)].reduce((a, m) => a + Number(m[1]), 0);
+  return { buckets, lag, refusals };
+}
+/** The bucket bound under which 95 % of the /api/summary answers between two snapshots fell (server side). */
+function serverP95(before: Map<string, number>, after: Map<string, number>): string {
+  const les = [...after.keys()].sort((a, b) => (a === '+Inf' ? 1 : b === '+Inf' ? -1 : Number(a) - Number(b)));
+  const total = (after.get('+Inf') ?? 0) - (before.get('+Inf') ?? 0);
+  const le = les.find((l) => (after.get(l) ?? 0) - (before.get(l) ?? 0) >= 0.95 * total);
+  return le === undefined || total === 0 ? 'n/a' : `<= ${le === '+Inf' ? '+Inf' : `${Number(le) * 1000} ms`} (${total} answers)`;
+}
 
 const pct = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((p / 100) * xs.length))];
 
@@ -45,6 +68,7 @@ it('prints /api/summary latency idle and under a read flood from one token', asy
   };
   await summaries(10); // warm-up
   const idle = await summaries(60);
+  const afterIdle = await serverView(t.url);
   const statuses = new Map<number, number>();
   let flooding = true;
   const flood = (async () => {
@@ -57,6 +81,7 @@ it('prints /api/summary latency idle and under a read flood from one token', asy
   })();
   await new Promise((r) => setTimeout(r, 200));
   const loaded = await summaries(60);
+  const afterFlood = await serverView(t.url);
   flooding = false;
   await flood;
   const f = (xs: number[]) => `p50 ${pct(xs, 50).toFixed(1)} ms, p95 ${pct(xs, 95).toFixed(1)} ms`;
@@ -67,6 +92,7 @@ it('prints /api/summary latency idle and under a read flood from one token', asy
         .join(' ')}`,
       `/api/summary idle:        ${f(idle)}`,
       `/api/summary under flood: ${f(loaded)}  (p95 ratio ${(pct(loaded, 95) / pct(idle, 95)).toFixed(2)}x, target < 3x)`,
+      `server side, /api/summary p95 under flood: ${serverP95(afterIdle.buckets, afterFlood.buckets)}; event-loop lag p99 ${(afterFlood.lag * 1000).toFixed(1)} ms; refused before Nest: ${afterFlood.refusals - afterIdle.refusals}`,
       `flood answers: ${[...statuses].map(([s, n]) => `${s}: ${n}`).join(', ')}`,
     ].join('\n'),
   );
