@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { mkdir, open, readdir, readFile, rename, rm, stat, unlink } from 'node:fs/promises';
+import { mkdir, open, readdir, readFile, rename, rm, stat, unlink, utimes } from 'node:fs/promises';
 import { join } from 'node:path';
 import { assertBytesMatch, assertHash, HASH, sha256, verified, type PhotoStore, type StoredPhoto } from './photo-store.port.js';
 
@@ -46,7 +46,13 @@ export class FsPhotoStore implements PhotoStore {
     assertBytesMatch(hash, bytes);
     const target = this.pathOf(hash);
     const existing = await unless<Buffer | null>(['ENOENT'], null, () => readFile(target));
-    if (existing && sha256(existing) === hash) return;
+    if (existing && sha256(existing) === hash) {
+      // A retried upload (the append of the first try may have failed): the file's time is what the orphan sweep
+      // judges by, so it starts again from now and the retry's event has time to land before any sweep.
+      const now = new Date();
+      await utimes(target, now, now);
+      return;
+    }
     const sub = this.fanout(hash);
     const created = await mkdir(sub, { recursive: true });
     if (created !== undefined) {

@@ -43,7 +43,8 @@ export class S3PhotoStore implements PhotoStore {
 
   async put(hash: string, bytes: Buffer): Promise<void> {
     assertBytesMatch(hash, bytes);
-    if (await this.has(hash)) return;
+    // Written even when the object exists: a retried upload must make its LastModified new (the orphan sweep judges
+    // by it, docs/photos.md), and the same key with the same bytes is idempotent.
     await this.s3.send(
       new PutObjectCommand({
         Bucket: this.options.bucket,

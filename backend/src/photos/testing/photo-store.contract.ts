@@ -98,5 +98,17 @@ export function photoStoreContract(name: string, setup: () => Promise<PhotoStore
       expect(await h.store.has(b.hash)).toBe(true);
       expect((await listAll(h.store)).some((p) => p.hash === a.hash)).toBe(false);
     });
+
+    it('a repeated put of bytes it already holds makes them new again, so the orphan sweep cannot take a retried upload', async () => {
+      const a = blob(1500);
+      await h.store.put(a.hash, a.bytes);
+      // Stores keep whole seconds at best: let the first time fall behind by more than one.
+      await new Promise((r) => setTimeout(r, 2100));
+      const retried = Date.now();
+      await h.store.put(a.hash, a.bytes);
+      const listed = (await listAll(h.store)).find((p) => p.hash === a.hash)!;
+      expect(listed.storedAt.getTime()).toBeGreaterThanOrEqual(Math.floor(retried / 1000) * 1000 - 1000);
+      expect(await h.store.get(a.hash)).toEqual(a.bytes);
+    });
   });
 }
