@@ -95,7 +95,14 @@ describe('database outage and slow database (child process behind a TCP proxy)',
       const r = await rig.backend.call('GET', `/api/incidents?minPosition=${last}`, { token: display });
       return r.status === 200 ? r : undefined;
     });
-    expect(read.body.length).toBe(retried.length + 1);
+    // The list is paged (500 a page): follow the cursor to count them all.
+    let count = (read.body as unknown[]).length;
+    for (let cursor = read.headers.get('x-next-cursor'); cursor;) {
+      const page = await rig.backend.call('GET', `/api/incidents?cursor=${cursor}`, { token: display });
+      count += (page.body as unknown[]).length;
+      cursor = page.headers.get('x-next-cursor');
+    }
+    expect(count).toBe(retried.length + 1);
   }, 120_000);
 
   it('times a slow database out at the stated deadline and writes nothing by halves', async () => {
