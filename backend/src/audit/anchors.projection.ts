@@ -51,8 +51,8 @@ export class AuditAnchorsProjection implements Projection {
     // re-application after a checkpoint reset may already have written).
     const [prev] = await rows<{ log_head: string; commit_pos: string; prepare_pos: string }>(
       tx,
-      `SELECT log_head, commit_pos::text, prepare_pos::text FROM ${t} WHERE (commit_pos, prepare_pos) < ($1::numeric, $2::numeric)
-       ORDER BY commit_pos DESC, prepare_pos DESC LIMIT 1`,
+      `SELECT log_head, commit_pos::text, prepare_pos::text FROM ${t} a WHERE (commit_pos, prepare_pos) < ($1::numeric, $2::numeric)
+       ORDER BY a.commit_pos DESC, a.prepare_pos DESC LIMIT 1`,
       first,
     );
     const out = anchorRows(prev?.log_head ?? GENESIS_HASH, events);

@@ -37,7 +37,7 @@ export async function* readAnchors(ds: DataSource, upTo: Position | null): Async
       `SELECT commit_pos::text, prepare_pos::text, stream, revision::int, event_id, event_hash, log_head FROM audit_anchor
        WHERE ($1::numeric IS NULL OR (commit_pos, prepare_pos) > ($1::numeric, $2::numeric))
          AND (commit_pos, prepare_pos) <= ($3::numeric, $4::numeric)
-       ORDER BY commit_pos, prepare_pos LIMIT ${PAGE}`,
+       ORDER BY audit_anchor.commit_pos, audit_anchor.prepare_pos LIMIT ${PAGE}`,
       [after?.[0] ?? null, after?.[1] ?? null, upTo.commit.toString(), upTo.prepare.toString()],
     );
     yield* page;

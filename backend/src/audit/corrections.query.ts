@@ -55,7 +55,7 @@ export async function listCorrections(ds: DataSource, f: CorrectionsFilter): Pro
     `SELECT commit_pos::text, prepare_pos::text, event_id, tps_id, kelurahan_code, kecamatan_code, contest, revision::int,
        corrects_revision::int, actor, role, server_time, reason, diff
      FROM audit_correction ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
-     ORDER BY commit_pos DESC, prepare_pos DESC LIMIT ${f.limit + 1}`,
+     ORDER BY audit_correction.commit_pos DESC, audit_correction.prepare_pos DESC LIMIT ${f.limit + 1}`,
     params,
   );
   const page = found.slice(0, f.limit).map(toItem);

@@ -24,7 +24,7 @@ export async function readReportMeta(tx: QueryRunner, position: string | null): 
     const [a] = await rows<{ commit_pos: string; prepare_pos: string; log_head: string }>(
       tx,
       `SELECT commit_pos::text, prepare_pos::text, log_head FROM audit_anchor
-       WHERE (commit_pos, prepare_pos) <= ($1::numeric, $2::numeric) ORDER BY commit_pos DESC, prepare_pos DESC LIMIT 1`,
+       WHERE (commit_pos, prepare_pos) <= ($1::numeric, $2::numeric) ORDER BY audit_anchor.commit_pos DESC, audit_anchor.prepare_pos DESC LIMIT 1`,
       [p.commit.toString(), p.prepare.toString()],
     );
     if (a) logHead = { position: `${a.commit_pos}/${a.prepare_pos}`, head: a.log_head };

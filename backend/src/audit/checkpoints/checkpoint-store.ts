@@ -64,7 +64,7 @@ export async function insertCheckpoint(
 export async function checkpointsByKey(m: EntityManager, keyId: string, limit: number, offset: number): Promise<StoredCheckpoint[]> {
   const rows = await m.query<Row[]>(
     `SELECT ${COLUMNS} FROM audit_checkpoint WHERE key_id = $1
-     ORDER BY commit_pos DESC, prepare_pos DESC, id DESC LIMIT ${limit} OFFSET ${offset}`,
+     ORDER BY audit_checkpoint.commit_pos DESC, audit_checkpoint.prepare_pos DESC, audit_checkpoint.id DESC LIMIT ${limit} OFFSET ${offset}`,
     [keyId],
   );
   return rows.map(toCheckpoint);

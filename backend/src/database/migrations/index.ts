@@ -5,6 +5,7 @@ import { Users1700000000002 } from './1700000000002-users.js';
 import { Audit1700000000007 } from './1700000000007-audit.js';
 import { IncidentsServerTime1700000000020 } from './1700000000020-incidents-server-time.js';
 import { AuditCheckpoints1700000000040 } from './1700000000040-audit-checkpoints.js';
+import { EventStoreGroupCommit1700000000090 } from './1700000000090-event-store-group-commit.js';
 
 /** Every migration, in order. A new one is added here and runs at the next boot. */
 export const migrations: MixedList<Function> = [
@@ -14,4 +15,5 @@ export const migrations: MixedList<Function> = [
   Audit1700000000007,
   IncidentsServerTime1700000000020,
   AuditCheckpoints1700000000040,
+  EventStoreGroupCommit1700000000090,
 ];
