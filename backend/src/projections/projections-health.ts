@@ -19,13 +19,6 @@ export interface ProjectionLag {
   eventsApplied: number;
 }
 
-/** Everything /api/health and /api/metrics (metrics/projection-gauges.ts) report about the projections and the log behind them. */
-export interface ProjectionsReport {
-  projections: ProjectionLag[];
-  /** Null where the store hides nothing (EventStoreDB) or could not say. */
-  eventLog: LogVisibility | null;
-}
-
 /** Lag of each projection behind the head of the log, for /api/health and the gauges of metrics/projection-gauges.ts. */
 @Injectable()
 export class ProjectionsHealth {
