@@ -224,5 +224,17 @@ describe('posko incidents: lifecycle, deadlines, queue (e2e, real PostgreSQL)', 
       deadlines: { critical: { ackMinutes: 5, resolveMinutes: 30 }, low: { ackMinutes: 60, resolveMinutes: 720 } },
       escalationParties: ['police', 'fire', 'ambulance', 'kpu', 'bawaslu', 'forkompimda'],
     });
+    // Whom to call, per category, from the CONTACTS_FILE: the category's services first, the posko always last.
+    expect(r.body.contacts.medical.map((c: { phone: string }) => c.phone)).toEqual(['118', '0000-DEMO-POSKO']);
+    expect(Object.keys(r.body.contacts).sort()).toEqual([
+      'disaster',
+      'fire',
+      'logistics',
+      'medical',
+      'other',
+      'procedure',
+      'security',
+      'vote_buying',
+    ]);
   });
 });

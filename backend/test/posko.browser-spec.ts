@@ -68,6 +68,10 @@ describeInChromium('posko console in Chromium', () => {
     await page.locator('[data-testid="incident-detail"]').waitFor();
     await waitForText(page, 'detail-phone', '0000-DEMO-002005');
     expect(await page.locator('[data-testid="detail-phone"]').getAttribute('href')).toBe('tel:0000-DEMO-002005');
+    // A medical incident: the ambulance number first, then the posko, each a tap to call.
+    await waitForText(page, 'contact-ambulance', 'Ambulans / Gawat Darurat · 118');
+    expect(await page.locator('[data-testid="contact-ambulance"]').getAttribute('href')).toBe('tel:118');
+    await page.locator('[data-testid="contact-posko"]').waitFor();
     await shot('posko-queue-overdue.png');
 
     await page.locator('[data-testid="action-acknowledge"]').click();
@@ -132,6 +136,13 @@ describeInChromium('posko console in Chromium', () => {
     await shot('posko-rollcall.png');
     const monitor = await t.call('GET', `/api/tps/${target}/officer`, { token: await t.login('operator', 'operator123') });
     expect(monitor.body.monitor.nip).toBe('cadangan03');
+    // A monitor who arrives leaves the list at once: the check-in's live push reloads the roll call (no polling).
+    const arrives = `${KEL}008`;
+    await page.locator('[data-testid="rollcall-filter"]').fill(arrives);
+    await page.locator(`[data-testid="rollcall-tel-${arrives}"]`).waitFor();
+    const checkIn = await t.call('POST', `/api/tps/${arrives}/check-in`, { token: await t.login(arrives, '123456'), body: {} });
+    expect(checkIn.status).toBe(201);
+    await page.locator(`[data-testid="rollcall-tel-${arrives}"]`).waitFor({ state: 'detached' });
   });
 
   it('messages: sends to a kelurahan picked from the reference data and shows how many of its monitors read it', async () => {
@@ -149,7 +160,7 @@ describeInChromium('posko console in Chromium', () => {
     await waitForText(page, `sent-reads-${id}`, '0 dari 15 dibaca');
     const read = await t.call('POST', `/api/messages/${id}/read`, { token: officer });
     expect(read.status).toBe(201);
-    await page.clock.fastForward(6_000);
+    // Pushed on the live channel, not polled (the fallback poll is a minute): no clock jump needed.
     await waitForText(page, `sent-reads-${id}`, '1 dari 15 dibaca');
     await shot('posko-messages.png');
   });
@@ -158,24 +169,35 @@ describeInChromium('posko console in Chromium', () => {
     await page.keyboard.press('Alt+4');
     await page.waitForURL(`${t.url}/posko/tps`);
     const target = `${KEL}009`;
-    await page.locator('[data-testid="tps-query"]').fill(target);
+    // Found by the kelurahan's name and the TPS number, as the monitor says it on the phone.
+    const kelName = (await t.call('GET', `/api/kelurahan/${KEL}`, { token: officer })).body.name as string;
+    await page.locator('[data-testid="tps-query"]').fill(`${kelName.toLowerCase()} tps 9`);
     await page.keyboard.press('Enter');
     await waitForText(page, 'tps-state', 'Petugas belum hadir');
+    expect(await page.locator('[data-testid="tps-query"]').inputValue()).toBe(target);
+    // The officers' app's own form: a misread box is caught while typing, by the server's rules module.
     const boxes: [string, number][] = [
-      ['votes-01', 60],
-      ['votes-02', 80],
-      ['votes-03', 35],
+      ['votes.01', 60],
+      ['votes.02', 80],
+      ['votes.03', 35],
       ['invalid', 5],
-      ['dpt', 250],
-      ['fromDpt', 170],
-      ['fromDptb', 6],
-      ['fromDpk', 4],
-      ['received', 255],
-      ['used', 180],
-      ['spoiled', 2],
-      ['unused', 73],
+      ['voters.dpt', 250],
+      ['voters.fromDpt', 170],
+      ['voters.fromDptb', 6],
+      ['voters.fromDpk', 4],
+      ['ballots.received', 255],
+      ['ballots.used', 180],
+      ['ballots.spoiled', 2],
+      ['ballots.unused', 73],
+      ['disabledVoters', 1],
     ];
-    for (const [box, v] of boxes) await page.locator(`[data-testid="onbehalf-${box}"]`).fill(String(v));
+    const box = (path: string) => page.locator(`[data-testid="onbehalf-${path}"]`);
+    for (const [path, v] of boxes) await box(path).fill(String(path === 'ballots.used' ? 18 : v));
+    await page.locator('[data-testid="onbehalf"] [data-rule="BALLOTS_USED"]').waitFor();
+    expect(await page.locator('[data-testid="onbehalf-submit"]').isDisabled()).toBe(true);
+    await shot('posko-tps-onbehalf-misread.png');
+    await box('ballots.used').fill('180');
+    await page.locator('[data-testid="onbehalf"] [data-rule]').first().waitFor({ state: 'detached' });
     await page.locator('[data-testid="onbehalf-reason"]').fill('HP petugas rusak, angka dibacakan lewat telepon');
     await page.locator('[data-testid="onbehalf-source"]').selectOption('phone');
     await page.locator('[data-testid="onbehalf-submit"]').click();

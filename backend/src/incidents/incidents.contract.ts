@@ -85,6 +85,8 @@ export const ESCALATION_LABELS: Record<string, string> = {
 export interface IncidentPolicy {
   deadlines: DeadlinePolicy;
   escalationParties: string[];
+  /** Whom to call per incident category (CONTACTS_FILE): the category's services, then the posko. */
+  contacts: Record<string, { name: string; phone: string; role: string }[]>;
   /** Server time of the answer, so a screen can tell how far its own clock is off. */
   now: string;
 }

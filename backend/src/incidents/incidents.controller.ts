@@ -28,7 +28,7 @@ import { acknowledgeSchema, assignSchema, escalateSchema, reopenSchema, resolveS
 import { decideLifecycle, type LifecycleCommand } from './lifecycle.decider.js';
 import { lifecyclesOf } from './lifecycle.fold.js';
 import { CONTACTS } from '../reference/reference.module.js';
-import type { Contacts } from '../reference/contests.js';
+import { contactsByCategory, type Contacts } from '../reference/contests.js';
 
 const INCIDENT_ID = /^(\d{13})-(\d{1,5})$/;
 const STATE_AFTER: Record<string, string> = {
@@ -105,6 +105,7 @@ export class IncidentsController {
     return {
       deadlines: this.config.INCIDENT_DEADLINES,
       escalationParties: this.config.ESCALATION_PARTIES,
+      contacts: contactsByCategory(this.contacts),
       now: this.clock.now().toISOString(),
     };
   }

@@ -90,4 +90,13 @@ describe('ChangeCoalescer', () => {
     expect(mergeChanges(change('10/0', []), change('9/5', [])).position).toBe('10/0');
     expect(mergeChanges(change('9/5', []), change('10/0', [])).position).toBe('10/0');
   });
+
+  it('mergeChanges keeps the message ids of both sides (the posko console reloads read counts from them)', () => {
+    const merged = mergeChanges(
+      mergeChanges(change('1/0', [], { messageIds: ['m-1'] }), change('2/0', ['a'])),
+      change('3/0', [], { messageIds: ['m-2', 'm-1'] }),
+    );
+    expect(merged.messageIds).toEqual(['m-1', 'm-2']);
+    expect(mergeChanges(change('1/0', ['a']), change('2/0', ['b'])).messageIds).toBeUndefined();
+  });
 });

@@ -9,6 +9,7 @@ export function mergeChanges(a: ProjectionChange | null, b: ProjectionChange): P
       tpsIds: [...new Set(b.tpsIds)],
       kelurahanCodes: [...new Set(b.kelurahanCodes)],
       incidentIds: [...new Set(b.incidentIds)],
+      ...(b.messageIds ? { messageIds: [...new Set(b.messageIds)] } : {}),
     };
   return {
     position: comparePositionStrings(a.position, b.position) >= 0 ? a.position : b.position,
@@ -16,6 +17,7 @@ export function mergeChanges(a: ProjectionChange | null, b: ProjectionChange): P
     kelurahanCodes: [...new Set([...a.kelurahanCodes, ...b.kelurahanCodes])],
     incidentIds: [...new Set([...a.incidentIds, ...b.incidentIds])],
     coverageChanged: a.coverageChanged || b.coverageChanged,
+    ...(a.messageIds || b.messageIds ? { messageIds: [...new Set([...(a.messageIds ?? []), ...(b.messageIds ?? [])])] } : {}),
     committedAt:
       a.committedAt === undefined ? b.committedAt : b.committedAt === undefined ? a.committedAt : Math.min(a.committedAt, b.committedAt),
   };

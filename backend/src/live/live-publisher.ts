@@ -4,7 +4,7 @@ import type { ProjectionChange, ReadModels } from '../projections/read-models.po
 import type { ReferenceData } from '../reference/reference-data.js';
 import { comparePositionStrings, LiveMessage, type ClientToServer, type ServerToClient } from './live.contract.js';
 import { publicTpsView } from '../read-api/visibility.js';
-import { DETAIL_SUFFIX, roomsOfKelurahan } from './rooms.js';
+import { CITY_ROOM, DETAIL_SUFFIX, roomsOfKelurahan } from './rooms.js';
 
 /** Rooms and their detail twins: for messages both audiences get alike. */
 const both = (rooms: string[]) => [...rooms, ...rooms.map((r) => r + DETAIL_SUFFIX)];
@@ -65,6 +65,8 @@ export class LivePublisher {
     // The city numbers and coverage go to everyone, whatever they follow: the header of every screen shows them.
     this.ns.emit(LiveMessage.SummaryUpdated, { position: stamp, data: summary });
     if (coverage) this.ns.emit(LiveMessage.CoverageUpdated, { position: stamp, data: coverage });
+    if (change.messageIds?.length)
+      this.ns.to(CITY_ROOM + DETAIL_SUFFIX).emit(LiveMessage.MessagesUpdated, { position: stamp, data: { messageIds: change.messageIds } });
     if (change.committedAt !== undefined) submitToScreen.observe(Math.max(0, Date.now() - change.committedAt) / 1000);
   }
 

@@ -16,6 +16,11 @@ export const LiveMessage = {
   IncidentReported: 'incident:reported',
   IncidentResolved: 'incident:resolved',
   CoverageUpdated: 'coverage:updated',
+  /**
+   * To the posko (the city's detail room): messages to monitors were sent or read, so the console's "n of m read"
+   * reloads now instead of polling. Carries the ids only; GET /api/messages has the counts.
+   */
+  MessagesUpdated: 'messages:updated',
   /** Every few seconds: the position the read models have reached, so a client can tell it is live and not lagging. */
   Heartbeat: 'live:heartbeat',
   /** Sent just before the server closes the socket because its token expired or its user changed or went. */
@@ -262,6 +267,7 @@ export interface ServerToClient {
   [LiveMessage.IncidentReported]: (msg: Positioned<IncidentView>) => void;
   [LiveMessage.IncidentResolved]: (msg: Positioned<IncidentView>) => void;
   [LiveMessage.CoverageUpdated]: (msg: Positioned<CoverageUpdate>) => void;
+  [LiveMessage.MessagesUpdated]: (msg: Positioned<{ messageIds: string[] }>) => void;
   [LiveMessage.Heartbeat]: (msg: LiveHeartbeat) => void;
   [LiveMessage.SessionEnded]: (msg: { code: string }) => void;
 }

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
+import { INCIDENT_CATEGORIES } from '../tps/tally-form.schema.js';
 
 const contestSchema = z.object({
   code: z.string().regex(/^[A-Z0-9_]{2,20}$/),
@@ -39,4 +40,9 @@ export function loadContacts(file: URL | string = DEFAULT_CONTACTS_FILE): Contac
 /** Whom a monitor calls for this category: the category's services, then the posko (always). */
 export function contactsFor(contacts: Contacts, category: string): Contact[] {
   return [...(contacts.byCategory[category] ?? []), contacts.posko];
+}
+
+/** Every incident category's contacts (the officers' kit and the posko's incident policy). */
+export function contactsByCategory(contacts: Contacts): Record<string, Contact[]> {
+  return Object.fromEntries(INCIDENT_CATEGORIES.map((c) => [c, contactsFor(contacts, c)] as const));
 }

@@ -6,10 +6,9 @@ import { Roles } from '../auth/roles.decorator.js';
 import { ApiRoute } from '../http/api-doc.decorator.js';
 import { DomainError } from '../http/domain-error.js';
 import { CONTACTS, CONTESTS, REFERENCE_DATA } from '../reference/reference.module.js';
-import { contactsFor, type Contacts, type Contests } from '../reference/contests.js';
+import { contactsByCategory, type Contacts, type Contests } from '../reference/contests.js';
 import type { ReferenceData } from '../reference/reference-data.js';
 import type { OfficerKit } from './officer-kit.contract.js';
-import { INCIDENT_CATEGORIES } from './tally-form.schema.js';
 
 @ApiTags('officers')
 @Controller('officer')
@@ -32,7 +31,7 @@ export class OfficerKitController {
     const kel = this.ref.kelurahanByCode.get(tps.kelurahanCode)!;
     const kec = this.ref.kecamatan.find((k) => k.code === tps.kecamatanCode)!;
     const contest = this.contests.byCode.get(this.contests.defaultCode)!;
-    const contacts = Object.fromEntries(INCIDENT_CATEGORIES.map((c) => [c, contactsFor(this.contacts, c)] as const));
+    const contacts = contactsByCategory(this.contacts);
     return {
       tps: {
         id: tps.id,

@@ -32,6 +32,12 @@ export class LiveState {
   status = $state<ConnectionStatus>('connecting');
   /** Client time (epoch ms) of the last applied change. */
   lastUpdate = $state<number | null>(null);
+  /**
+   * Counters that move when a TPS or a message to monitors changed: screens that read other routes (the posko's roll
+   * call and sent messages) reload on them instead of polling.
+   */
+  tpsTick = $state(0);
+  messagesTick = $state(0);
   /** True once a snapshot has been applied: before that the screen says it is loading. */
   ready = $state(false);
 
@@ -77,7 +83,14 @@ export class LiveState {
     if (this.fresh(`kel:${k.code}`, position)) this.kelurahan.set(k.code, k);
   }
   setTps(position: string | null, t: TpsView): void {
-    if (this.fresh(`tps:${t.id}`, position)) this.tps.set(t.id, t);
+    if (this.fresh(`tps:${t.id}`, position)) {
+      this.tps.set(t.id, t);
+      this.tpsTick++;
+    }
+  }
+  /** Messages to monitors were sent or read (the push carries ids only). */
+  messagesChanged(): void {
+    this.messagesTick++;
   }
   setIncident(position: string | null, i: IncidentView): void {
     if (this.fresh(`inc:${i.incidentId}`, position)) this.incidents.set(i.incidentId, i);
@@ -103,6 +116,8 @@ export class LiveState {
     for (const t of a.tps) this.setTps(a.position, t);
     for (const i of a.incidents) this.setIncident(a.position, i);
     this.ready = true;
+    // A message read while the socket was away has no TPS to resume: let the screens that list messages reload.
+    this.messagesTick++;
     this.status = 'live';
     this.previousBeat = null;
     this.touched();

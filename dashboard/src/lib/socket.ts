@@ -113,6 +113,7 @@ export function startLive(state: LiveState): () => void {
   socket.on(LiveMessage.IncidentReported, (m) => enqueue(() => state.setIncident(m.position, m.data)));
   socket.on(LiveMessage.IncidentResolved, (m) => enqueue(() => state.setIncident(m.position, m.data)));
   socket.on(LiveMessage.CoverageUpdated, (m) => enqueue(() => state.setCoverage(m.position, m.data)));
+  socket.on(LiveMessage.MessagesUpdated, () => state.messagesChanged());
   socket.on(LiveMessage.Heartbeat, (h) => enqueue(() => state.heartbeat(h) && void resume(), false));
 
   const silence = setInterval(() => state.checkSilence(), 2000);

@@ -1,9 +1,9 @@
-/** The numbers TallyForm.svelte hands to its screen (the body of a tally, without contest and extras). */
-export interface TallyFormValue {
-  votes: Record<string, number>;
-  invalid: number;
-  voters: { dpt: number; fromDpt: number; fromDptb: number; fromDpk: number };
-  ballots: { received: number; used: number; spoiled: number; unused: number };
-}
+import type { TallyForm } from '../../../backend/src/tps/tps.events.ts';
+
+/**
+ * What TallyForm.svelte hands to its screen: the body of a tally as the API takes it (without contest and the
+ * screen's extras), and `acknowledgeWarnings` when the typist confirmed numbers that break a rule.
+ */
+export type TallyFormValue = TallyForm & { acknowledgeWarnings?: true };
 
 export type OnTally = (form: TallyFormValue) => void;
