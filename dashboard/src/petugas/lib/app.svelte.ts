@@ -1,12 +1,13 @@
 import type { TallyForm } from '../../../../backend/src/tps/tps.events.ts';
 import { request } from './http.ts';
+import { Inbox } from './inbox.svelte.ts';
 import { emptyProgress, forgetLocal, keepKit, keepProgress, readKit, readProgress, type OfficerKit, type Progress } from './local.ts';
 import { Outbox } from './outbox.ts';
 import { newKey, type OutboxEntry, type ReportKind } from './outbox-core.ts';
 import { OutboxStore } from './outbox-store.ts';
 import { forgetSession, keepFresh, readSession, type Session } from './session.ts';
 
-export type Screen = 'home' | 'check-in' | 'tally' | 'correction' | 'incident' | 'photo';
+export type Screen = 'home' | 'check-in' | 'tally' | 'correction' | 'incident' | 'photo' | 'messages';
 const SCREENS: Record<string, Screen> = {
   '': 'home',
   hadir: 'check-in',
@@ -14,6 +15,7 @@ const SCREENS: Record<string, Screen> = {
   koreksi: 'correction',
   insiden: 'incident',
   foto: 'photo',
+  pesan: 'messages',
 };
 const HASH: Record<Screen, string> = {
   home: '',
@@ -22,6 +24,7 @@ const HASH: Record<Screen, string> = {
   correction: 'koreksi',
   incident: 'insiden',
   photo: 'foto',
+  messages: 'pesan',
 };
 
 const randomId = (): string =>
@@ -49,6 +52,8 @@ class PetugasApp {
   fixing = $state<OutboxEntry | null>(null);
   /** Contacts of the last incident the monitor made (shown until they leave the screen). */
   kitError = $state<string | null>(null);
+  /** The posko's messages to this TPS (live, kept on the phone). */
+  readonly inbox = new Inbox();
   private outbox: Outbox | null = null;
 
   /** This officer's reports (another officer's, made on this phone before, wait for their own sign-in). */
@@ -103,6 +108,7 @@ class PetugasApp {
     );
     void this.refresh();
     void this.outbox?.pump();
+    this.inbox.start(s.tpsId, () => this.session?.token ?? null);
   }
 
   /** Reads the kit and the TPS view when the network allows; the phone's copies serve when it does not. */
@@ -184,7 +190,10 @@ class PetugasApp {
   /** Sign-out forgets the session; reports not yet sent stay in the outbox for the next sign-in at this TPS. */
   signOut(byMonitor = true): void {
     forgetSession();
-    if (byMonitor) forgetLocal();
+    if (byMonitor) {
+      forgetLocal();
+      this.inbox.forget();
+    } else this.inbox.stop();
     this.session = null;
     this.kit = null;
     this.progress = emptyProgress();
