@@ -1,3 +1,4 @@
+/* eslint-disable svelte/prefer-svelte-reactivity -- bookkeeping only: what is rendered is the `messages` array, replaced whole */
 import { io, type Socket } from 'socket.io-client';
 import { MONITORS_NAMESPACE, MonitorMessage, type InboxMessage, type MonitorsServerToClient } from '$messages-contract';
 import { request } from './http.ts';
