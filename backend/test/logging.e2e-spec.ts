@@ -35,6 +35,9 @@ describe('logs (pino): JSON lines with request ids, secrets redacted', () => {
       req: { method: 'GET', headers: { authorization: '[Redacted]' } },
     });
     expect(typeof line?.responseTime).toBe('number');
+    // One `route` key per line (JSON.parse keeps the last of repeated keys, so count them in the raw line).
+    const raw = lines.find((l) => l.includes(`"reqId":"${serverId}"`) && l.includes('"res":'))!;
+    expect(raw.match(/"route":/g)).toHaveLength(1);
     expect(line?.req.url).toBe(`/api/tps/${TPS}?token=[Redacted]`);
     const failed = parsed.find((p) => p.route === '/api/auth/login' && p.res?.statusCode === 401);
     expect(failed).toMatchObject({ level: 'warn', reqId: expect.stringMatching(UUID) });

@@ -16,6 +16,6 @@ describe('infra/prometheus (promtool)', () => {
     expect([config.status, config.stderr]).toEqual([0, '']);
     const rules = promtool('check', 'rules', `${dir}alerts.yml`);
     expect([rules.status, rules.stderr]).toEqual([0, '']);
-    expect(rules.stdout).toMatch(/SUCCESS: 9 rules found/);
+    expect(rules.stdout).toMatch(/SUCCESS: 10 rules found/);
   });
 });

@@ -43,10 +43,15 @@ export function httpLogOptions(logger: Logger): Options<IncomingMessage, ServerR
     logger,
     // The request id middleware ran first and set req.id; pino-http names it `reqId` on every line of the request.
     genReqId: (req) => (req as RequestWithId).id ?? 'none',
+    // Known when the request starts, so bound to every line of the request.
     customProps: (req) => {
       const r = req as RequestWithId;
-      return { route: routeOf(req), ...(r.clientRequestId ? { clientRequestId: r.clientRequestId } : {}) };
+      return r.clientRequestId ? { clientRequestId: r.clientRequestId } : {};
     },
+    // The route is known only once Express matched it: on the finished line alone (customProps would bind it twice,
+    // the start's `unmatched` and the end's pattern, as two `route` keys in one JSON line).
+    customSuccessObject: (req, _res, val: Record<string, unknown>) => ({ ...val, route: routeOf(req) }),
+    customErrorObject: (req, _res, _err, val: Record<string, unknown>) => ({ ...val, route: routeOf(req) }),
     // A flood's refusals (429) are counted by sipantaumilu_http_errors_total{code="RATE.LIMITED"}, not written line by
     // line: writing thousands of lines a second would cost the very CPU the limit protects. A 503 (REQUEST.TIMEOUT,
     // STORE.UNAVAILABLE) is the server's planned answer to overload or an outage, not a fault: a warning. Unexpected

@@ -14,6 +14,9 @@ let source: LagSource | null = null;
 /** The app whose lag the gauges read at each scrape (one per process; tests start several apps in turn). */
 export function setLagSource(s: LagSource | null): void {
   source = s;
+  // A new source never answers with the previous one's reading.
+  pending = null;
+  hiddenPending = null;
 }
 
 // Each scrape asks the source once for all three projection metrics.
@@ -57,30 +60,47 @@ new Counter({
   },
 });
 
-let hiddenPending: Promise<LogVisibility | null | undefined> | null = null;
-const hidden = (): Promise<LogVisibility | null | undefined> => {
+/** One visibility reading per scrape: `failed` when the query did not answer (the database in trouble). */
+type Visibility = { failed: true } | { failed: false; log: LogVisibility | null | undefined };
+let hiddenPending: Promise<Visibility> | null = null;
+const hidden = (): Promise<Visibility> => {
   hiddenPending ??= (source?.hidden?.() ?? Promise.resolve(undefined))
-    .catch(() => undefined)
+    .then(
+      (log): Visibility => ({ failed: false, log }),
+      (): Visibility => ({ failed: true }),
+    )
     .finally(() => setTimeout(() => (hiddenPending = null), 0));
   return hiddenPending;
 };
 
+// A failed reading is unknown (NaN: no comparison holds, so the lag alerts neither fire nor clear on it), never 0,
+// which would say "nothing hidden" exactly when the database is in trouble; the _up gauge and its alert say it.
 new Gauge({
-  name: 'sipantaumilu_event_log_hidden_events',
-  help: 'Committed events every log reader still cannot see because an older transaction is open (PostgreSQL store).',
+  name: 'sipantaumilu_event_log_visibility_up',
+  help: '1 when the last reading of the log visibility (hidden events, oldest transaction) answered, 0 when it failed.',
   registers: [registry],
   async collect() {
-    const log = await hidden();
-    // Counted up to a cap: the cap plus one means more.
-    this.set(log ? log.hiddenEvents + (log.hiddenCapped ? 1 : 0) : 0);
+    this.set((await hidden()).failed ? 0 : 1);
+  },
+});
+
+new Gauge({
+  name: 'sipantaumilu_event_log_hidden_events',
+  help: 'Committed events every log reader still cannot see because an older transaction is open (PostgreSQL store); NaN when unknown.',
+  registers: [registry],
+  async collect() {
+    const v = await hidden();
+    // Counted up to a cap: the cap plus one means more. No visibility rule (EventStoreDB): nothing can be hidden.
+    this.set(v.failed ? NaN : v.log ? v.log.hiddenEvents + (v.log.hiddenCapped ? 1 : 0) : 0);
   },
 });
 
 new Gauge({
   name: 'sipantaumilu_event_log_oldest_xid_transaction_seconds',
-  help: 'Age of the oldest open xid-holding transaction in the PostgreSQL cluster, which holds back the log readers.',
+  help: 'Age of the oldest open xid-holding transaction in the PostgreSQL cluster, which holds back the log readers; NaN when unknown.',
   registers: [registry],
   async collect() {
-    this.set((await hidden())?.oldestXidTransaction?.seconds ?? 0);
+    const v = await hidden();
+    this.set(v.failed ? NaN : (v.log?.oldestXidTransaction?.seconds ?? 0));
   },
 });
