@@ -63,6 +63,11 @@ describe('C.Hasil photos (e2e, real PostgreSQL, photos in a directory)', () => {
     });
     expect(typeof r.body.eventId).toBe('string');
     expect(r.body.position).toMatch(/^\d+\/\d+$/);
+    // The uploader reads its own photo at once with the answer's position (access comes from the read model).
+    const own = await getPhoto(officerA, hash, `?minPosition=${r.body.position}`);
+    expect(own.status).toBe(200);
+    expect(own.headers.get('x-log-position')).toMatch(/^\d+\/\d+$/);
+    expect((await getPhoto(officerA, hash, '?minPosition=later')).status).toBe(400);
     expect(await storedPhotos()).toEqual([hash]);
     const [e] = await streamOf(TPS_A);
     expect(e.type).toBe('FormPhotoAttached');

@@ -5,6 +5,8 @@ import { CurrentPrincipal } from '../auth/auth.guard.js';
 import type { Principal } from '../auth/principal.js';
 import { Roles } from '../auth/roles.decorator.js';
 import { DomainError, ValidationError } from '../http/domain-error.js';
+import { READ_MODELS, type ReadModels } from '../projections/read-models.port.js';
+import { awaitPosition } from '../read-api/read-position.js';
 import { sniffType } from './image-inspect.js';
 import { photoErrors } from './photo.errors.js';
 import { PhotoReadDoc } from './photo.api-docs.js';
@@ -28,6 +30,7 @@ export class PhotoReadController {
     @Inject(PHOTO_STORE) private readonly store: PhotoStore,
     @Inject(PHOTO_VARIANTS) private readonly variants: PhotoVariants,
     private readonly lookup: PhotoLookup,
+    @Inject(READ_MODELS) private readonly rm: ReadModels,
   ) {}
 
   @Get('photos/:photoId')
@@ -36,6 +39,7 @@ export class PhotoReadController {
   async photo(
     @Param('photoId') photoId: string,
     @Query('size') size: string | undefined,
+    @Query('minPosition') minPosition: string | undefined,
     @CurrentPrincipal() p: Principal,
     @Req() req: Request,
     @Res() res: Response,
@@ -43,6 +47,9 @@ export class PhotoReadController {
     if (!HASH.test(photoId)) throw new ValidationError([{ path: 'photoId', problem: 'must be a SHA-256 hex (64 lowercase hex digits)' }]);
     if (size !== undefined && !Object.hasOwn(SIZES, size))
       throw new ValidationError([{ path: 'size', problem: 'must be thumb or medium' }]);
+    // Who may see a photo comes from the read model: an uploader reads its own photo right after the 201 by passing
+    // the answer's position (`?minPosition=`), as every read route allows.
+    if (minPosition !== undefined) await awaitPosition(this.rm, minPosition, res);
     // Only photos some event points at are served (never an orphan of a failed upload).
     const owners = await this.lookup.ownersOf(photoId);
     if (owners.length === 0) throw photoErrors.notFound();

@@ -49,14 +49,17 @@ export const PhotoReadDoc = () =>
   applyDecorators(
     ApiRoute({
       summary: 'The original photo, or a resized copy without EXIF',
-      description: 'ETag is the hash; Cache-Control: private, immutable; If-None-Match answers 304.',
+      description:
+        "ETag is the hash; Cache-Control: private, immutable; If-None-Match answers 304. Right after an upload pass its answer's position as minPosition: access is read from the read model.",
       errors: {
         400: ['REQUEST.INVALID'],
         403: ['AUTH.FORBIDDEN', 'AUTH.WRONG_TPS'],
         404: ['PHOTO.NOT_FOUND'],
         500: ['PHOTO.MISSING', 'PHOTO.CORRUPT'],
+        503: ['READ.POSITION_NOT_REACHED'],
       },
     }),
     ApiQuery({ name: 'size', required: false, enum: ['thumb', 'medium'] }),
+    ApiQuery({ name: 'minPosition', required: false, description: 'wait (up to 5 s) until the read models passed this log position' }),
     ApiProduces('image/jpeg', 'image/png', 'image/webp'),
   );
