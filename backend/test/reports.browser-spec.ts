@@ -92,4 +92,31 @@ describeInChromium('report downloads in Chromium', () => {
     const ws = wb.getWorksheet('Insiden')!;
     expect([ws.rowCount, ws.getRow(2).getCell(2).value, ws.getRow(2).getCell(7).value]).toEqual([2, A, 'keributan kecil']);
   });
+
+  it('downloads the incidents report from the posko console with the queue’s filters', async () => {
+    const op = await t.login('operator', 'operator123');
+    const low = await t.call('POST', `/api/tps/${B}/incidents`, {
+      token: op,
+      body: { category: 'logistics', severity: 'low', description: 'tinta kurang' },
+    });
+    expect(low.status).toBe(201);
+    await page.goto(`${t.url}/posko`);
+    await page.locator(`[data-testid="queue-item-${low.body.incidentId}"]`).waitFor();
+    await page.locator('[data-testid="queue-severity"]').selectOption('high');
+    await page.locator(`[data-testid="queue-item-${low.body.incidentId}"]`).waitFor({ state: 'detached' });
+    await page.screenshot({ path: join(ARTIFACTS_DIR, 'reports-posko-queue.png') });
+    const x = await download(page, 'report-incidents');
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.readFile(x.path);
+    const ws = wb.getWorksheet('Insiden')!;
+    const listed = (await t.call('GET', '/api/incidents?status=open&severity=high', { token: op })).body as { incidentId: string }[];
+    const ids: unknown[] = [];
+    ws.eachRow((row, n) => {
+      if (n > 1) ids.push(row.getCell(1).value);
+    });
+    // The file holds what the screen listed: the high one, not the low one.
+    expect(ids.sort()).toEqual(listed.map((i) => i.incidentId).sort());
+    expect(ids).not.toContain(low.body.incidentId);
+    expect(ids.length).toBeGreaterThan(0);
+  });
 });

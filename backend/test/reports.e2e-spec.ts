@@ -72,6 +72,10 @@ describe('reports (e2e)', () => {
     const inc = await post('A', `/api/tps/${A}/incidents`, { category: 'security', severity: 'high', description: 'keributan kecil' });
     await post('D', `/api/tps/${D}/incidents`, { category: 'logistics', severity: 'low', description: '=HYPERLINK("http://x")' });
     await post('operator', `/api/incidents/${inc.incidentId}/resolve`, { note: 'Sudah ditangani aparat' });
+    const med = await post('B', `/api/tps/${B}/incidents`, { category: 'medical', severity: 'critical', description: 'pemilih pingsan' });
+    await post('operator', `/api/incidents/${med.incidentId}/acknowledge`, {});
+    await post('operator', `/api/incidents/${med.incidentId}/assign`, { assignee: 'operator', note: 'telepon puskesmas' });
+    await post('operator', `/api/incidents/${med.incidentId}/escalate`, { to: 'ambulance', note: 'butuh ambulans' });
     expect((await t.call('GET', `/api/summary?minPosition=${last}`, { token: tok.operator })).status).toBe(200);
     mkdirSync(ARTIFACTS, { recursive: true });
   });
@@ -219,13 +223,57 @@ describe('reports (e2e)', () => {
       comment: '#',
       columns: true,
     });
-    expect(open.map((x) => x['ID insiden'])).toEqual(list.filter((x) => x.status === 'open').map((x) => x.incidentId));
-    const x = await get('/api/reports/incidents?format=xlsx&kecamatan=167306');
+    // The file is in report order (oldest first), the queue in its own: compare the sets.
+    expect(open.map((x) => x['ID insiden']).sort()).toEqual(
+      list
+        .filter((x) => x.status === 'open')
+        .map((x) => x.incidentId)
+        .sort(),
+    );
+    // Every lifecycle step of the queue's view is in the row.
+    const full = (await api('/api/incidents')) as {
+      incidentId: string;
+      lifecycle: { state: string; acknowledgedBy: string | null; assignee: string | null; escalations: { to: string }[] };
+    }[];
+    for (const i of full) {
+      const row = rows.find((x) => x['ID insiden'] === i.incidentId)!;
+      expect([row.Tahap, row['Diterima oleh'], row.Ditangani]).toEqual([
+        i.lifecycle.state,
+        i.lifecycle.acknowledgedBy ?? '',
+        i.lifecycle.assignee ?? '',
+      ]);
+      expect(
+        row.Eskalasi.split('; ')
+          .filter(Boolean)
+          .map((e) => e.split(' ')[0]),
+      ).toEqual(i.lifecycle.escalations.map((e) => e.to));
+    }
+    // The console's filters, read by the same function: the report lists what GET /api/incidents lists.
+    for (const filter of [
+      'status=open',
+      'state=escalated',
+      'assignee=operator',
+      'severity=high,low',
+      'category=logistics',
+      'kecamatan=167306',
+      'overdue=false',
+    ]) {
+      const listed = ((await api(`/api/incidents?${filter}`)) as { incidentId: string }[]).map((i) => i.incidentId).sort();
+      const file = parse<Record<string, string>>((await get(`/api/reports/incidents?${filter}`)).bytes.toString('utf8'), {
+        bom: true,
+        comment: '#',
+        columns: true,
+      });
+      expect([filter, file.map((f) => f['ID insiden']).sort()]).toEqual([filter, listed]);
+      expect(listed.length).toBeGreaterThan(0);
+    }
+    const x = await get('/api/reports/incidents?format=xlsx&kecamatan=167306&status=resolved');
     const wb = new ExcelJS.Workbook();
     await wb.xlsx.load(x.bytes as unknown as ExcelJS.Buffer);
     const ws = wb.getWorksheet('Insiden')!;
     expect(ws.rowCount).toBe(2);
-    expect(ws.getRow(2).getCell(14).value).toBe('Sudah ditangani aparat');
+    const headers = (ws.getRow(1).values as unknown[]).map(String);
+    expect(ws.getRow(2).getCell(headers.indexOf('Catatan penyelesaian')).value).toBe('Sudah ditangani aparat');
     const bad = await get('/api/reports/incidents?severity=huge');
     expect([bad.status, JSON.parse(bad.bytes.toString()).fields[0].path]).toEqual([400, 'severity']);
   });

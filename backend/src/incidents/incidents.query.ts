@@ -13,6 +13,7 @@ export interface IncidentFilter {
   status?: 'open' | 'resolved';
   state?: IncidentState[];
   severity?: Severity[];
+  category?: string;
   kelurahan?: string;
   kecamatan?: string;
   assignee?: string;
@@ -29,7 +30,25 @@ export function withDeadlines(view: IncidentView, policy: DeadlinePolicy, now: D
   return { ...view, deadlines: view.lifecycle ? deadlinesOf(view.lifecycle, view.severity, policy, now) : null };
 }
 
-const isOverdue = (i: ListedIncident) => i.deadlines?.overdue != null;
+export const isOverdue = (i: ListedIncident) => i.deadlines?.overdue != null;
+
+/**
+ * The SQL part of a filter over rm_incident (everything but `overdue`, which needs the clock): conditions to AND,
+ * their values pushed onto `params`. Shared by the queue and the incidents report.
+ */
+export function incidentConditions(f: IncidentFilter, params: unknown[]): string[] {
+  const where: string[] = [];
+  const add = (sql: (n: number) => string, value: unknown) => where.push(sql(params.push(value)));
+  if (f.status) add((n) => `status = $${n}`, f.status);
+  if (f.state?.length) add((n) => `doc->'lifecycle'->>'state' = ANY($${n})`, f.state);
+  if (f.severity?.length) add((n) => `doc->>'severity' = ANY($${n})`, f.severity);
+  if (f.category) add((n) => `doc->>'category' = $${n}`, f.category);
+  if (f.kelurahan) add((n) => `kelurahan_code = $${n}`, f.kelurahan);
+  if (f.kecamatan) add((n) => `left(kelurahan_code, 6) = $${n}`, f.kecamatan);
+  if (f.assignee) add((n) => `doc->'lifecycle'->>'assignee' = $${n}`, f.assignee);
+  if (f.ids) add((n) => `incident_id = ANY($${n})`, f.ids);
+  return where;
+}
 
 /** compareIncidents, with overdue incidents first when asked. */
 export function incidentOrder(overdueFirst: boolean) {
@@ -67,16 +86,8 @@ export class IncidentsQuery {
     policy: DeadlinePolicy,
     now: Date,
   ): Promise<{ items: ListedIncident[]; next: PageCursor | null; total: number }> {
-    const where: string[] = [];
     const params: unknown[] = [];
-    const add = (sql: (n: number) => string, value: unknown) => where.push(sql(params.push(value)));
-    if (f.status) add((n) => `status = $${n}`, f.status);
-    if (f.state?.length) add((n) => `doc->'lifecycle'->>'state' = ANY($${n})`, f.state);
-    if (f.severity?.length) add((n) => `doc->>'severity' = ANY($${n})`, f.severity);
-    if (f.kelurahan) add((n) => `kelurahan_code = $${n}`, f.kelurahan);
-    if (f.kecamatan) add((n) => `left(kelurahan_code, 6) = $${n}`, f.kecamatan);
-    if (f.assignee) add((n) => `doc->'lifecycle'->>'assignee' = $${n}`, f.assignee);
-    if (f.ids) add((n) => `incident_id = ANY($${n})`, f.ids);
+    const where = incidentConditions(f, params);
     const found: { doc: IncidentView }[] = await this.ds.query(
       `SELECT doc FROM rm_incident ${where.length ? `WHERE ${where.join(' AND ')}` : ''}`,
       params,

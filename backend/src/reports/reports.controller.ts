@@ -4,6 +4,8 @@ import { ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { DataSource } from 'typeorm';
 import { Roles } from '../auth/roles.decorator.js';
+import { APP_CONFIG, type RuntimeConfig } from '../config/config.module.js';
+import { CLOCK, type Clock } from '../incidents/clock.js';
 import { ApiRoute } from '../http/api-doc.decorator.js';
 import { inSnapshot } from '../projections/snapshot.js';
 import type { Contests } from '../reference/contests.js';
@@ -56,6 +58,8 @@ export class ReportsController {
     @Inject(REFERENCE_DATA) private readonly ref: ReferenceData,
     @Inject(CONTESTS) private readonly contests: Contests,
     private readonly pdf: SummaryPdf,
+    @Inject(APP_CONFIG) private readonly config: RuntimeConfig,
+    @Inject(CLOCK) private readonly clock: Clock,
   ) {
     this.results = new ResultsSource(ref, contests);
   }
@@ -92,16 +96,22 @@ export class ReportsController {
   @Get('incidents')
   @Roles('operator', 'auditor', 'admin')
   @ApiRoute({
-    summary: 'Every incident with its lifecycle (?format=csv|xlsx&status=&kelurahan=&kecamatan=&severity=&category=), streamed',
+    summary:
+      'Every incident with its lifecycle and deadlines (?format=csv|xlsx and the filters of GET /api/incidents: status, state, severity, category, kelurahan, kecamatan, assignee, overdue), streamed',
     errors: { 400: ['REQUEST.INVALID'] },
   })
   async incidentsReport(@Query() query: Record<string, unknown>, @Res() res: Response): Promise<void> {
-    const q = parseIncidentsQuery(query);
+    const q = parseIncidentsQuery(query, this.ref);
+    const now = this.clock.now();
     await streamed(res, () =>
       inSnapshot(this.ds, async (tx, position) => {
         const meta = await readReportMeta(tx, position);
         const lines = metaLines(meta, 'Insiden');
-        const table = { name: 'Insiden', columns: INCIDENT_COLUMNS, rows: incidentRows(tx, this.ref, q) };
+        const table = {
+          name: 'Insiden',
+          columns: INCIDENT_COLUMNS,
+          rows: incidentRows(tx, this.ref, q, this.config.INCIDENT_DEADLINES, now),
+        };
         startFile(res, q.format, 'insiden', position);
         if (q.format === 'csv') await writeCsv(res, lines, table, true);
         else await writeXlsx(res, lines, [table]);
