@@ -28,8 +28,11 @@ export interface RebuildFigures {
  * `events` events for `kelurahan` kelurahan of 10 TPS: every TPS one tally, 5% of them a correction, and check-ins
  * for as many as the event budget leaves, in the order a night produces them (check-ins first).
  */
+/** The shape of the synthetic nation the rebuild writes (10 TPS a kelurahan, 11 kelurahan a kecamatan). */
+export const nationShape = (kelurahan: number) => ({ kelurahan, tpsPerKelurahan: 10, kelurahanPerKecamatan: 11 });
+
 export async function nationalRebuild(url: string, events: number, kelurahan: number, log: (m: string) => void): Promise<RebuildFigures> {
-  const ref = syntheticReference({ kelurahan, tpsPerKelurahan: 10, kelurahanPerKecamatan: 11 });
+  const ref = syntheticReference(nationShape(kelurahan));
   const tpsIds = ref.tps.map((t) => t.id);
   const tallies = Math.min(tpsIds.length, Math.floor(events / 1.05));
   const corrections = Math.floor(tallies * 0.05);

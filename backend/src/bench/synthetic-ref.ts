@@ -3,7 +3,7 @@
  * that code), names say "SINTETIS", and none of it is ever written next to the city's data (it lives in temp files and
  * scratch databases only).
  */
-import type { Kecamatan, Kelurahan, ReferenceData, Tps } from '../reference/reference-data.js';
+import { assemble, type Kecamatan, type Kelurahan, type ReferenceData, type Tps } from '../reference/reference-data.js';
 
 export const SYNTHETIC_PREFIX = '99';
 
@@ -40,18 +40,21 @@ export function syntheticReference(shape: SyntheticShape): ReferenceData {
   for (let i = 0; i < shape.kelurahan; i++) {
     const { code, kecamatanCode } = codes(i, shape);
     if (!kecamatan.has(kecamatanCode))
-      kecamatan.set(kecamatanCode, { code: kecamatanCode, kemendagri: kecamatanCode, name: `SINTETIS KEC ${kecamatanCode}` });
+      kecamatan.set(kecamatanCode, {
+        code: kecamatanCode,
+        kemendagri: kecamatanCode,
+        name: `SINTETIS KEC ${kecamatanCode}`,
+        kabupatenCode: kecamatanCode.slice(0, 4),
+      });
     kelurahan.push({ code, kemendagri: code, name: `SINTETIS KEL ${code}`, kecamatanCode, tpsCount: shape.tpsPerKelurahan });
     for (let n = 1; n <= shape.tpsPerKelurahan; n++) {
       tps.push({ id: code + String(n).padStart(3, '0'), number: n, kelurahanCode: code, kecamatanCode, special: false });
     }
   }
-  return {
-    city: { code: SYNTHETIC_PREFIX, name: 'SINTETIS (benchmark)' },
-    kecamatan: [...kecamatan.values()],
-    kelurahan,
-    tps,
-    tpsById: new Map(tps.map((t) => [t.id, t])),
-    kelurahanByCode: new Map(kelurahan.map((k) => [k.code, k])),
-  };
+  const kabupaten = [...new Set([...kecamatan.values()].map((k) => k.kabupatenCode))].map((code) => ({
+    code,
+    name: `SINTETIS KAB ${code}`,
+    provinsiCode: SYNTHETIC_PREFIX,
+  }));
+  return assemble([{ code: SYNTHETIC_PREFIX, name: 'SINTETIS (benchmark)' }], kabupaten, [...kecamatan.values()], kelurahan, tps);
 }

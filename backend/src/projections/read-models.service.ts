@@ -89,12 +89,7 @@ export class ReadModelsService implements ReadModels {
     return this.ref.kecamatan.map((k) => ({
       code: k.code,
       name: k.name,
-      ...areaTotals(
-        contest,
-        this.contests.byCode.get(contest),
-        sums.get(k.code),
-        this.ref.tps.filter((t) => t.kecamatanCode === k.code).length,
-      ),
+      ...areaTotals(contest, this.contests.byCode.get(contest), sums.get(k.code), this.ref.tpsCount.get(k.code) ?? 0),
     }));
   }
 

@@ -1,4 +1,5 @@
-import { expandRanges, loadReferenceData } from './reference-data.js';
+import { assemble, expandRanges, loadReferenceData, parseReferenceCsv } from './reference-data.js';
+import { nationShapeFor, SYNTHETIC_PROVINCE_CODES, syntheticNationCsv } from './synthetic-nation.js';
 
 describe('reference data of Kota Lubuklinggau', () => {
   const ref = loadReferenceData();
@@ -19,8 +20,91 @@ describe('reference data of Kota Lubuklinggau', () => {
     expect(ref.tpsById.get('1673061002013')).toBeUndefined();
   });
 
+  it('places the city in the national hierarchy: provinsi 16 Sumatera Selatan > kota 1673, the root', () => {
+    expect(ref.provinsi).toEqual([{ code: '16', name: 'Sumatera Selatan' }]);
+    expect(ref.kabupaten).toEqual([{ code: '1673', name: 'Kota Lubuklinggau', provinsiCode: '16' }]);
+    expect(ref.root).toEqual({ level: 'kabupaten', code: '1673', name: 'Kota Lubuklinggau' });
+    expect(ref.city).toEqual({ code: '1673', name: 'Kota Lubuklinggau' });
+    expect(new Set(ref.kecamatan.map((k) => k.kabupatenCode))).toEqual(new Set(['1673']));
+  });
+
   it('expands TPS number ranges', () => {
     expect(expandRanges('1-3,901-902')).toEqual([1, 2, 3, 901, 902]);
     expect(() => expandRanges('x-2')).toThrow('bad TPS range');
+  });
+});
+
+describe('reference files', () => {
+  const HEAD = 'kode_kemendagri,kecamatan_kode,kecamatan,kelurahan,tps_count,tps_numbers';
+
+  it('a city file without the upper columns takes provinsi and kabupaten from the codes', () => {
+    const ref = parseReferenceCsv(`${HEAD}\n16.73.01.1001,16.73.01,Timur I,Air Kuti,2,1-2\n`);
+    expect(ref.root).toEqual({ level: 'kabupaten', code: '1673', name: 'Kota Lubuklinggau' });
+    expect(ref.provinsi).toEqual([{ code: '16', name: 'Provinsi 16' }]);
+  });
+
+  it('refuses codes that do not nest, and half of the upper columns', () => {
+    expect(() => parseReferenceCsv(`${HEAD}\n16.73.01.1001,16.73.02,Timur I,Air Kuti,1,1\n`)).toThrow('is not its first 6 digits');
+    expect(() => parseReferenceCsv(`provinsi_kode,provinsi,${HEAD}\n16,S,16.73.01.1001,16.73.01,T,A,1,1\n`)).toThrow('give all of');
+    expect(() =>
+      parseReferenceCsv(`provinsi_kode,provinsi,kabupaten_kode,kabupaten,${HEAD}\n17,S,16.73,K,16.73.01.1001,16.73.01,T,A,1,1\n`),
+    ).toThrow("must be the code's first 2 and 4 digits");
+  });
+
+  it('the root is the province for one province, the nation for several', () => {
+    const kec = (code: string) => ({ code, kemendagri: code, name: code, kabupatenCode: code.slice(0, 4) });
+    const one = assemble(
+      [{ code: '16', name: 'S' }],
+      [
+        { code: '1673', name: 'A', provinsiCode: '16' },
+        { code: '1671', name: 'B', provinsiCode: '16' },
+      ],
+      [kec('167301')],
+      [],
+      [],
+    );
+    expect(one.root).toEqual({ level: 'provinsi', code: '16', name: 'S' });
+    const two = assemble(
+      [
+        { code: '16', name: 'S' },
+        { code: '17', name: 'B' },
+      ],
+      [],
+      [],
+      [],
+      [],
+    );
+    expect(two.root).toEqual({ level: 'nation', code: '', name: 'Indonesia' });
+  });
+});
+
+describe('the synthetic nation (npm run reference:synthetic)', () => {
+  it('at 820,000 TPS is shaped like Indonesia: 38 / about 514 / 7,300 / 83,000', () => {
+    const s = nationShapeFor(820_000);
+    expect(s.provinsi).toBe(38);
+    expect(Math.abs(s.kabupaten - 514) / 514).toBeLessThan(0.05);
+    expect(Math.abs(s.kecamatan - 7_300) / 7_300).toBeLessThan(0.05);
+    expect(Math.abs(s.kelurahan - 83_000) / 83_000).toBeLessThan(0.05);
+  });
+
+  it('writes a file the server accepts as REFERENCE_FILE: every level, 1 to 40 TPS a kelurahan, no real province code, all SINTETIS', () => {
+    const shape = nationShapeFor(20_000);
+    const csv = [...syntheticNationCsv(shape, 7)].join('\n');
+    const ref = parseReferenceCsv(csv);
+    expect([ref.provinsi.length, ref.kabupaten.length, ref.kecamatan.length, ref.kelurahan.length, ref.tps.length]).toEqual([
+      shape.provinsi,
+      shape.kabupaten,
+      shape.kecamatan,
+      shape.kelurahan,
+      20_000,
+    ]);
+    expect(ref.root.level).toBe('nation');
+    expect(ref.kelurahan.every((k) => k.tpsCount >= 1 && k.tpsCount <= 40)).toBe(true);
+    expect(ref.provinsi.every((p) => SYNTHETIC_PROVINCE_CODES.includes(p.code) && p.name.startsWith('SINTETIS'))).toBe(true);
+    expect(ref.provinsi[0].code).toBe('99');
+    expect(ref.kelurahan.every((k) => k.name.startsWith('SINTETIS') && k.code.startsWith(k.kecamatanCode))).toBe(true);
+    expect(new Set(ref.tps.map((t) => t.id)).size).toBe(20_000);
+    // Deterministic for a seed.
+    expect([...syntheticNationCsv(shape, 7)].join('\n')).toBe(csv);
   });
 });

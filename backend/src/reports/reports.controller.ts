@@ -13,13 +13,12 @@ import { CONTESTS, REFERENCE_DATA } from '../reference/reference.module.js';
 import type { ReferenceData } from '../reference/reference-data.js';
 import { INCIDENT_COLUMNS, incidentRows, parseIncidentsQuery } from './incidents-report.js';
 import { metaLines, readReportMeta } from './report-meta.js';
-import { levelsBetween, parseAreaQuery, parseResultsQuery, type RowLevel } from './report-params.js';
-import { resultColumns, type ResultRow } from './result-rows.js';
+import { parseAreaQuery, parseResultsQuery } from './report-params.js';
 import { ResultsSource } from './results-source.js';
 import { SummaryPdf } from './summary-pdf.js';
-import { writeCsv, writeXlsx, type Table } from './table-writers.js';
+import { writeResultsFile } from './results-export.js';
+import { writeCsv, writeXlsx } from './table-writers.js';
 
-const SHEET: Record<RowLevel, string> = { kecamatan: 'Kecamatan', kelurahan: 'Kelurahan', tps: 'TPS' };
 const TYPES = { csv: 'text/csv; charset=utf-8', xlsx: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet' };
 
 /** Headers go out before the first row: a long export is answered, not cut by the request deadline. */
@@ -74,22 +73,11 @@ export class ReportsController {
   async resultsReport(@Query() query: Record<string, unknown>, @Res() res: Response): Promise<void> {
     const q = parseResultsQuery(query, this.ref, this.contests);
     await streamed(res, () =>
-      inSnapshot(this.ds, async (tx, position) => {
-        const meta = await readReportMeta(tx, position);
-        const total = await this.results.total(tx, q.area, q.contest);
-        const columns = resultColumns(this.contests.byCode.get(q.contest), this.results.candidateNumbers(total));
-        const levels = q.format === 'csv' ? [q.level] : levelsBetween(q.area.level, q.level);
-        const tables: Table<ResultRow>[] = [];
-        for (const level of levels) {
-          const rows =
-            level === 'tps' ? this.results.tpsRows(tx, q.area, q.contest) : await this.results.areaRows(tx, q.area, level, q.contest);
-          tables.push({ name: SHEET[level], columns, rows, total });
-        }
-        const lines = metaLines(meta, `Hasil hitung ${q.contest}, ${q.area.name}, per ${levels.join(', ')}`);
-        startFile(res, q.format, `hasil-${q.area.code}-${q.level}`, position);
-        if (q.format === 'csv') await writeCsv(res, lines, tables[0]);
-        else await writeXlsx(res, lines, tables);
-      }),
+      inSnapshot(this.ds, (tx, position) =>
+        writeResultsFile(tx, position, { results: this.results, contests: this.contests }, q, res, () =>
+          startFile(res, q.format, `hasil-${q.area.code}-${q.level}`, position),
+        ),
+      ),
     );
   }
 

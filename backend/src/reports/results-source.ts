@@ -18,14 +18,12 @@ const TPS_PAGE = 1000;
 
 export class ResultsSource {
   private readonly kecName: Map<string, string>;
-  private readonly tpsPerKecamatan = new Map<string, number>();
 
   constructor(
     private readonly ref: ReferenceData,
     private readonly contests: Contests,
   ) {
     this.kecName = new Map(ref.kecamatan.map((k) => [k.code, k.name]));
-    for (const t of ref.tps) this.tpsPerKecamatan.set(t.kecamatanCode, (this.tpsPerKecamatan.get(t.kecamatanCode) ?? 0) + 1);
   }
 
   /** The area's own totals: for the city exactly the totals of /api/summary. */
@@ -35,7 +33,7 @@ export class ResultsSource {
       area.level === 'city'
         ? this.ref.tps.length
         : area.level === 'kecamatan'
-          ? (this.tpsPerKecamatan.get(area.code) ?? 0)
+          ? (this.ref.tpsCount.get(area.code) ?? 0)
           : this.ref.kelurahanByCode.get(area.code)!.tpsCount;
     const kec = area.level === 'kecamatan' ? area.name : area.level === 'kelurahan' ? this.kecamatanOf(area.code) : '';
     return {
@@ -63,7 +61,7 @@ export class ResultsSource {
           name: k.name,
           kecamatan: k.name,
           kelurahan: '',
-          totals: areaTotals(contest, c, sums.get(k.code), this.tpsPerKecamatan.get(k.code) ?? 0),
+          totals: areaTotals(contest, c, sums.get(k.code), this.ref.tpsCount.get(k.code) ?? 0),
         }));
     }
     return this.ref.kelurahan

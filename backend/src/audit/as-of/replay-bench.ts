@@ -8,7 +8,7 @@ import type { RecordedEvent } from '../../event-store/event-store.port.js';
 import { position } from '../../event-store/position.js';
 import { placeTps } from '../../projections/tps-status.projection.js';
 import { loadContests } from '../../reference/contests.js';
-import { loadReferenceData, type ReferenceData } from '../../reference/reference-data.js';
+import { assemble, loadReferenceData, type ReferenceData } from '../../reference/reference-data.js';
 import type { TallyForm, TpsEvent } from '../../tps/tps.events.js';
 import { kelurahanViews, summaryView } from './as-of-views.js';
 import { ReplayIndex } from './replay-index.js';
@@ -110,16 +110,20 @@ function syntheticRef(tpsCount: number): ReferenceData {
     ).values(),
   ];
   const kecamatan = [
-    ...new Map(tps.map((t) => [t.kecamatanCode, { code: t.kecamatanCode, kemendagri: '', name: t.kecamatanCode }])).values(),
+    ...new Map(
+      tps.map((t) => [
+        t.kecamatanCode,
+        { code: t.kecamatanCode, kemendagri: '', name: t.kecamatanCode, kabupatenCode: t.kecamatanCode.slice(0, 4) },
+      ]),
+    ).values(),
   ];
-  return {
-    city: { code: '99', name: 'SYNTHETIC' },
-    kecamatan,
-    kelurahan,
-    tps,
-    kelurahanByCode: new Map(kelurahan.map((k) => [k.code, k])),
-    tpsById: new Map(tps.map((t) => [t.id, t])),
-  };
+  const kabupaten = [...new Set(kecamatan.map((k) => k.kabupatenCode))].map((code) => ({
+    code,
+    name: code,
+    provinsiCode: code.slice(0, 2),
+  }));
+  const provinsi = [...new Set(kabupaten.map((k) => k.provinsiCode))].map((code) => ({ code, name: 'SYNTHETIC' }));
+  return assemble(provinsi, kabupaten, kecamatan, kelurahan, tps);
 }
 
 const heapMb = () => {
