@@ -14,7 +14,7 @@ import { openDataSource } from '../database/data-source.js';
 import { inSnapshot } from '../projections/snapshot.js';
 import { loadContests } from '../reference/contests.js';
 import { parseResultsQuery } from '../reports/report-params.js';
-import { writeResultsFile } from '../reports/results-export.js';
+import { REPORT_SNAPSHOT, writeResultsFile } from '../reports/results-export.js';
 import { ResultsSource } from '../reports/results-source.js';
 import { nationalRebuild, nationShape } from './national-rebuild.js';
 import { openCluster } from './pg.js';
@@ -58,7 +58,11 @@ async function main() {
         const { sink, bytes } = countingSink();
         const q = parseResultsQuery({ level: 'tps', format }, ref, contests);
         const t0 = performance.now();
-        await inSnapshot(ds, (tx, position) => writeResultsFile(tx, position, { results, contests }, q, sink, () => undefined));
+        await inSnapshot(
+          ds,
+          (tx, position) => writeResultsFile(tx, position, { results, contests }, q, sink, () => undefined),
+          REPORT_SNAPSHOT,
+        );
         const ms = Math.round(performance.now() - t0);
         clearInterval(sampler);
         peak = Math.max(peak, process.memoryUsage().rss);

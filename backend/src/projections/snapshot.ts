@@ -24,11 +24,20 @@ export async function lowestPosition(db: DataSource | QueryRunner): Promise<Posi
  * either finished before the snapshot (which then sees the new tables and their checkpoint) or waits for this read to
  * end; the snapshot can neither read a swapped-in table with its older view nor deadlock with the switch.
  */
-export async function inSnapshot<T>(ds: DataSource, fn: (tx: QueryRunner, position: string | null) => Promise<T>): Promise<T> {
+export async function inSnapshot<T>(
+  ds: DataSource,
+  fn: (tx: QueryRunner, position: string | null) => Promise<T>,
+  opts: { idleTimeoutMs?: number } = {},
+): Promise<T> {
   const tx = ds.createQueryRunner();
   await tx.connect();
   try {
     await tx.startTransaction('REPEATABLE READ');
+    // A long read (a report streaming to a slow client, an XLSX writing one sheet before reading the next) may pause
+    // between its queries for longer than the session's idle-in-transaction bound (data-source.ts, 15 s): it says
+    // how long it may. Read-only, it holds no xid, so it hides no event from the log's readers meanwhile.
+    if (opts.idleTimeoutMs !== undefined)
+      await tx.query(`SET LOCAL idle_in_transaction_session_timeout = ${Math.trunc(opts.idleTimeoutMs)}`);
     await lockTables(tx, TPS_STATUS_TABLES, 'ACCESS SHARE');
     const low = await lowestPosition(tx);
     const out = await fn(tx, low ? positionToString(low) : null);

@@ -16,7 +16,7 @@ import { metaLines, readReportMeta } from './report-meta.js';
 import { parseAreaQuery, parseResultsQuery } from './report-params.js';
 import { ResultsSource } from './results-source.js';
 import { SummaryPdf } from './summary-pdf.js';
-import { writeResultsFile } from './results-export.js';
+import { REPORT_SNAPSHOT, writeResultsFile } from './results-export.js';
 import { writeCsv, writeXlsx } from './table-writers.js';
 
 const TYPES = { csv: 'text/csv; charset=utf-8', xlsx: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet' };
@@ -73,10 +73,13 @@ export class ReportsController {
   async resultsReport(@Query() query: Record<string, unknown>, @Res() res: Response): Promise<void> {
     const q = parseResultsQuery(query, this.ref, this.contests);
     await streamed(res, () =>
-      inSnapshot(this.ds, (tx, position) =>
-        writeResultsFile(tx, position, { results: this.results, contests: this.contests }, q, res, () =>
-          startFile(res, q.format, `hasil-${q.area.code}-${q.level}`, position),
-        ),
+      inSnapshot(
+        this.ds,
+        (tx, position) =>
+          writeResultsFile(tx, position, { results: this.results, contests: this.contests }, q, res, () =>
+            startFile(res, q.format, `hasil-${q.area.code}-${q.level}`, position),
+          ),
+        REPORT_SNAPSHOT,
       ),
     );
   }
@@ -92,18 +95,22 @@ export class ReportsController {
     const q = parseIncidentsQuery(query, this.ref);
     const now = this.clock.now();
     await streamed(res, () =>
-      inSnapshot(this.ds, async (tx, position) => {
-        const meta = await readReportMeta(tx, position);
-        const lines = metaLines(meta, 'Insiden');
-        const table = {
-          name: 'Insiden',
-          columns: INCIDENT_COLUMNS,
-          rows: incidentRows(tx, this.ref, q, this.config.INCIDENT_DEADLINES, now),
-        };
-        startFile(res, q.format, 'insiden', position);
-        if (q.format === 'csv') await writeCsv(res, lines, table, true);
-        else await writeXlsx(res, lines, [table]);
-      }),
+      inSnapshot(
+        this.ds,
+        async (tx, position) => {
+          const meta = await readReportMeta(tx, position);
+          const lines = metaLines(meta, 'Insiden');
+          const table = {
+            name: 'Insiden',
+            columns: INCIDENT_COLUMNS,
+            rows: incidentRows(tx, this.ref, q, this.config.INCIDENT_DEADLINES, now),
+          };
+          startFile(res, q.format, 'insiden', position);
+          if (q.format === 'csv') await writeCsv(res, lines, table, true);
+          else await writeXlsx(res, lines, [table]);
+        },
+        REPORT_SNAPSHOT,
+      ),
     );
   }
 

@@ -11,6 +11,12 @@ import { resultColumns, type ResultRow } from './result-rows.js';
 import type { ResultsSource } from './results-source.js';
 import { writeCsv, writeXlsx, type Table } from './table-writers.js';
 
+/**
+ * The snapshot of a streamed report may sit idle between its reads while the client drains the file (a phone on a
+ * slow link) or the XLSX writes a sheet before the next one's rows are read: up to this long (the session bound is 15 s).
+ */
+export const REPORT_SNAPSHOT = { idleTimeoutMs: 5 * 60_000 };
+
 const SHEET: Record<RowLevel, string> = { kecamatan: 'Kecamatan', kelurahan: 'Kelurahan', tps: 'TPS' };
 
 /** Writes the file to `out`; `start` runs once the facts are read, just before the first byte (the route's headers). */
