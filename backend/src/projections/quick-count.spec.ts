@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { estimateShares, sumsFromTps, Z95 } from './quick-count.js';
+import { estimateShares, estimateStratified, sumsFromTps, Z95 } from './quick-count.js';
 
 describe('quick-count ratio estimator', () => {
   // Worked by hand in docs/quick-count.md: 3 reported TPS out of N = 10.
@@ -38,5 +38,42 @@ describe('quick-count ratio estimator', () => {
       expect(e.high).toBeLessThanOrEqual(1);
       expect(e.marginOfError).toBeGreaterThan(0);
     }
+  });
+});
+
+describe('stratified combined ratio estimator (nation by province, province by kabupaten)', () => {
+  // Worked by hand in docs/quick-count.md: stratum A, 3 of N = 10 reported; stratum B, 2 of N = 5.
+  const A = sumsFromTps([{ votes: { '01': 60, '02': 40 } }, { votes: { '01': 30, '02': 70 } }, { votes: { '01': 90, '02': 110 } }], 10);
+  const B = sumsFromTps([{ votes: { '01': 50, '02': 50 } }, { votes: { '01': 20, '02': 80 } }], 5);
+
+  it('weights each stratum by N_h / n_h and matches the hand-computed share and margin', () => {
+    const [a, b] = estimateStratified([A, B]);
+    // X = 10/3 · 400 + 5/2 · 200 = 1833.33; Y(01) = 10/3 · 180 + 5/2 · 70 = 775; R = 0.422727.
+    expect(a.share).toBeCloseTo(775 / (4000 / 3 + 500), 12);
+    expect(a.share).toBeCloseTo(0.422727, 6);
+    expect(b.share).toBeCloseTo(1 - a.share, 12);
+    // Residuals around the combined R: Σd² = 494.628 (A), 555.785 (B);
+    // V = [10² · 0.7 · 494.628/2 / 3 + 5² · 0.6 · 555.785/1 / 2] / 1833.33² = 0.00295707.
+    expect(a.marginOfError).toBeCloseTo(Z95 * Math.sqrt(0.0029570726), 8);
+    expect(a.marginOfError).toBeCloseTo(0.10658, 4);
+    expect(b.marginOfError).toBeCloseTo(a.marginOfError, 12);
+  });
+
+  it('with one stratum is the city estimator', () => {
+    const one = estimateStratified([A]);
+    const city = estimateShares(A);
+    expect(one.map((e) => e.number)).toEqual(city.map((e) => e.number));
+    for (const [i, e] of one.entries()) {
+      expect(e.share).toBeCloseTo(city[i].share, 12);
+      expect(e.marginOfError).toBeCloseTo(city[i].marginOfError, 12);
+    }
+  });
+
+  it('leaves out strata that have not reported, and a fully reported stratum adds no variance', () => {
+    const none = sumsFromTps([], 40);
+    expect(estimateStratified([A, none])[0].share).toBeCloseTo(0.45, 12);
+    const full = sumsFromTps([{ votes: { '01': 50, '02': 50 } }, { votes: { '01': 20, '02': 80 } }], 2);
+    const [a] = estimateStratified([full, full]);
+    expect([a.share, a.marginOfError]).toEqual([0.35, 0]);
   });
 });

@@ -59,3 +59,30 @@ export function sumsFromTps(tps: { votes: Record<string, number> }[], N: number)
   }
   return sums;
 }
+
+/**
+ * The stratified estimate for a level made of strata (docs/quick-count.md: a nation by province, a province by
+ * kabupaten/kota): the combined ratio estimator R = Σ_h (N_h/n_h)·Σy_h / Σ_h (N_h/n_h)·Σx_h, with variance
+ * V(R) = Σ_h N_h²·(1 - n_h/N_h)·s²_h / n_h / X², X = Σ_h (N_h/n_h)·Σx_h, s²_h = Σ_i (y_hi - R·x_hi)² / (n_h - 1):
+ * each stratum's residuals around the combined R, with its own finite-population correction. A stratum with no
+ * reported TPS adds nothing (the estimate covers the strata that reported: the wall says how many); one with a single
+ * reported TPS adds its weight but no variance (s²_h needs two). With one stratum it is `estimateShares`.
+ */
+export function estimateStratified(strata: QuickCountSums[]): CandidateEstimate[] {
+  const used = strata.filter((h) => h.n >= 1 && h.sx > 0);
+  const numbers = [...new Set(strata.flatMap((h) => Object.keys(h.candidates)))].sort();
+  const X = used.reduce((a, h) => a + (h.N / h.n) * h.sx, 0);
+  return numbers.map((number) => {
+    if (X <= 0 || used.reduce((a, h) => a + h.n, 0) < 2) return { number, share: 0, marginOfError: 0, low: 0, high: 0 };
+    const c = (h: QuickCountSums) => h.candidates[number] ?? { y: 0, yy: 0, xy: 0 };
+    const r = used.reduce((a, h) => a + (h.N / h.n) * c(h).y, 0) / X;
+    let v = 0;
+    for (const h of used) {
+      if (h.n < 2) continue;
+      const residual = Math.max(0, c(h).yy - 2 * r * c(h).xy + r * r * h.sxx);
+      v += (h.N * h.N * Math.max(0, 1 - h.n / h.N) * (residual / (h.n - 1))) / h.n;
+    }
+    const moe = Z95 * Math.sqrt(v / (X * X));
+    return { number, share: r, marginOfError: moe, low: Math.max(0, r - moe), high: Math.min(1, r + moe) };
+  });
+}
