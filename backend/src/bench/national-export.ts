@@ -3,7 +3,8 @@
  * TPS of 82,000 kelurahan x 10 one tally, 5% corrected) through the PostgreSQL store into a scratch database, rebuilds
  * the read models, then runs GET /api/reports/results' own body (reports/results-export.ts) for the city by TPS
  * (820,000 rows) as CSV and as XLSX into a sink, and prints the time, the size and the process's resident memory
- * before and at its peak during each export. Figures, not a test. Options: --kelurahan N (default 82,000).
+ * before and at its peak during each export. Figures, not a test. Options: --kelurahan N (default 82,000),
+ * --formats csv,xlsx.
  * DATABASE_URL as for `npm run bench` (else an embedded PostgreSQL). Writes bench/results/national-export.json.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -20,7 +21,9 @@ import { nationalRebuild, nationShape } from './national-rebuild.js';
 import { openCluster } from './pg.js';
 import { syntheticReference } from './synthetic-ref.js';
 
-const { values } = parseArgs({ options: { kelurahan: { type: 'string', default: '82000' } } });
+const { values } = parseArgs({
+  options: { kelurahan: { type: 'string', default: '82000' }, formats: { type: 'string', default: 'csv,xlsx' } },
+});
 const kelurahan = Number(values.kelurahan);
 const log = (m: string) => console.log(`[export bench] ${m}`);
 const mb = (b: number) => Math.round(b / 1024 / 1024);
@@ -50,7 +53,7 @@ async function main() {
     const ds = await openDataSource(url, 2);
     const figures: Record<string, unknown> = {};
     try {
-      for (const format of ['csv', 'xlsx'] as const) {
+      for (const format of values.formats.split(',') as ('csv' | 'xlsx')[]) {
         (globalThis as { gc?: () => void }).gc?.();
         const before = process.memoryUsage().rss;
         let peak = before;
