@@ -81,6 +81,64 @@ export interface AreaTotals {
   tpsCheckedIn: number;
   tpsFlagged: number;
   openIncidents: number;
+  /** TPS whose tally is left out of these totals and the quick count (held, or awaiting review under FLAGGED_TALLIES=hold). */
+  tpsHeld: number;
+  /** KPU's published results of the same area, beside ours (docs/audit.md). */
+  official: OfficialTotals;
+}
+
+export interface OfficialTotals {
+  /** TPS with an imported official result. */
+  tpsCount: number;
+  validVotes: number;
+  candidates: { number: string; votes: number }[];
+  /** TPS where our counted tally and the latest official result differ ("selisih dengan KPU"). */
+  tpsDiffering: number;
+}
+
+export type ReviewStatus = 'pending' | 'held' | 'accepted' | null;
+
+export interface ReviewReason {
+  kind: 'rule' | 'oddity' | 'paper_mismatch' | 'photo' | 'on_behalf';
+  code: string;
+  message: string;
+}
+
+/** The supervisor's side of a tally version (docs/audit.md). */
+export interface ReviewView {
+  /** pending: in the queue; held / accepted: decided for this revision; null: nothing to decide. */
+  status: ReviewStatus;
+  reasons: ReviewReason[];
+  /** Counted in the totals now. */
+  counted: boolean;
+  /** The latest decision on this contest, possibly on an earlier revision. */
+  last: { revision: number; decision: 'accept' | 'hold'; by: string; at: string; reason: string } | null;
+  /** Who wrote a version of this tally: none of them may review it. */
+  authors: string[];
+}
+
+export interface OfficialDifference {
+  contest: string;
+  tallyRevision: number;
+  officialTs: string;
+  candidates: { number: string; ours: number; official: number; diff: number }[];
+  total: { ours: number; official: number; diff: number };
+  /** Sum of the candidates' absolute differences: the order of GET /api/official/differences. */
+  absolute: number;
+}
+
+export interface OfficialView {
+  contest: string;
+  source: 'sirekap-json' | 'csv';
+  ts: string;
+  votes: Record<string, number>;
+  images: string[];
+  flags: { rule: number; code: string; message: string }[];
+  statusSuara: boolean | null;
+  statusAdm: boolean | null;
+  importedAt: string;
+  revision: number;
+  difference: OfficialDifference | null;
 }
 
 export interface Summary extends AreaTotals {
@@ -117,6 +175,7 @@ export interface TallyView {
   submittedAt: string;
   /** The posko wrote this version: on the monitor's behalf (with reason and source) or as a correction. */
   enteredByPosko: PoskoEntry | null;
+  review: ReviewView;
 }
 
 export interface PoskoEntry {
@@ -150,6 +209,8 @@ export interface TpsView {
   contactAttempts: ContactAttemptView[];
   /** C.Hasil photos attached, in log order (GET /api/photos/{photoId}). */
   photos: PhotoView[];
+  /** KPU's latest published result per contest, with its difference from our counted tally. */
+  official: OfficialView[];
 }
 
 export interface ContactAttemptView {

@@ -31,10 +31,10 @@ export class ProjectionsHost implements OnApplicationBootstrap, OnModuleDestroy 
     private readonly ds: DataSource,
     @Inject(EVENT_STORE) private readonly store: EventStore,
     @Inject(REFERENCE_DATA) ref: ReferenceData,
-    @Inject(APP_CONFIG) private readonly config: Pick<RuntimeConfig, 'PROJECTIONS' | 'PROJECTION_GATHER_MS' | 'databaseUrl'>,
+    @Inject(APP_CONFIG) private readonly config: Pick<RuntimeConfig, 'PROJECTIONS' | 'PROJECTION_GATHER_MS' | 'databaseUrl' | 'FLAGGED_TALLIES'>,
     private readonly feed: ChangeFeed,
   ) {
-    this.projections = createProjections(ref);
+    this.projections = createProjections(ref, { flaggedTallies: config.FLAGGED_TALLIES });
     this.runners = this.projections.map(
       (p) =>
         new ProjectionRunner(ds, store, p, {

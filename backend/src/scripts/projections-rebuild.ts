@@ -8,11 +8,13 @@ import 'reflect-metadata';
 import { createProjections } from '../projections/projection-registry.js';
 import { rebuildProjections } from '../projections/rebuild.js';
 import { loadReferenceData } from '../reference/reference-data.js';
+import { loadConfig } from '../config/config.schema.js';
 import { openScriptDatabase, openScriptStore, runScript } from './script-database.js';
 
 async function main(): Promise<number> {
   const name = process.argv[2];
-  const projections = createProjections(loadReferenceData());
+  // The same FLAGGED_TALLIES as the app's, so the rebuilt totals follow its policy.
+  const projections = createProjections(loadReferenceData(), { flaggedTallies: loadConfig().FLAGGED_TALLIES });
   const chosen = name ? projections.filter((p) => p.name === name) : projections;
   if (chosen.length === 0) {
     console.error(`no projection named ${name}; known: ${projections.map((p) => p.name).join(', ')}`);
