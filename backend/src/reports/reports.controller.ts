@@ -61,7 +61,7 @@ export class ReportsController {
   }
 
   @Get('results')
-  @Roles('operator', 'auditor', 'admin')
+  @Roles('operator', 'supervisor', 'auditor', 'admin')
   @ApiRoute({
     summary:
       'Results per kecamatan, kelurahan or TPS of an area (?area=<code>&level=kecamatan|kelurahan|tps&format=csv|xlsx&contest=), streamed, with the log position and head',
@@ -90,7 +90,7 @@ export class ReportsController {
   }
 
   @Get('incidents')
-  @Roles('operator', 'auditor', 'admin')
+  @Roles('operator', 'supervisor', 'auditor', 'admin')
   @ApiRoute({
     summary: 'Every incident with its lifecycle (?format=csv|xlsx&status=&kelurahan=&kecamatan=&severity=&category=), streamed',
     errors: { 400: ['REQUEST.INVALID'] },
@@ -110,7 +110,7 @@ export class ReportsController {
   }
 
   @Get('summary.pdf')
-  @Roles('operator', 'auditor', 'admin')
+  @Roles('operator', 'supervisor', 'auditor', 'admin')
   @ApiRoute({
     summary: 'A4 summary report in Bahasa Indonesia for an area (?area=<code>&contest=): totals, estimate, progress, child areas, chart',
     errors: { 400: ['REQUEST.INVALID'] },
