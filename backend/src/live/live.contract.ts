@@ -127,6 +127,41 @@ export interface OfficialDifference {
   absolute: number;
 }
 
+/** GET /api/reviews: one tally awaiting the supervisor (or held). */
+export interface ReviewQueueItem {
+  tpsId: string;
+  number: number;
+  kelurahanCode: string;
+  kecamatanCode: string;
+  contest: string;
+  revision: number;
+  status: ReviewStatus;
+  reasons: ReviewReason[];
+  counted: boolean;
+  authors: string[];
+  last: ReviewView['last'];
+  /** False when the caller is not a supervisor or wrote a version of this tally. */
+  mayDecide: boolean;
+  tally: TallyView;
+}
+
+/** The numbers of a form reading, as stored (docs/events.md). */
+export interface FormNumbers {
+  votes: Record<string, number>;
+  invalid: number;
+  voters: { dpt: number; fromDpt: number; fromDptb: number; fromDpk: number };
+  ballots: { received: number; used: number; spoiled: number; unused: number };
+}
+
+/** GET /api/tps/{tpsId}/paper-entries: the three readings of one C.Hasil form and how they agree. */
+export interface PaperRoundView {
+  contest: string;
+  online: { revision: number; form: FormNumbers } | null;
+  entries: { revision: number; entry: 1 | 2; by: string; at: string; form: FormNumbers; formSerial: string | null }[];
+  agreement: 'no_online' | 'matches' | 'awaiting_second' | 'online_and_second' | 'papers_agree' | 'none' | null;
+  agreed: 'online' | 'paper' | null;
+}
+
 export interface OfficialView {
   contest: string;
   source: 'sirekap-json' | 'csv';
