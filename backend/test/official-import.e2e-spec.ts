@@ -182,7 +182,9 @@ describe('official (KPU Sirekap) results: import and differences (e2e, real Post
       ['6', 'imported'],
       ['7', 'error'],
     ]);
-    expect(report.lines[3].message).toBe(`a different result for TPS ${id(3)} with ts 2024-02-14T21:46:01+07:00 was imported before: kept the first`);
+    expect(report.lines[3].message).toBe(
+      `a different result for TPS ${id(3)} with ts 2024-02-14T21:46:01+07:00 was imported before: kept the first`,
+    );
     expect(report.lines[4].message).toBe('no number yet for candidate 02 (100026)');
     expect(report.lines[6].message).toBe('tps_id: required (the 13-digit TPS id)');
     expect(await officialEvents(id(3))).toHaveLength(1);
@@ -209,7 +211,8 @@ describe('official (KPU Sirekap) results: import and differences (e2e, real Post
 
   it('imports a CSV of the same fields; a replay of a JSON result is the same result', async () => {
     const file = join(dir, 'sirekap.csv');
-    const header = 'tps_id,ts,100025,100026,100027,suara_sah,suara_tidak_sah,suara_total,pemilih_dpt_j,pengguna_dpt_j,pengguna_dptb_j,pengguna_non_dpt_j,pengguna_total_j,images,status_suara,status_adm';
+    const header =
+      'tps_id,ts,100025,100026,100027,suara_sah,suara_tidak_sah,suara_total,pemilih_dpt_j,pengguna_dpt_j,pengguna_dptb_j,pengguna_non_dpt_j,pengguna_total_j,images,status_suara,status_adm';
     writeFileSync(
       file,
       [

@@ -56,7 +56,9 @@ describe('blind double entry of the paper forms (e2e, real PostgreSQL)', () => {
       [{ path: 'invalid', before: 5, after: 6 }],
     ]);
     const queue = (await t.call('GET', `/api/reviews?minPosition=${first.body.position}`, { token: tok.supervisor })).body.items;
-    expect(queue.find((i: { tpsId: string }) => i.tpsId === id(2)).reasons.map((r: { kind: string }) => r.kind)).toEqual(['paper_mismatch']);
+    expect(queue.find((i: { tpsId: string }) => i.tpsId === id(2)).reasons.map((r: { kind: string }) => r.kind)).toEqual([
+      'paper_mismatch',
+    ]);
 
     const peek = await entries('clerk2', 2);
     expect([peek.status, peek.body.code]).toEqual([403, 'PAPER.BLIND']);
@@ -110,7 +112,10 @@ describe('blind double entry of the paper forms (e2e, real PostgreSQL)', () => {
     });
     expect([stale.status, stale.body.code]).toEqual([409, 'TALLY.STALE_REVISION']);
     for (const who of ['operator', 'auditor']) {
-      const r = await t.call('POST', `/api/tps/${id(3)}/tally/corrections/from-paper`, { token: tok[who], body: { expectedRevision: online[3] } });
+      const r = await t.call('POST', `/api/tps/${id(3)}/tally/corrections/from-paper`, {
+        token: tok[who],
+        body: { expectedRevision: online[3] },
+      });
       expect(r.status).toBe(403);
     }
     const c = await t.call('POST', `/api/tps/${id(3)}/tally/corrections/from-paper`, {

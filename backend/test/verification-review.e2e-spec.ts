@@ -11,11 +11,13 @@ const flaggedTally = () => goodTally({ votes: { '01': 70, '02': 80, '03': 35 }, 
 const otherTally = () => goodTally({ votes: { '01': 70, '02': 70, '03': 35 } });
 
 async function addUser(t: TestApp, nip: string, role: string, password: string) {
-  await t.app.get(DataSource).query(`INSERT INTO users (nip, name, role, tps_id, pin_hash, demo) VALUES ($1, $1, $2, NULL, $3, false)`, [
-    nip,
-    role,
-    await hashPin(password),
-  ]);
+  await t.app
+    .get(DataSource)
+    .query(`INSERT INTO users (nip, name, role, tps_id, pin_hash, demo) VALUES ($1, $1, $2, NULL, $3, false)`, [
+      nip,
+      role,
+      await hashPin(password),
+    ]);
 }
 
 /** Summary, kelurahan and the live TPS view, read at (or after) a write's position. */
@@ -25,7 +27,8 @@ async function read(t: TestApp, token: string, position: string) {
   const kec = (await t.call('GET', `/api/kecamatan?minPosition=${position}`, { token })).body.find(
     (k: { code: string }) => k.code === KEL.slice(0, 6),
   );
-  const votes = (x: { candidates: { number: string; votes: number }[] }) => Object.fromEntries(x.candidates.map((c) => [c.number, c.votes]));
+  const votes = (x: { candidates: { number: string; votes: number }[] }) =>
+    Object.fromEntries(x.candidates.map((c) => [c.number, c.votes]));
   return { summary, kel, kec, votes: votes(summary), kelVotes: votes(kel) };
 }
 
@@ -79,9 +82,9 @@ describe('review and hold (e2e, real PostgreSQL): FLAGGED_TALLIES=count', () => 
     const view = (await t.call('GET', `/api/tps/${TPS.c}`, { token: tok.display })).body;
     expect(view.tallies[0].review).toMatchObject({ status: 'held', counted: false, last: { decision: 'hold', by: 'supervisor' } });
     expect((await t.call('GET', '/api/reviews', { token: tok.supervisor })).body.items).toEqual([]);
-    expect((await t.call('GET', '/api/reviews?status=held', { token: tok.auditor })).body.items.map((i: { tpsId: string }) => i.tpsId)).toEqual([
-      TPS.c,
-    ]);
+    expect(
+      (await t.call('GET', '/api/reviews?status=held', { token: tok.auditor })).body.items.map((i: { tpsId: string }) => i.tpsId),
+    ).toEqual([TPS.c]);
 
     const again = await t.call('POST', `/api/tps/${TPS.c}/tally/review`, {
       token: tok.supervisor,

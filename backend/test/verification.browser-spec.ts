@@ -14,7 +14,16 @@ import type { ReferenceData } from '../src/reference/reference-data.js';
 import { CONTESTS, REFERENCE_DATA } from '../src/reference/reference.module.js';
 import { TpsCommandHandler } from '../src/tps/tps-command.handler.js';
 import { goodTally, startTestApp, type TestApp } from './support/app.js';
-import { ARTIFACTS_DIR, REPO_ROOT, describeInChromium, launchChromium, signIn, waitForAttr, waitForText, type LaunchedBrowser } from './support/browser.js';
+import {
+  ARTIFACTS_DIR,
+  REPO_ROOT,
+  describeInChromium,
+  launchChromium,
+  signIn,
+  waitForAttr,
+  waitForText,
+  type LaunchedBrowser,
+} from './support/browser.js';
 
 const KEL = '1673061002';
 const id = (n: number) => `${KEL}${String(n).padStart(3, '0')}`;
@@ -61,9 +70,10 @@ describeInChromium('verification screens in Chromium', () => {
     mkdirSync(ARTIFACTS_DIR, { recursive: true });
     t = await startTestApp({}, 'verification_browser');
     const db = t.app.get(DataSource);
-    await db.query(`INSERT INTO users (nip, name, role, tps_id, pin_hash, demo) VALUES ('clerk2', 'Petugas entri 2', 'operator', NULL, $1, false)`, [
-      await hashPin('clerk2-pass'),
-    ]);
+    await db.query(
+      `INSERT INTO users (nip, name, role, tps_id, pin_hash, demo) VALUES ('clerk2', 'Petugas entri 2', 'operator', NULL, $1, false)`,
+      [await hashPin('clerk2-pass')],
+    );
     for (const n of [1, 2, 3, 4]) {
       const officer = await t.login(id(n), '123456');
       const body = n === 1 ? goodTally({ votes: { '01': 70, '02': 80, '03': 35 }, acknowledgeWarnings: true }) : goodTally();
@@ -73,12 +83,19 @@ describeInChromium('verification screens in Chromium', () => {
     const operator = await t.login('operator', 'operator123');
     const clerk2 = await t.login('clerk2', 'clerk2-pass');
     const { disabledVoters: _d, ...paper } = goodTally({ votes: { '01': 61, '02': 79, '03': 35 } });
-    for (const token of [operator, clerk2]) expect((await t.call('POST', `/api/tps/${AGREED}/paper-forms`, { token, body: paper })).status).toBe(201);
+    for (const token of [operator, clerk2])
+      expect((await t.call('POST', `/api/tps/${AGREED}/paper-forms`, { token, body: paper })).status).toBe(201);
     // KPU's result for 003 differs from ours (written here in Sirekap's published shape).
     dir = mkdtempSync(join(tmpdir(), 'sirekap-browser-'));
     writeFileSync(
       join(dir, `${OFFICIAL}.json`),
-      JSON.stringify({ chart: { '100025': 50, '100026': 80, '100027': 40 }, images: [], administrasi: null, psu: null, ts: '2024-02-14 21:46:01' }),
+      JSON.stringify({
+        chart: { '100025': 50, '100026': 80, '100027': 40 },
+        images: [],
+        administrasi: null,
+        psu: null,
+        ts: '2024-02-14 21:46:01',
+      }),
     );
     const report = await importOfficialResults(dir, {
       handler: t.app.get(TpsCommandHandler),
@@ -164,7 +181,11 @@ describeInChromium('verification screens in Chromium', () => {
     // The correction is the online tally now: no entries are typed against it yet, so the comparison closes.
     await page.locator('[data-testid="paper-round"]').waitFor({ state: 'detached' });
     const view = await t.call('GET', `/api/tps/${AGREED}`, { token: await t.login('auditor', 'auditor123') });
-    expect(view.body.tallies[0]).toMatchObject({ votes: { '01': 61, '02': 79, '03': 35 }, corrected: true, enteredByPosko: { by: 'supervisor' } });
+    expect(view.body.tallies[0]).toMatchObject({
+      votes: { '01': 61, '02': 79, '03': 35 },
+      corrected: true,
+      enteredByPosko: { by: 'supervisor' },
+    });
   });
 
   it("the auditor's TPS history shows KPU's result beside ours and the supervisor's decisions", async () => {

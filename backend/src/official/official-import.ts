@@ -146,5 +146,12 @@ export async function importOfficialResults(
     }
   }
   const n = (s: ImportLine['status']) => lines.filter((l) => l.status === s).length;
-  return { lines, imported: n('imported'), alreadyImported: n('already_imported'), pending: n('pending'), errors: n('error'), lastPosition };
+  return {
+    lines,
+    imported: n('imported'),
+    alreadyImported: n('already_imported'),
+    pending: n('pending'),
+    errors: n('error'),
+    lastPosition,
+  };
 }

@@ -31,7 +31,8 @@ export class ProjectionsHost implements OnApplicationBootstrap, OnModuleDestroy 
     private readonly ds: DataSource,
     @Inject(EVENT_STORE) private readonly store: EventStore,
     @Inject(REFERENCE_DATA) ref: ReferenceData,
-    @Inject(APP_CONFIG) private readonly config: Pick<RuntimeConfig, 'PROJECTIONS' | 'PROJECTION_GATHER_MS' | 'databaseUrl' | 'FLAGGED_TALLIES'>,
+    @Inject(APP_CONFIG)
+    private readonly config: Pick<RuntimeConfig, 'PROJECTIONS' | 'PROJECTION_GATHER_MS' | 'databaseUrl' | 'FLAGGED_TALLIES'>,
     private readonly feed: ChangeFeed,
   ) {
     this.projections = createProjections(ref, { flaggedTallies: config.FLAGGED_TALLIES });

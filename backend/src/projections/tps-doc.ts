@@ -196,7 +196,8 @@ export const sumVotes = (form: TallyForm) => Object.values(form.votes).reduce((a
 /** The review state of each contest and whether it counts, settled with the policy before the doc is stored. */
 export function settleReviews(doc: TpsDoc, policy: FlaggedPolicy): TpsDoc {
   const counted: Record<string, boolean> = {};
-  for (const c of Object.keys(doc.tallies)) counted[c] = countsUnder(reviewStatus(doc, c, reviewReasons(doc, c, paperMismatch(doc, c))), policy);
+  for (const c of Object.keys(doc.tallies))
+    counted[c] = countsUnder(reviewStatus(doc, c, reviewReasons(doc, c, paperMismatch(doc, c))), policy);
   return { ...doc, counted };
 }
 
@@ -262,7 +263,19 @@ export function tpsView(doc: TpsDoc): TpsView {
       .map((c) => {
         const { revision, source, ts, votes, images, flags, statusSuara, statusAdm, importedAt } = doc.official![c];
         const simple = flags.map(({ rule, code, message }) => ({ rule, code, message }));
-        return { contest: c, source, ts, votes, images, flags: simple, statusSuara, statusAdm, importedAt, revision, difference: officialDifference(doc, c) };
+        return {
+          contest: c,
+          source,
+          ts,
+          votes,
+          images,
+          flags: simple,
+          statusSuara,
+          statusAdm,
+          importedAt,
+          revision,
+          difference: officialDifference(doc, c),
+        };
       }),
   };
 }

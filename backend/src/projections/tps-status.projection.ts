@@ -8,7 +8,16 @@ import type { ReferenceData } from '../reference/reference-data.js';
 import { TPS_STREAM_PREFIX } from '../tps/tps.events.js';
 import { emptyStatus, moveTps, type KelurahanTotals } from './kelurahan-tally.js';
 import { rows, table, type BatchContext, type BatchEffect, type Projection } from './projection.js';
-import { evolveTps, initialTps, officialDiffColumn, reviewColumn, settleReviews, TPS_STATUS_EVENTS, tpsState, type TpsDoc } from './tps-doc.js';
+import {
+  evolveTps,
+  initialTps,
+  officialDiffColumn,
+  reviewColumn,
+  settleReviews,
+  TPS_STATUS_EVENTS,
+  tpsState,
+  type TpsDoc,
+} from './tps-doc.js';
 import type { FlaggedPolicy } from './verification.js';
 import { markReusedBy, photoTouches } from './tps-photos.js';
 import type { FormPhotoAttached } from '../tps/tps.events.js';

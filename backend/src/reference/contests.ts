@@ -11,7 +11,10 @@ const contestSchema = z.object({
         name: z.string().min(1),
         short: z.string().min(1),
         /** KPU's candidate-pair id in Sirekap's `chart` (e.g. 100025), for `npm run official:import`. */
-        kpuId: z.string().regex(/^\d{1,12}$/).optional(),
+        kpuId: z
+          .string()
+          .regex(/^\d{1,12}$/)
+          .optional(),
       }),
     )
     .min(1),

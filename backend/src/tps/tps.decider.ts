@@ -1,6 +1,15 @@
 import { DomainError } from '../http/domain-error.js';
 import { checkRules, diffForms, findOddities, type OddityContext } from './tally-rules.js';
-import type { FormPhotoAttached, OfficialResultImported, GeoPoint, IncidentCategory, IncidentSeverity, OnBehalf, TallyForm, TpsEvent } from './tps.events.js';
+import type {
+  FormPhotoAttached,
+  OfficialResultImported,
+  GeoPoint,
+  IncidentCategory,
+  IncidentSeverity,
+  OnBehalf,
+  TallyForm,
+  TpsEvent,
+} from './tps.events.js';
 
 /** What a TPS stream's history decides with. */
 export interface TpsState {

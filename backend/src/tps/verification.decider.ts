@@ -82,7 +82,13 @@ function agreementOf(online: TallyForm | null, entries: PaperEntry[]): Pick<Pape
 }
 
 /** A clerk's reading of the paper form: the first, or (when the first differed) a second by another user. */
-export function paperEntryDecision(input: { tpsId: string; contest: string; form: TallyForm; formSerial: string | null; by: string }): OwnDecision {
+export function paperEntryDecision(input: {
+  tpsId: string;
+  contest: string;
+  form: TallyForm;
+  formSerial: string | null;
+  by: string;
+}): OwnDecision {
   return {
     decideOver(history, state): TpsEvent[] {
       const round = paperRound(history, state, input.contest);
@@ -162,7 +168,12 @@ function latestReview(history: readonly RecordedEvent[], contest: string) {
 }
 
 /** The paper reading two clerks agreed on, as a correction of the online tally, with the entries named in its reason. */
-export function correctionFromPaperDecision(input: { tpsId: string; contest: string; expectedRevision: number; special: boolean }): OwnDecision {
+export function correctionFromPaperDecision(input: {
+  tpsId: string;
+  contest: string;
+  expectedRevision: number;
+  special: boolean;
+}): OwnDecision {
   return {
     decideOver(history, state): TpsEvent[] {
       const round = paperRound(history, state, input.contest);

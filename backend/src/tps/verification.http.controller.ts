@@ -197,15 +197,15 @@ export class VerificationHttpController {
     const before = q.problems.length;
     const area = q.word('area', /^\d{4}(\d{2}(\d{4})?)?$/, 'must be the city (4 digits), a kecamatan (6) or a kelurahan (10) code');
     if (area === undefined || q.problems.length > before) return area ?? this.ref.city.code;
-    const known =
-      area === this.ref.city.code || this.ref.kecamatan.some((k) => k.code === area) || this.ref.kelurahanByCode.has(area);
+    const known = area === this.ref.city.code || this.ref.kecamatan.some((k) => k.code === area) || this.ref.kelurahanByCode.has(area);
     if (!known) q.problems.push({ path: 'area', problem: 'unknown area code' });
     return area;
   }
 
   private tpsOf(tpsId: string) {
     const tps = this.ref.tpsById.get(tpsId);
-    if (!tps) throw new ValidationError([{ path: 'tpsId', problem: 'unknown TPS id (13 digits: kelurahan id + TPS number)' }], 'Unknown TPS');
+    if (!tps)
+      throw new ValidationError([{ path: 'tpsId', problem: 'unknown TPS id (13 digits: kelurahan id + TPS number)' }], 'Unknown TPS');
     return tps;
   }
 

@@ -24,7 +24,13 @@ export interface TestApp {
 }
 
 /** The demo seed's staff accounts and their PINs (officers sign in with their TPS id and OFFICER_PIN). */
-export const STAFF_PIN = { operator: 'operator123', supervisor: 'supervisor123', auditor: 'auditor123', admin: 'admin123', display: 'display123' } as const;
+export const STAFF_PIN = {
+  operator: 'operator123',
+  supervisor: 'supervisor123',
+  auditor: 'auditor123',
+  admin: 'admin123',
+  display: 'display123',
+} as const;
 export type StaffAccount = keyof typeof STAFF_PIN;
 export const OFFICER_PIN = '123456';
 

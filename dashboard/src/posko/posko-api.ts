@@ -60,7 +60,8 @@ export function refusal(e: unknown): string {
   }
   if (e.code === 'OFFICER.HOLDS_OTHER_TPS') return `Petugas itu sudah memegang TPS ${String(e.body.tpsId)}.`;
   if (e.code === 'OFFICER.ALREADY_ASSIGNED') return 'Petugas itu sudah memegang TPS ini.';
-  if (e.code === 'REVIEW.OWN_TALLY') return 'Tidak bisa: Anda sendiri mengentri atau mengoreksi hasil ini. Kepala posko lain yang memutuskan.';
+  if (e.code === 'REVIEW.OWN_TALLY')
+    return 'Tidak bisa: Anda sendiri mengentri atau mengoreksi hasil ini. Kepala posko lain yang memutuskan.';
   if (e.code === 'REVIEW.NO_CHANGE') return 'Keputusan ini sudah tercatat untuk versi hasil ini.';
   if (e.code === 'TALLY.STALE_REVISION') return 'Hasil TPS ini baru berubah. Muat ulang lalu putuskan lagi.';
   if (e.code === 'PAPER.SAME_CLERK') return `Entri kedua harus oleh petugas lain (entri pertama oleh ${String(e.body.firstEntryBy)}).`;
