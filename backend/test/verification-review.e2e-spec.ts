@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { DataSource } from 'typeorm';
 import { hashPin } from '../src/auth/pin-hash.js';
 import { UserDirectory } from '../src/auth/user-directory.js';
+import { ProjectionsHost } from '../src/projections/projections.host.js';
 import { goodTally, startTestApp, type TestApp } from './support/app.js';
 
 const KEL = '1673061002';
@@ -223,5 +224,38 @@ describe('review and hold (e2e, real PostgreSQL): FLAGGED_TALLIES=hold', () => {
     // An unflagged tally counts at once under either policy.
     const clean = await t.call('POST', `/api/tps/${TPS.b}/tally`, { token: tok.b, body: otherTally() });
     expect((await read(t, tok.display, clean.body.position)).summary).toMatchObject({ tpsReported: 2, tpsHeld: 1 });
+  });
+});
+
+describe('switching FLAGGED_TALLIES on a log already projected (e2e, real PostgreSQL, restarts)', () => {
+  let t: TestApp | undefined;
+  afterAll(() => t?.close());
+
+  it('the leader rebuilds the totals once, so every TPS follows the new policy', async () => {
+    t = await startTestApp({}, 'review_switch');
+    const a = await t.login(TPS.a, '123456');
+    const c = await t.login(TPS.c, '123456');
+    await t.call('POST', `/api/tps/${TPS.a}/tally`, { token: a, body: goodTally() });
+    const f = await t.call('POST', `/api/tps/${TPS.c}/tally`, { token: c, body: flaggedTally() });
+    const display = await t.login('display', 'display123');
+    expect((await read(t, display, f.body.position)).summary).toMatchObject({ tpsReported: 2, tpsHeld: 0 });
+
+    for (const [policy, reported, held] of [
+      ['hold', 1, 1],
+      ['count', 2, 0],
+    ] as const) {
+      const db = t.db;
+      await t.app.close();
+      t = await startTestApp({ FLAGGED_TALLIES: policy }, 'review_switch', undefined, db);
+      await t.app.get(ProjectionsHost).settling;
+      const token = await t.login('display', 'display123');
+      const summary = (await t.call('GET', `/api/summary?minPosition=${f.body.position}`, { token })).body;
+      expect({ policy, tpsReported: summary.tpsReported, tpsHeld: summary.tpsHeld, valid: summary.validVotes }).toEqual({
+        policy,
+        tpsReported: reported,
+        tpsHeld: held,
+        valid: reported === 2 ? 175 + 185 : 175,
+      });
+    }
   });
 });

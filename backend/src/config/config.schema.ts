@@ -37,7 +37,7 @@ export const configSchema = z.object({
   CONTESTS_FILE: z.string().min(1).optional(),
   CONTACTS_FILE: z.string().min(1).optional(),
   // Tallies in the review queue (docs/audit.md): `count` = they count until a supervisor holds them, `hold` = they
-  // count only once accepted. Changing it on a running log needs `npm run projections:rebuild tps-status`.
+  // count only once accepted. A change rebuilds the tps-status read model once when the leader starts (policy-setting.ts).
   FLAGGED_TALLIES: z.enum(['count', 'hold']).default('count'),
   CHECKIN_DEADLINE: z
     .string()

@@ -6,6 +6,7 @@
  */
 import 'reflect-metadata';
 import { createProjections } from '../projections/projection-registry.js';
+import { recordPolicy } from '../projections/policy-setting.js';
 import { rebuildProjections } from '../projections/rebuild.js';
 import { loadReferenceData } from '../reference/reference-data.js';
 import { loadConfig } from '../config/config.schema.js';
@@ -14,7 +15,8 @@ import { openScriptDatabase, openScriptStore, runScript } from './script-databas
 async function main(): Promise<number> {
   const name = process.argv[2];
   // The same FLAGGED_TALLIES as the app's, so the rebuilt totals follow its policy.
-  const projections = createProjections(loadReferenceData(), { flaggedTallies: loadConfig().FLAGGED_TALLIES });
+  const policy = loadConfig().FLAGGED_TALLIES;
+  const projections = createProjections(loadReferenceData(), { flaggedTallies: policy });
   const chosen = name ? projections.filter((p) => p.name === name) : projections;
   if (chosen.length === 0) {
     console.error(`no projection named ${name}; known: ${projections.map((p) => p.name).join(', ')}`);
@@ -28,6 +30,7 @@ async function main(): Promise<number> {
       for (const r of await rebuildProjections(database.db, store, chosen)) {
         console.log(`rebuilt ${r.name}: ${r.eventsApplied} events in ${r.ms} ms; now at position ${r.position ?? '(empty log)'}`);
       }
+      if (chosen.some((p) => p.name === 'tps-status')) await recordPolicy(database.db, policy);
     } finally {
       await store.close();
     }

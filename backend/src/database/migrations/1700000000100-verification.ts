@@ -4,6 +4,7 @@ import type { MigrationInterface, QueryRunner } from 'typeorm';
  * Verification (docs/audit.md, "Review, hold and the official count"): the supervisor role; per TPS the review state
  * the queue reads and the size of the difference with the official (KPU) result; per kelurahan the held TPS and the
  * official sums beside ours. Existing rows get the values a log without reviews or official results gives.
+ * `proj_setting` remembers the FLAGGED_TALLIES policy the read models were built with (projections/policy-setting.ts).
  */
 export class Verification1700000000100 implements MigrationInterface {
   name = 'Verification1700000000100';
@@ -22,8 +23,10 @@ export class Verification1700000000100 implements MigrationInterface {
         ADD COLUMN official_valid bigint NOT NULL DEFAULT 0,
         ADD COLUMN official_candidates jsonb NOT NULL DEFAULT '{}',
         ADD COLUMN official_differing integer NOT NULL DEFAULT 0`);
+    await q.query(`CREATE TABLE proj_setting (key text PRIMARY KEY, value text NOT NULL, updated_at timestamptz NOT NULL DEFAULT now())`);
   }
   async down(q: QueryRunner): Promise<void> {
+    await q.query(`DROP TABLE proj_setting`);
     await q.query(`
       ALTER TABLE rm_kelurahan_tally DROP COLUMN tps_held, DROP COLUMN official_tps, DROP COLUMN official_valid,
         DROP COLUMN official_candidates, DROP COLUMN official_differing`);
