@@ -141,6 +141,16 @@ describeInChromium('verification screens in Chromium', () => {
     await waitForText(page, `tps-held-${FLAGGED}`, 'Ditahan kepala posko · supervisor');
     await waitForText(page, `tps-kpu-${OFFICIAL}`, 'Selisih dengan KPU: 01 +10, 03 -5');
     await shot('kelurahan-verification.png');
+    // Accepting it brings it back, live: the open page drops the mark without a reload.
+    const supervisor = await t.login('supervisor', 'supervisor123');
+    const current = (await t.call('GET', `/api/tps/${FLAGGED}`, { token: supervisor })).body.tallies[0].revision as number;
+    const accept = await t.call('POST', `/api/tps/${FLAGGED}/tally/review`, {
+      token: supervisor,
+      body: { revision: current, decision: 'accept', reason: 'Formulir kertas memang begitu' },
+    });
+    expect(accept.status).toBe(201);
+    await page.locator('[data-testid="kel-held"]').waitFor({ state: 'detached' });
+    await waitForText(page, 'kel-reported', '4 / 15');
   });
 
   it('double entry: the first clerk types blind and sees the differences, a second clerk retypes it blind, then the readings', async () => {
@@ -196,9 +206,13 @@ describeInChromium('verification screens in Chromium', () => {
     expect(await official.innerText()).toContain('Selisih dengan hasil kita saat diimpor');
     await shot('audit-history-official.png');
     await page.goto(`${t.url}/audit/tps/${FLAGGED}`);
-    const review = page.locator('[data-type="TallyReviewed"]');
-    await review.waitFor();
-    expect(await review.innerText()).toContain('Ditahan: tidak dihitung');
-    expect(await review.innerText()).toContain('Kepala posko');
+    const reviews = page.locator('[data-type="TallyReviewed"]');
+    await reviews.nth(1).waitFor();
+    const texts = await reviews.allInnerTexts();
+    expect(texts).toHaveLength(2);
+    expect(texts[0]).toContain('Ditahan: tidak dihitung');
+    expect(texts[1]).toContain('Diterima: dihitung');
+    for (const text of texts) expect(text).toContain('Kepala posko');
+    await shot('audit-history-review.png');
   });
 });
