@@ -2,7 +2,7 @@ import type { RouteDoc } from '../http/api-doc.decorator.js';
 import { correctionFromPaperSchema, reviewTallySchema } from './verification.schema.js';
 
 const written = { eventId: '3b6f1c1e-2f43-4c55-9a41-8f0c1d7e2a10', revision: 4, position: '5123/5123', tpsId: '1673061002001' };
-const common = { 400: ['REQUEST.INVALID'], 401: ['AUTH.MISSING_TOKEN', 'AUTH.INVALID_TOKEN'], 403: ['AUTH.FORBIDDEN'] };
+const common = { 400: ['REQUEST.INVALID'], 401: ['AUTH.UNAUTHENTICATED', 'AUTH.INVALID_TOKEN'], 403: ['AUTH.FORBIDDEN'] };
 
 /** OpenAPI of the verification routes (docs/audit.md). */
 export const verificationApiDocs = {
