@@ -13,8 +13,8 @@ import { callApi } from './support/http.js';
 import { createTestDatabase } from './support/test-db.js';
 import { startTestApp, type TestApp } from './support/app.js';
 
-// 635 TPS officers, 4 posko accounts, 10 reserve monitors (cadangan01-10).
-const DEMO_USERS = 635 + 4 + 10;
+// 635 TPS officers, 5 posko accounts (operator, supervisor, auditor, admin, display), 10 reserve monitors (cadangan01-10).
+const DEMO_USERS = 635 + 5 + 10;
 
 describe('tokens follow the current user (e2e)', () => {
   let t: TestApp;

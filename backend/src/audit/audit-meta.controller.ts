@@ -12,7 +12,7 @@ export class AuditMetaController {
   constructor(@Inject(APP_CONFIG) private readonly config: Pick<RuntimeConfig, 'ELECTION_DATE'>) {}
 
   @Get('audit/meta')
-  @Roles('auditor', 'operator', 'admin')
+  @Roles('auditor', 'operator', 'supervisor', 'admin')
   @ApiRoute({
     summary: 'Election date and time zone, so the audit screens can span election day',
     answer: { status: 200, example: { electionDate: '2024-02-14', timeZone: 'Asia/Jakarta' } },

@@ -23,7 +23,10 @@ export type TpsEventType =
   | 'IncidentReopened'
   | 'ContactAttempted'
   | 'OfficerAssigned'
-  | 'FormPhotoAttached';
+  | 'FormPhotoAttached'
+  // Verification (docs/audit.md): the supervisor's decisions and KPU's published results.
+  | 'TallyReviewed'
+  | 'OfficialResultImported';
 
 /** One event of a TPS as an auditor reads it (GET /api/tps/{id}/history). */
 export interface HistoryEntry {

@@ -27,7 +27,7 @@ export class AuditController {
   ) {}
 
   @Get('tps/:tpsId/history')
-  @Roles('auditor', 'operator', 'admin')
+  @Roles('auditor', 'operator', 'supervisor', 'admin')
   @ApiRoute({
     summary: 'Every event of one TPS in order, with who, when, why and the difference from the version before; ?format=csv downloads it',
   })
@@ -47,7 +47,7 @@ export class AuditController {
   }
 
   @Get('audit/corrections')
-  @Roles('auditor', 'operator', 'admin')
+  @Roles('auditor', 'operator', 'supervisor', 'admin')
   @ApiRoute({
     summary: 'Every correction city-wide, newest first; ?since=&until= (ISO time), ?kelurahan=, ?actor=, ?before=<position>&limit=',
     errors: { 400: ['REQUEST.INVALID'] },
@@ -57,7 +57,7 @@ export class AuditController {
   }
 
   @Get('audit/paper-forms')
-  @Roles('auditor', 'operator', 'admin')
+  @Roles('auditor', 'operator', 'supervisor', 'admin')
   @ApiRoute({
     summary: 'TPS whose latest paper form differs from the latest online tally (fields side by side), and TPS with no paper form yet',
     errors: { 400: ['REQUEST.INVALID'] },

@@ -31,6 +31,20 @@ export function tpsHistory(events: RecordedEvent[]): HistoryEntry[] {
       case 'FormPhotoAttached':
         contest = ev.data.contest;
         break;
+      case 'TallyReviewed':
+        contest = ev.data.contest;
+        reason = ev.data.reason;
+        break;
+      case 'OfficialResultImported': {
+        // Beside ours: what KPU published differs from our latest version by these candidate votes.
+        contest = ev.data.contest;
+        const ours = latest.get(contest);
+        diff = Object.keys({ ...ours?.votes, ...ev.data.votes })
+          .sort()
+          .map((n) => ({ path: `votes.${n}`, before: ours?.votes[n] ?? null, after: ev.data.votes[n] ?? null }))
+          .filter((d) => d.before !== d.after);
+        break;
+      }
       case 'IncidentResolved':
         reason = ev.data.note;
         break;

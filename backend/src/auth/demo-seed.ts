@@ -11,6 +11,7 @@ import type { Role } from './principal.js';
 export const DEMO_OFFICER_PIN = '123456';
 export const DEMO_USERS: { nip: string; pin: string; role: Role; name: string }[] = [
   { nip: 'operator', pin: 'operator123', role: 'operator', name: 'Operator Posko (demo)' },
+  { nip: 'supervisor', pin: 'supervisor123', role: 'supervisor', name: 'Kepala Posko (demo)' },
   { nip: 'auditor', pin: 'auditor123', role: 'auditor', name: 'Auditor (demo)' },
   { nip: 'admin', pin: 'admin123', role: 'admin', name: 'Admin (demo)' },
   { nip: 'display', pin: 'display123', role: 'display', name: 'Layar Posko (demo)' },

@@ -1,4 +1,4 @@
-export const ROLES = ['officer', 'operator', 'auditor', 'admin', 'display'] as const;
+export const ROLES = ['officer', 'operator', 'supervisor', 'auditor', 'admin', 'display'] as const;
 export type Role = (typeof ROLES)[number];
 
 /** The signed-in caller, from a verified token. */

@@ -36,6 +36,9 @@ export const configSchema = z.object({
   REFERENCE_FILE: z.string().min(1).optional(),
   CONTESTS_FILE: z.string().min(1).optional(),
   CONTACTS_FILE: z.string().min(1).optional(),
+  // Tallies in the review queue (docs/audit.md): `count` = they count until a supervisor holds them, `hold` = they
+  // count only once accepted. A change rebuilds the tps-status read model once when the leader starts (policy-setting.ts).
+  FLAGGED_TALLIES: z.enum(['count', 'hold']).default('count'),
   CHECKIN_DEADLINE: z
     .string()
     .regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'must be HH:MM (WIB)')

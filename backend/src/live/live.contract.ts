@@ -86,6 +86,99 @@ export interface AreaTotals {
   tpsCheckedIn: number;
   tpsFlagged: number;
   openIncidents: number;
+  /** TPS whose tally is left out of these totals and the quick count (held, or awaiting review under FLAGGED_TALLIES=hold). */
+  tpsHeld: number;
+  /** KPU's published results of the same area, beside ours (docs/audit.md). */
+  official: OfficialTotals;
+}
+
+export interface OfficialTotals {
+  /** TPS with an imported official result. */
+  tpsCount: number;
+  validVotes: number;
+  candidates: { number: string; votes: number }[];
+  /** TPS where our counted tally and the latest official result differ ("selisih dengan KPU"). */
+  tpsDiffering: number;
+}
+
+export type ReviewStatus = 'pending' | 'held' | 'accepted' | null;
+
+export interface ReviewReason {
+  kind: 'rule' | 'oddity' | 'paper_mismatch' | 'photo' | 'on_behalf';
+  code: string;
+  message: string;
+}
+
+/** The supervisor's side of a tally version (docs/audit.md). */
+export interface ReviewView {
+  /** pending: in the queue; held / accepted: decided for this revision; null: nothing to decide. */
+  status: ReviewStatus;
+  reasons: ReviewReason[];
+  /** Counted in the totals now. */
+  counted: boolean;
+  /** The latest decision on this contest, possibly on an earlier revision. */
+  last: { revision: number; decision: 'accept' | 'hold'; by: string; at: string; reason: string } | null;
+  /** Who wrote a version of this tally: none of them may review it. */
+  authors: string[];
+}
+
+export interface OfficialDifference {
+  contest: string;
+  tallyRevision: number;
+  officialTs: string;
+  candidates: { number: string; ours: number; official: number; diff: number }[];
+  total: { ours: number; official: number; diff: number };
+  /** Sum of the candidates' absolute differences: the order of GET /api/official/differences. */
+  absolute: number;
+}
+
+/** GET /api/reviews: one tally awaiting the supervisor (or held). */
+export interface ReviewQueueItem {
+  tpsId: string;
+  number: number;
+  kelurahanCode: string;
+  kecamatanCode: string;
+  contest: string;
+  revision: number;
+  status: ReviewStatus;
+  reasons: ReviewReason[];
+  counted: boolean;
+  authors: string[];
+  last: ReviewView['last'];
+  /** False when the caller is not a supervisor or wrote a version of this tally. */
+  mayDecide: boolean;
+  tally: TallyView;
+}
+
+/** The numbers of a form reading, as stored (docs/events.md). */
+export interface FormNumbers {
+  votes: Record<string, number>;
+  invalid: number;
+  voters: { dpt: number; fromDpt: number; fromDptb: number; fromDpk: number };
+  ballots: { received: number; used: number; spoiled: number; unused: number };
+}
+
+/** GET /api/tps/{tpsId}/paper-entries: the three readings of one C.Hasil form and how they agree. */
+export interface PaperRoundView {
+  contest: string;
+  online: { revision: number; form: FormNumbers } | null;
+  entries: { revision: number; entry: 1 | 2; by: string; at: string; form: FormNumbers; formSerial: string | null }[];
+  agreement: 'no_online' | 'matches' | 'awaiting_second' | 'online_and_second' | 'papers_agree' | 'none' | null;
+  agreed: 'online' | 'paper' | null;
+}
+
+export interface OfficialView {
+  contest: string;
+  source: 'sirekap-json' | 'csv';
+  ts: string;
+  votes: Record<string, number>;
+  images: string[];
+  flags: { rule: number; code: string; message: string }[];
+  statusSuara: boolean | null;
+  statusAdm: boolean | null;
+  importedAt: string;
+  revision: number;
+  difference: OfficialDifference | null;
 }
 
 export interface Summary extends AreaTotals {
@@ -122,6 +215,7 @@ export interface TallyView {
   submittedAt: string;
   /** The posko wrote this version: on the monitor's behalf (with reason and source) or as a correction. */
   enteredByPosko: PoskoEntry | null;
+  review: ReviewView;
 }
 
 export interface PoskoEntry {
@@ -155,6 +249,8 @@ export interface TpsView {
   contactAttempts: ContactAttemptView[];
   /** C.Hasil photos attached, in log order (GET /api/photos/{photoId}). */
   photos: PhotoView[];
+  /** KPU's latest published result per contest, with its difference from our counted tally. */
+  official: OfficialView[];
 }
 
 export interface ContactAttemptView {

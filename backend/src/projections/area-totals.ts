@@ -20,6 +20,11 @@ export interface AreaSums {
   candidates: Record<string, { y: number; yy: number; xy: number }>;
   tpsCheckedIn: number;
   openIncidents: number;
+  tpsHeld: number;
+  officialTps: number;
+  officialValid: number;
+  officialCandidates: Record<string, number>;
+  officialDiffering: number;
 }
 
 const KEY: Record<AreaLevel, string> = { city: `'city'`, kecamatan: 'kecamatan_code', kelurahan: 'kelurahan_code' };
@@ -34,6 +39,11 @@ const emptySums = (): AreaSums => ({
   candidates: {},
   tpsCheckedIn: 0,
   openIncidents: 0,
+  tpsHeld: 0,
+  officialTps: 0,
+  officialValid: 0,
+  officialCandidates: {},
+  officialDiffering: 0,
 });
 
 /** Sums per area code (`city` for the city); `only` narrows to one kelurahan. */
@@ -47,7 +57,8 @@ export async function loadAreaSums(tx: QueryRunner, level: AreaLevel, contest: s
   const totals = await rows<Record<string, string>>(
     tx,
     `SELECT ${key} AS code, sum(tps_reported) AS reported, sum(tps_flagged) AS flagged, sum(valid_votes) AS valid,
-       sum(invalid_votes) AS invalid, sum(dpt_covered) AS dpt, sum(sxx) AS sxx
+       sum(invalid_votes) AS invalid, sum(dpt_covered) AS dpt, sum(sxx) AS sxx, sum(tps_held) AS held,
+       sum(official_tps) AS official_tps, sum(official_valid) AS official_valid, sum(official_differing) AS official_differing
      FROM rm_kelurahan_tally WHERE contest = $1 ${where} GROUP BY 1`,
     params,
   );
@@ -59,8 +70,19 @@ export async function loadAreaSums(tx: QueryRunner, level: AreaLevel, contest: s
       invalidVotes: Number(r.invalid),
       dptCovered: Number(r.dpt),
       sxx: Number(r.sxx),
+      tpsHeld: Number(r.held),
+      officialTps: Number(r.official_tps),
+      officialValid: Number(r.official_valid),
+      officialDiffering: Number(r.official_differing),
     });
   }
+  const official = await rows<Record<string, string>>(
+    tx,
+    `SELECT ${key} AS code, e.key AS number, sum(e.value::bigint) AS votes
+     FROM rm_kelurahan_tally t, jsonb_each_text(t.official_candidates) AS e WHERE contest = $1 ${where} GROUP BY 1, 2`,
+    params,
+  );
+  for (const r of official) at(r.code).officialCandidates[r.number] = Number(r.votes);
   const candidates = await rows<Record<string, string>>(
     tx,
     `SELECT ${key} AS code, e.key AS number, sum((e.value->>'y')::bigint) AS y, sum((e.value->>'yy')::bigint) AS yy,
@@ -114,6 +136,15 @@ export function areaTotals(contestCode: string, contest: Contest | undefined, su
     tpsCheckedIn: s.tpsCheckedIn,
     tpsFlagged: s.tpsFlagged,
     openIncidents: s.openIncidents,
+    tpsHeld: s.tpsHeld,
+    official: {
+      tpsCount: s.officialTps,
+      validVotes: s.officialValid,
+      candidates: [...new Set([...(contest?.candidates ?? []).map((c) => c.number), ...Object.keys(s.officialCandidates).sort()])].map(
+        (number) => ({ number, votes: s.officialCandidates[number] ?? 0 }),
+      ),
+      tpsDiffering: s.officialDiffering,
+    },
   };
 }
 

@@ -5,6 +5,7 @@
  * tps-status.projection.ts.
  */
 import { contestFlagged, sumVotes, type TpsDoc } from './tps-doc.js';
+import { officialDifference } from './verification.js';
 
 /** Sums for the quick count (quick-count.ts): x = valid votes of a TPS, y = votes of one candidate. */
 export interface CandidateSums {
@@ -21,6 +22,13 @@ export interface ContestTotals {
   dptCovered: number;
   sxx: number;
   candidates: Record<string, CandidateSums>;
+  /** Tallies left out of the sums above (held, or awaiting review under FLAGGED_TALLIES=hold). */
+  tpsHeld: number;
+  /** KPU's published results of the same TPS (docs/audit.md). */
+  officialTps: number;
+  officialValid: number;
+  officialCandidates: Record<string, number>;
+  officialDiffering: number;
 }
 
 export interface StatusTotals {
@@ -51,6 +59,11 @@ export const emptyContest = (): ContestTotals => ({
   dptCovered: 0,
   sxx: 0,
   candidates: {},
+  tpsHeld: 0,
+  officialTps: 0,
+  officialValid: 0,
+  officialCandidates: {},
+  officialDiffering: 0,
 });
 
 /** What one TPS adds to its kelurahan: its latest tally per contest and its status counts. */
@@ -58,18 +71,32 @@ export function contribution(doc: TpsDoc | null): Contribution {
   if (!doc) return { status: emptyStatus(), contests: {} };
   const contests: Record<string, ContestTotals> = {};
   for (const [code, t] of Object.entries(doc.tallies)) {
+    const flagged = contestFlagged(doc, code) ? 1 : 0;
+    // A held tally is counted apart, never in the sums or the quick count (settleReviews decided it with the policy).
+    if (doc.counted?.[code] === false) {
+      contests[code] = { ...emptyContest(), tpsFlagged: flagged, tpsHeld: 1 };
+      continue;
+    }
     const x = sumVotes(t.form);
     const candidates: Record<string, CandidateSums> = {};
     for (const [n, y] of Object.entries(t.form.votes)) candidates[n] = { y, yy: y * y, xy: x * y };
     contests[code] = {
+      ...emptyContest(),
       tpsReported: 1,
-      tpsFlagged: contestFlagged(doc, code) ? 1 : 0,
+      tpsFlagged: flagged,
       validVotes: x,
       invalidVotes: t.form.invalid,
       dptCovered: t.form.voters.dpt,
       sxx: x * x,
       candidates,
     };
+  }
+  for (const [code, o] of Object.entries(doc.official ?? {})) {
+    const c = (contests[code] ??= emptyContest());
+    c.officialTps = 1;
+    c.officialValid = Object.values(o.votes).reduce((a, b) => a + b, 0);
+    c.officialCandidates = { ...o.votes };
+    c.officialDiffering = (officialDifference(doc, code)?.absolute ?? 0) > 0 ? 1 : 0;
   }
   const tallied = Object.keys(doc.tallies);
   return {
@@ -92,7 +119,18 @@ function addContest(into: ContestTotals, c: ContestTotals, sign: 1 | -1): Contes
     if (next.y === 0 && next.yy === 0 && next.xy === 0) delete candidates[n];
     else candidates[n] = next;
   }
+  const officialCandidates = { ...into.officialCandidates };
+  for (const [n, v] of Object.entries(c.officialCandidates)) {
+    const next = (officialCandidates[n] ?? 0) + sign * v;
+    if (next === 0) delete officialCandidates[n];
+    else officialCandidates[n] = next;
+  }
   return {
+    tpsHeld: into.tpsHeld + sign * c.tpsHeld,
+    officialTps: into.officialTps + sign * c.officialTps,
+    officialValid: into.officialValid + sign * c.officialValid,
+    officialCandidates,
+    officialDiffering: into.officialDiffering + sign * c.officialDiffering,
     tpsReported: into.tpsReported + sign * c.tpsReported,
     tpsFlagged: into.tpsFlagged + sign * c.tpsFlagged,
     validVotes: into.validVotes + sign * c.validVotes,

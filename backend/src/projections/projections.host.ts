@@ -13,6 +13,7 @@ import { createProjections } from './projection-registry.js';
 import type { Projection } from './projection.js';
 import { rebuildProjections, type RebuildResult } from './rebuild.js';
 import { LeaderLease } from './leader-lease.js';
+import { builtWithPolicy, recordPolicy } from './policy-setting.js';
 
 /**
  * Owns the runners. With PROJECTIONS on, the node contends for the projection lease (leader-lease.ts) and runs the
@@ -31,10 +32,11 @@ export class ProjectionsHost implements OnApplicationBootstrap, OnModuleDestroy 
     private readonly ds: DataSource,
     @Inject(EVENT_STORE) private readonly store: EventStore,
     @Inject(REFERENCE_DATA) ref: ReferenceData,
-    @Inject(APP_CONFIG) private readonly config: Pick<RuntimeConfig, 'PROJECTIONS' | 'PROJECTION_GATHER_MS' | 'databaseUrl'>,
+    @Inject(APP_CONFIG)
+    private readonly config: Pick<RuntimeConfig, 'PROJECTIONS' | 'PROJECTION_GATHER_MS' | 'databaseUrl' | 'FLAGGED_TALLIES'>,
     private readonly feed: ChangeFeed,
   ) {
-    this.projections = createProjections(ref);
+    this.projections = createProjections(ref, { flaggedTallies: config.FLAGGED_TALLIES });
     this.runners = this.projections.map(
       (p) =>
         new ProjectionRunner(ds, store, p, {
@@ -81,6 +83,25 @@ export class ProjectionsHost implements OnApplicationBootstrap, OnModuleDestroy 
     );
     for (const r of this.runners) this.feed.track(r.projection.name, cps.get(r.projection.name)?.position ?? null);
     await this.group.start();
+    // Not awaited: the rebuild replays the log while the runners keep serving, then switches the tables over.
+    void this.settlePolicy(cps.get('tps-status')?.position ?? null)
+      .catch((e: unknown) => this.logger.error(`FLAGGED_TALLIES rebuild failed: ${e instanceof Error ? e.message : String(e)}`))
+      .finally(() => this.settled());
+  }
+
+  private settled: () => void = () => undefined;
+  /** Resolves once this node, leading for the first time, has applied a FLAGGED_TALLIES change (tests wait on it). */
+  readonly settling = new Promise<void>((resolve) => (this.settled = resolve));
+
+  /** A log projected under another FLAGGED_TALLIES is rebuilt once; an empty read model just follows the new one. */
+  private async settlePolicy(projectedTo: unknown): Promise<void> {
+    const want = this.config.FLAGGED_TALLIES;
+    const had = await builtWithPolicy(this.ds);
+    if (had !== want && projectedTo !== null) {
+      this.logger.warn(`FLAGGED_TALLIES changed from ${had} to ${want}: rebuilding tps-status so every TPS follows it`);
+      await this.rebuild('tps-status');
+    }
+    if (had !== want || projectedTo === null) await recordPolicy(this.ds, want);
   }
 
   private async stopRunners(): Promise<void> {
@@ -95,6 +116,7 @@ export class ProjectionsHost implements OnApplicationBootstrap, OnModuleDestroy 
     }
     this.logger.log(`rebuilding ${chosen.map((p) => p.name).join(', ')} from position zero`);
     const results = await rebuildProjections(this.ds, this.store, chosen);
+    if (chosen.some((p) => p.name === 'tps-status')) await recordPolicy(this.ds, this.config.FLAGGED_TALLIES);
     for (const r of results) this.logger.log(`rebuilt ${r.name}: ${r.eventsApplied} events in ${r.ms} ms, now at ${r.position}`);
     return results;
   }

@@ -6,7 +6,17 @@ import type { RecordedEvent } from '../event-store/event-store.port.js';
 import type { ContactAttemptView, PoskoEntry, TallyView, TpsFlag, TpsState, TpsView } from '../live/live.contract.js';
 import { TPS_EVENT_TYPES, type GeoPoint, type TallyFlags, type TallyForm, type TpsEvent, type TpsEventType } from '../tps/tps.events.js';
 import { diffForms } from '../tps/tally-rules.js';
-import { attachPhoto, photoFlags, photoViews, type TpsPhotoPart } from './tps-photos.js';
+import { attachPhoto, photoFlags, photoViews } from './tps-photos.js';
+import {
+  countsUnder,
+  officialDifference,
+  recordOfficial,
+  recordReview,
+  reviewReasons,
+  reviewStatus,
+  type FlaggedPolicy,
+  type VerificationPart,
+} from './verification.js';
 
 export interface TallyVersion {
   contest: string;
@@ -18,6 +28,8 @@ export interface TallyVersion {
   submittedAt: string;
   /** Set when the posko wrote this version (on the monitor's behalf, or a posko correction); absent for the monitor's own. */
   enteredByPosko?: PoskoEntry;
+  /** Everyone who wrote a version of this contest's tally (absent on docs projected before reviews existed). */
+  authors?: string[];
 }
 
 export interface PaperRecord {
@@ -26,7 +38,7 @@ export interface PaperRecord {
   matches: boolean | null;
 }
 
-export interface TpsDoc extends TpsPhotoPart {
+export interface TpsDoc extends VerificationPart {
   id: string;
   number: number;
   kelurahanCode: string;
@@ -92,6 +104,7 @@ export function evolveTps(doc: TpsDoc, recorded: RecordedEvent): TpsDoc {
         flags: d.flags,
         corrected: event.type === 'TallyCorrected',
         submittedAt: at,
+        authors: [...new Set([...(doc.tallies[d.contest]?.authors ?? []), recorded.metadata.actor])],
       };
       if (recorded.metadata.role !== 'officer') {
         const onBehalf = event.type === 'TallySubmitted' ? event.data.onBehalf : undefined;
@@ -129,6 +142,10 @@ export function evolveTps(doc: TpsDoc, recorded: RecordedEvent): TpsDoc {
       return next;
     case 'FormPhotoAttached':
       return attachPhoto(next, recorded, event.data);
+    case 'TallyReviewed':
+      return recordReview(next, event.data);
+    case 'OfficialResultImported':
+      return recordOfficial(next, recorded, event.data);
     default: {
       const unknownEvent: never = event;
       return unknownEvent;
@@ -176,8 +193,32 @@ export function tpsState(doc: TpsDoc): TpsState {
 
 export const sumVotes = (form: TallyForm) => Object.values(form.votes).reduce((a, b) => a + b, 0);
 
-function tallyView(t: TallyVersion): TallyView {
+/** The review state of each contest and whether it counts, settled with the policy before the doc is stored. */
+export function settleReviews(doc: TpsDoc, policy: FlaggedPolicy): TpsDoc {
+  const counted: Record<string, boolean> = {};
+  for (const c of Object.keys(doc.tallies))
+    counted[c] = countsUnder(reviewStatus(doc, c, reviewReasons(doc, c, paperMismatch(doc, c))), policy);
+  return { ...doc, counted };
+}
+
+/** The queue column of rm_tps: some contest awaits a decision, else some contest is held. */
+export function reviewColumn(doc: TpsDoc): 'pending' | 'held' | null {
+  const statuses = Object.keys(doc.tallies).map((c) => reviewStatus(doc, c, reviewReasons(doc, c, paperMismatch(doc, c))));
+  return statuses.includes('pending') ? 'pending' : statuses.includes('held') ? 'held' : null;
+}
+
+/** The size of the largest difference with KPU over the contests (null: nothing to compare). */
+export function officialDiffColumn(doc: TpsDoc): number | null {
+  const sizes = Object.keys(doc.official ?? {})
+    .map((c) => officialDifference(doc, c)?.absolute)
+    .filter((x): x is number => x !== undefined);
+  return sizes.length ? Math.max(...sizes) : null;
+}
+
+function tallyView(doc: TpsDoc, t: TallyVersion): TallyView {
   const v = t.form.voters;
+  const reasons = reviewReasons(doc, t.contest, paperMismatch(doc, t.contest));
+  const last = doc.reviews?.[t.contest] ?? null;
   return {
     contest: t.contest,
     revision: t.revision,
@@ -189,6 +230,13 @@ function tallyView(t: TallyVersion): TallyView {
     corrected: t.corrected,
     submittedAt: t.submittedAt,
     enteredByPosko: t.enteredByPosko ?? null,
+    review: {
+      status: reviewStatus(doc, t.contest, reasons),
+      reasons,
+      counted: doc.counted?.[t.contest] ?? true,
+      last,
+      authors: t.authors ?? [],
+    },
   };
 }
 
@@ -204,11 +252,30 @@ export function tpsView(doc: TpsDoc): TpsView {
     location: doc.location,
     tallies: Object.keys(doc.tallies)
       .sort()
-      .map((c) => tallyView(doc.tallies[c])),
+      .map((c) => tallyView(doc, doc.tallies[c])),
     flags: tpsFlags(doc),
     openIncidents: doc.openIncidentIds.length,
     lastChangeAt: doc.lastChangeAt,
     contactAttempts: doc.contactAttempts ?? [],
     photos: photoViews(doc),
+    official: Object.keys(doc.official ?? {})
+      .sort()
+      .map((c) => {
+        const { revision, source, ts, votes, images, flags, statusSuara, statusAdm, importedAt } = doc.official![c];
+        const simple = flags.map(({ rule, code, message }) => ({ rule, code, message }));
+        return {
+          contest: c,
+          source,
+          ts,
+          votes,
+          images,
+          flags: simple,
+          statusSuara,
+          statusAdm,
+          importedAt,
+          revision,
+          difference: officialDifference(doc, c),
+        };
+      }),
   };
 }

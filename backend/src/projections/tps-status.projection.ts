@@ -8,7 +8,17 @@ import type { ReferenceData } from '../reference/reference-data.js';
 import { TPS_STREAM_PREFIX } from '../tps/tps.events.js';
 import { emptyStatus, moveTps, type KelurahanTotals } from './kelurahan-tally.js';
 import { rows, table, type BatchContext, type BatchEffect, type Projection } from './projection.js';
-import { evolveTps, initialTps, TPS_STATUS_EVENTS, tpsState, type TpsDoc } from './tps-doc.js';
+import {
+  evolveTps,
+  initialTps,
+  officialDiffColumn,
+  reviewColumn,
+  settleReviews,
+  TPS_STATUS_EVENTS,
+  tpsState,
+  type TpsDoc,
+} from './tps-doc.js';
+import type { FlaggedPolicy } from './verification.js';
 import { markReusedBy, photoTouches } from './tps-photos.js';
 import type { FormPhotoAttached } from '../tps/tps.events.js';
 
@@ -33,6 +43,11 @@ interface TallyRow {
   dpt_covered: string;
   sxx: string;
   candidates: KelurahanTotals['contests'][string]['candidates'];
+  tps_held: number;
+  official_tps: number;
+  official_valid: string;
+  official_candidates: Record<string, number>;
+  official_differing: number;
 }
 
 interface StatusRow {
@@ -52,7 +67,11 @@ export class TpsStatusProjection implements Projection {
   readonly handles: ReadonlySet<string> = new Set(TPS_STATUS_EVENTS);
   readonly tables = TPS_STATUS_TABLES;
 
-  constructor(private readonly ref: ReferenceData) {}
+  constructor(
+    private readonly ref: ReferenceData,
+    /** FLAGGED_TALLIES: whether a tally awaiting review counts (docs/audit.md). */
+    private readonly policy: FlaggedPolicy = 'count',
+  ) {}
 
   async apply({ tx, schema }: BatchContext, events: RecordedEvent[]): Promise<BatchEffect> {
     const t = (name: string) => table(schema, name);
@@ -76,7 +95,9 @@ export class TpsStatusProjection implements Projection {
       }
     }
 
-    // 3. Move each changed TPS's contribution within its kelurahan totals.
+    // 3. Settle which tallies count (reviews, flags and the policy), then move each changed TPS's contribution within
+    // its kelurahan totals. The stored doc keeps what it contributed, so a later batch takes away exactly that.
+    for (const a of after.values()) a.doc = settleReviews(a.doc, this.policy);
     const kelCodes = [...new Set([...after.values()].map((a) => a.doc.kelurahanCode))];
     const totals = await this.loadTotals(ctxOf(tx, schema), kelCodes);
     for (const [id, { doc }] of after) {
@@ -90,13 +111,14 @@ export class TpsStatusProjection implements Projection {
     // jsonb_to_recordset over whole rows (which turns every row into jsonb and back), the same rows either way.
     const changed = [...after.values()];
     await tx.query(
-      `INSERT INTO ${t('rm_tps')} (tps_id, kelurahan_code, state, checked_in, doc, last_commit, last_prepare)
-       SELECT x.tps_id, x.kelurahan_code, x.state, x.checked_in, d.doc::jsonb, x.last_commit, x.last_prepare
-       FROM unnest($1::text[], $2::text[], $3::text[], $4::boolean[], $6::numeric[], $7::numeric[])
-              WITH ORDINALITY AS x(tps_id, kelurahan_code, state, checked_in, last_commit, last_prepare, n)
+      `INSERT INTO ${t('rm_tps')} (tps_id, kelurahan_code, state, checked_in, doc, last_commit, last_prepare, review, official_diff)
+       SELECT x.tps_id, x.kelurahan_code, x.state, x.checked_in, d.doc::jsonb, x.last_commit, x.last_prepare, x.review, x.official_diff
+       FROM unnest($1::text[], $2::text[], $3::text[], $4::boolean[], $6::numeric[], $7::numeric[], $8::text[], $9::int[])
+              WITH ORDINALITY AS x(tps_id, kelurahan_code, state, checked_in, last_commit, last_prepare, review, official_diff, n)
        JOIN json_array_elements($5::json) WITH ORDINALITY AS d(doc, n) USING (n)
        ON CONFLICT (tps_id) DO UPDATE SET state = EXCLUDED.state, checked_in = EXCLUDED.checked_in, doc = EXCLUDED.doc,
-         last_commit = EXCLUDED.last_commit, last_prepare = EXCLUDED.last_prepare`,
+         last_commit = EXCLUDED.last_commit, last_prepare = EXCLUDED.last_prepare, review = EXCLUDED.review,
+         official_diff = EXCLUDED.official_diff`,
       [
         changed.map(({ doc }) => doc.id),
         changed.map(({ doc }) => doc.kelurahanCode),
@@ -105,6 +127,8 @@ export class TpsStatusProjection implements Projection {
         JSON.stringify(changed.map(({ doc }) => doc)),
         changed.map(({ last }) => last.position.commit.toString()),
         changed.map(({ last }) => last.position.prepare.toString()),
+        changed.map(({ doc }) => reviewColumn(doc)),
+        changed.map(({ doc }) => officialDiffColumn(doc)),
       ],
     );
     await this.saveTotals(ctxOf(tx, schema), [...totals.values()]);
@@ -142,6 +166,11 @@ export class TpsStatusProjection implements Projection {
         dptCovered: Number(r.dpt_covered),
         sxx: Number(r.sxx),
         candidates: r.candidates,
+        tpsHeld: r.tps_held,
+        officialTps: r.official_tps,
+        officialValid: Number(r.official_valid),
+        officialCandidates: r.official_candidates,
+        officialDiffering: r.official_differing,
       };
       out.set(r.kelurahan_code, k);
     }
@@ -178,17 +207,26 @@ export class TpsStatusProjection implements Projection {
         dpt_covered: c.dptCovered,
         sxx: c.sxx,
         candidates: c.candidates,
+        tps_held: c.tpsHeld,
+        official_tps: c.officialTps,
+        official_valid: c.officialValid,
+        official_candidates: c.officialCandidates,
+        official_differing: c.officialDiffering,
       })),
     );
     if (tally.length === 0) return;
     await tx.query(
       `INSERT INTO ${table(schema, 'rm_kelurahan_tally')} (kelurahan_code, contest, kecamatan_code, tps_reported,
-         tps_flagged, valid_votes, invalid_votes, dpt_covered, sxx, candidates)
+         tps_flagged, valid_votes, invalid_votes, dpt_covered, sxx, candidates, tps_held, official_tps, official_valid,
+         official_candidates, official_differing)
        SELECT * FROM jsonb_to_recordset($1::jsonb) AS x(kelurahan_code text, contest text, kecamatan_code text, tps_reported int,
-         tps_flagged int, valid_votes bigint, invalid_votes bigint, dpt_covered bigint, sxx bigint, candidates jsonb)
+         tps_flagged int, valid_votes bigint, invalid_votes bigint, dpt_covered bigint, sxx bigint, candidates jsonb,
+         tps_held int, official_tps int, official_valid bigint, official_candidates jsonb, official_differing int)
        ON CONFLICT (kelurahan_code, contest) DO UPDATE SET tps_reported = EXCLUDED.tps_reported, tps_flagged = EXCLUDED.tps_flagged,
          valid_votes = EXCLUDED.valid_votes, invalid_votes = EXCLUDED.invalid_votes, dpt_covered = EXCLUDED.dpt_covered,
-         sxx = EXCLUDED.sxx, candidates = EXCLUDED.candidates`,
+         sxx = EXCLUDED.sxx, candidates = EXCLUDED.candidates, tps_held = EXCLUDED.tps_held,
+         official_tps = EXCLUDED.official_tps, official_valid = EXCLUDED.official_valid,
+         official_candidates = EXCLUDED.official_candidates, official_differing = EXCLUDED.official_differing`,
       [JSON.stringify(tally)],
     );
   }

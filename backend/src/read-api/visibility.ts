@@ -7,7 +7,7 @@
 import type { Role } from '../auth/principal.js';
 import type { TpsView } from '../live/live.contract.js';
 
-export const OFFICER_DETAIL_ROLES: readonly Role[] = ['operator', 'auditor'];
+export const OFFICER_DETAIL_ROLES: readonly Role[] = ['operator', 'supervisor', 'auditor'];
 
 export const seesOfficerDetails = (role: Role | undefined): boolean => role !== undefined && OFFICER_DETAIL_ROLES.includes(role);
 

@@ -5,7 +5,20 @@ import { INCIDENT_CATEGORIES } from '../tps/tally-form.schema.js';
 const contestSchema = z.object({
   code: z.string().regex(/^[A-Z0-9_]{2,20}$/),
   name: z.string().min(1),
-  candidates: z.array(z.object({ number: z.string().regex(/^\d{2}$/), name: z.string().min(1), short: z.string().min(1) })).min(1),
+  candidates: z
+    .array(
+      z.object({
+        number: z.string().regex(/^\d{2}$/),
+        name: z.string().min(1),
+        short: z.string().min(1),
+        /** KPU's candidate-pair id in Sirekap's `chart` (e.g. 100025), for `npm run official:import`. */
+        kpuId: z
+          .string()
+          .regex(/^\d{1,12}$/)
+          .optional(),
+      }),
+    )
+    .min(1),
 });
 const contestsFileSchema = z.object({ default: z.string(), contests: z.array(contestSchema).min(1) });
 

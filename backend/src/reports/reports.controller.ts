@@ -64,7 +64,7 @@ export class ReportsController {
   }
 
   @Get('results')
-  @Roles('operator', 'auditor', 'admin')
+  @Roles('operator', 'supervisor', 'auditor', 'admin')
   @ApiRoute({
     summary:
       'Results per kecamatan, kelurahan or TPS of an area (?area=<code>&level=kecamatan|kelurahan|tps&format=csv|xlsx&contest=), streamed, with the log position and head',
@@ -85,7 +85,7 @@ export class ReportsController {
   }
 
   @Get('incidents')
-  @Roles('operator', 'auditor', 'admin')
+  @Roles('operator', 'supervisor', 'auditor', 'admin')
   @ApiRoute({
     summary:
       'Every incident with its lifecycle and deadlines (?format=csv|xlsx and the filters of GET /api/incidents: status, state, severity, category, kelurahan, kecamatan, assignee, overdue), streamed',
@@ -115,7 +115,7 @@ export class ReportsController {
   }
 
   @Get('summary.pdf')
-  @Roles('operator', 'auditor', 'admin')
+  @Roles('operator', 'supervisor', 'auditor', 'admin')
   @ApiRoute({
     summary: 'A4 summary report in Bahasa Indonesia for an area (?area=<code>&contest=): totals, estimate, progress, child areas, chart',
     errors: { 400: ['REQUEST.INVALID'] },

@@ -25,6 +25,8 @@ function totals(i: number): AreaTotals {
     tpsCheckedIn: 1,
     tpsFlagged: i % 50 === 0 ? 1 : 0,
     openIncidents: 0,
+    tpsHeld: 0,
+    official: { tpsCount: 0, validVotes: 0, candidates: [], tpsDiffering: 0 },
   };
 }
 

@@ -1,5 +1,5 @@
 /**
- * `npm run users:add -- --role operator --nip budi --name "Budi (posko)"`: creates (or resets) a posko, auditor, admin
+ * `npm run users:add -- --role operator --nip budi --name "Budi (posko)"`: creates (or resets) a posko operator, supervisor, auditor, admin
  * or display account with a fresh random password, printed once here and stored only as an scrypt hash. Officers come
  * from `npm run officers:import`.
  */
@@ -8,7 +8,7 @@ import { parseArgs } from 'node:util';
 import { hashPin } from '../auth/pin-hash.js';
 import { openScriptDatabase, runScript } from './script-database.js';
 
-const ROLES = ['operator', 'auditor', 'admin', 'display'];
+const ROLES = ['operator', 'supervisor', 'auditor', 'admin', 'display'];
 
 async function main(): Promise<number> {
   const { values } = parseArgs({ options: { role: { type: 'string' }, nip: { type: 'string' }, name: { type: 'string' } } });

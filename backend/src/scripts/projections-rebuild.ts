@@ -6,13 +6,17 @@
  */
 import 'reflect-metadata';
 import { createProjections } from '../projections/projection-registry.js';
+import { recordPolicy } from '../projections/policy-setting.js';
 import { rebuildProjections } from '../projections/rebuild.js';
 import { loadReferenceData } from '../reference/reference-data.js';
+import { loadConfig } from '../config/config.schema.js';
 import { openScriptDatabase, openScriptStore, runScript } from './script-database.js';
 
 async function main(): Promise<number> {
   const name = process.argv[2];
-  const projections = createProjections(loadReferenceData());
+  // The same FLAGGED_TALLIES as the app's, so the rebuilt totals follow its policy.
+  const policy = loadConfig().FLAGGED_TALLIES;
+  const projections = createProjections(loadReferenceData(), { flaggedTallies: policy });
   const chosen = name ? projections.filter((p) => p.name === name) : projections;
   if (chosen.length === 0) {
     console.error(`no projection named ${name}; known: ${projections.map((p) => p.name).join(', ')}`);
@@ -26,6 +30,7 @@ async function main(): Promise<number> {
       for (const r of await rebuildProjections(database.db, store, chosen)) {
         console.log(`rebuilt ${r.name}: ${r.eventsApplied} events in ${r.ms} ms; now at position ${r.position ?? '(empty log)'}`);
       }
+      if (chosen.some((p) => p.name === 'tps-status')) await recordPolicy(database.db, policy);
     } finally {
       await store.close();
     }

@@ -1,6 +1,7 @@
 import { positionToString } from '../event-store/position.js';
 import { contactsFor, type Contact, type Contacts } from '../reference/contests.js';
 import type { CommandResult } from './tps-command.handler.js';
+import type { PaperFormRecorded, TallyReviewed } from './tps.events.js';
 
 /**
  * Answers are pure functions of the stored event, so a retry with the same Idempotency-Key gets exactly the first
@@ -32,8 +33,20 @@ export function answerFor(result: CommandResult, contacts: Contacts): Record<str
       };
     }
     case 'PaperFormRecorded': {
-      const p = d as { contest: string; matches: boolean | null; differences: unknown[]; comparedWithRevision: number | null };
-      return { ...base, contest: p.contest, matches: p.matches, comparedWithRevision: p.comparedWithRevision, differences: p.differences };
+      const p = d as PaperFormRecorded['data'];
+      return {
+        ...base,
+        contest: p.contest,
+        matches: p.matches,
+        comparedWithRevision: p.comparedWithRevision,
+        differences: p.differences,
+        entry: p.entry ?? 1,
+        ...(p.entry === 2 ? { comparedWithEntry: p.comparedWithEntry, differencesFromEntry: p.differencesFromEntry } : {}),
+      };
+    }
+    case 'TallyReviewed': {
+      const r = d as TallyReviewed['data'];
+      return { ...base, contest: r.contest, reviewedRevision: r.revision, decision: r.decision };
     }
     case 'IncidentReported': {
       const i = d as { incidentId: string; category: string };

@@ -1,6 +1,15 @@
 import { DomainError } from '../http/domain-error.js';
 import { checkRules, diffForms, findOddities, type OddityContext } from './tally-rules.js';
-import type { FormPhotoAttached, GeoPoint, IncidentCategory, IncidentSeverity, OnBehalf, TallyForm, TpsEvent } from './tps.events.js';
+import type {
+  FormPhotoAttached,
+  OfficialResultImported,
+  GeoPoint,
+  IncidentCategory,
+  IncidentSeverity,
+  OnBehalf,
+  TallyForm,
+  TpsEvent,
+} from './tps.events.js';
 
 /** What a TPS stream's history decides with. */
 export interface TpsState {
@@ -46,7 +55,8 @@ export type TpsCommand =
       };
     }
   | { type: 'ResolveIncident'; data: { tpsId: string; incidentId: string; note: string; resolvedAt: string } }
-  | { type: 'AttachPhoto'; data: FormPhotoAttached['data'] };
+  | { type: 'AttachPhoto'; data: FormPhotoAttached['data'] }
+  | { type: 'ImportOfficialResult'; data: OfficialResultImported['data'] };
 
 export function evolve(state: TpsState, event: TpsEvent, revision: number): TpsState {
   switch (event.type) {
@@ -75,6 +85,9 @@ export function evolve(state: TpsState, event: TpsEvent, revision: number): TpsS
       return state;
     case 'FormPhotoAttached':
       return { ...state, photos: { ...state.photos, [photoKey(event.data)]: revision } };
+    case 'TallyReviewed':
+    case 'OfficialResultImported':
+      return state;
     default: {
       const never: never = event;
       throw new Error(`unknown event ${(never as { type: string }).type}`);
@@ -192,6 +205,9 @@ export function decide(command: TpsCommand, state: TpsState): TpsEvent[] {
         throw new DomainError('PHOTO.ALREADY_ATTACHED', 409, 'This photo is already attached to this page', { revision: earlier });
       return [{ type: 'FormPhotoAttached', data: command.data }];
     }
+    case 'ImportOfficialResult':
+      // A replayed file maps to the same event id (Idempotency-Key per TPS and `ts`): the handler answers it.
+      return [{ type: 'OfficialResultImported', data: command.data }];
     default: {
       const never: never = command;
       throw new Error(`unknown command ${(never as { type: string }).type}`);

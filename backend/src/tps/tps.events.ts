@@ -126,6 +126,51 @@ export interface PaperFormRecorded {
     comparedWithRevision: number | null;
     matches: boolean | null;
     differences: FieldDiff[];
+    /**
+     * Blind double entry (docs/audit.md): 1 for the first clerk's reading, 2 for a second clerk's (another user) when
+     * the first differed from the online tally. Absent on paper forms recorded before double entry existed (= 1).
+     */
+    entry?: 1 | 2;
+    /** Entry 2: the stream revision of entry 1 and what differs from it. */
+    comparedWithEntry?: number;
+    differencesFromEntry?: FieldDiff[];
+  };
+}
+
+/** A supervisor's decision on the current tally of a contest: `hold` leaves it out of every total until accepted. */
+export interface TallyReviewed {
+  type: 'TallyReviewed';
+  data: {
+    tpsId: string;
+    contest: string;
+    /** Stream revision of the tally version decided on (the current one when decided). */
+    revision: number;
+    decision: 'accept' | 'hold';
+    reason: string;
+    by: string;
+    at: string;
+  };
+}
+
+/** KPU's published per-TPS result (Sirekap), imported by `npm run official:import`; one per TPS and KPU `ts`. */
+export interface OfficialResultImported {
+  type: 'OfficialResultImported';
+  data: {
+    tpsId: string;
+    contest: string;
+    /** `sirekap-json` (a file per TPS or JSON lines) or `csv`. */
+    source: 'sirekap-json' | 'csv';
+    /** KPU's update time, ISO 8601 with +07:00 (the file's `ts` is WIB without a zone). */
+    ts: string;
+    /** Votes per candidate number, read from `chart` by KPU's candidate ids. */
+    votes: Record<string, number>;
+    /** The file's `administrasi` numbers as published (null when KPU had none). */
+    administrasi: Record<string, number> | null;
+    images: string[];
+    statusSuara: boolean | null;
+    statusAdm: boolean | null;
+    /** Form rules the published numbers break: kept as KPU said them, flagged. */
+    flags: RuleViolation[];
   };
 }
 
@@ -189,6 +234,8 @@ export type TpsEvent =
   | IncidentReported
   | IncidentResolved
   | FormPhotoAttached
+  | TallyReviewed
+  | OfficialResultImported
   | PoskoTpsEvent;
 
 export type TpsEventType = TpsEvent['type'];
@@ -202,4 +249,6 @@ export const TPS_EVENT_TYPES: readonly TpsEventType[] = [
   'IncidentResolved',
   ...POSKO_TPS_EVENT_TYPES,
   'FormPhotoAttached',
+  'TallyReviewed',
+  'OfficialResultImported',
 ];

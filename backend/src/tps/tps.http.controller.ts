@@ -18,7 +18,8 @@ import { OddityContextService } from './oddity-context.service.js';
 import { answerFor } from './tps-answers.js';
 import { tpsApiDocs } from './tps.api-docs.js';
 import { ApiRoute } from '../http/api-doc.decorator.js';
-import { TpsCommandHandler, type CommandContext } from './tps-command.handler.js';
+import { TpsCommandHandler, type CommandContext, type OwnDecision } from './tps-command.handler.js';
+import { paperEntryDecision } from './verification.decider.js';
 import type { TpsCommand } from './tps.decider.js';
 import type { TallyForm } from './tps.events.js';
 import {
@@ -98,14 +99,8 @@ export class TpsHttpController {
     const b = parseBody(paperFormSchema, body);
     const contest = this.contestOf(b);
     const form = this.formOf(b, contest);
-    return this.run(
-      tpsId,
-      { type: 'RecordPaperForm', data: { tpsId, contest, form, formSerial: b.formSerial ?? null } },
-      p,
-      req,
-      body,
-      null,
-    );
+    // Blind double entry (docs/audit.md): a first reading, or a second by another clerk when the first differed.
+    return this.run(tpsId, paperEntryDecision({ tpsId, contest, form, formSerial: b.formSerial ?? null, by: p.sub }), p, req, body, null);
   }
 
   @Post('tps/:tpsId/incidents')
@@ -128,7 +123,7 @@ export class TpsHttpController {
 
   // POST /api/incidents/{incidentId}/resolve lives with the rest of the lifecycle in incidents/incidents.controller.ts.
 
-  private async run(tpsId: string, cmd: TpsCommand, p: Principal, req: Request, body: unknown, clientTime: string | null) {
+  private async run(tpsId: string, cmd: TpsCommand | OwnDecision, p: Principal, req: Request, body: unknown, clientTime: string | null) {
     // Read here, not with @Headers(): that would add a second, required header parameter to the OpenAPI document.
     const key = req.header('idempotency-key');
     if (key !== undefined && !IDEMPOTENCY_KEY.test(key)) {

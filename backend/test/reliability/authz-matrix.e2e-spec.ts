@@ -6,7 +6,7 @@ import { startTestApp, type TestApp } from '../support/app.js';
 
 const TPS = '1673061002001';
 const OTHER_TPS = '1673061002002';
-const WHO = ['anonymous', 'officer', 'otherOfficer', 'operator', 'auditor', 'display', 'admin'] as const;
+const WHO = ['anonymous', 'officer', 'otherOfficer', 'operator', 'supervisor', 'auditor', 'display', 'admin'] as const;
 type Who = (typeof WHO)[number];
 
 /** One row per route: the status each caller gets. Writes carry an unknown field, so "allowed" shows as 400 and nothing is written. */
@@ -16,7 +16,7 @@ function row(allowed: Who[], ok: number, otherOfficer?: number): Record<Who, num
   if (otherOfficer !== undefined) r.otherOfficer = otherOfficer;
   return r;
 }
-const ANY: Who[] = ['officer', 'otherOfficer', 'operator', 'auditor', 'display', 'admin'];
+const ANY: Who[] = ['officer', 'otherOfficer', 'operator', 'supervisor', 'auditor', 'display', 'admin'];
 const PUBLIC = Object.fromEntries(WHO.map((w) => [w, 200])) as Record<Who, number>;
 
 const MATRIX: [string, string, Record<Who, number>][] = [
@@ -33,16 +33,16 @@ const MATRIX: [string, string, Record<Who, number>][] = [
   ['GET', '/api/incidents', row(ANY, 200)],
   ['GET', '/api/map/config', row(ANY, 200)],
   ['GET', '/api/map/boundaries', row(ANY, 404)], // allowed; no boundary file configured in tests
-  ['GET', `/api/tps/${TPS}/history`, row(['operator', 'auditor', 'admin'], 200)],
-  ['GET', '/api/audit/corrections', row(['operator', 'auditor', 'admin'], 200)],
-  ['GET', '/api/audit/paper-forms', row(['operator', 'auditor', 'admin'], 200)],
+  ['GET', `/api/tps/${TPS}/history`, row(['operator', 'supervisor', 'auditor', 'admin'], 200)],
+  ['GET', '/api/audit/corrections', row(['operator', 'supervisor', 'auditor', 'admin'], 200)],
+  ['GET', '/api/audit/paper-forms', row(['operator', 'supervisor', 'auditor', 'admin'], 200)],
   ['GET', '/api/audit/verify', row(['auditor', 'admin'], 200)],
   ['GET', '/api/audit/export', row(['auditor', 'admin'], 200)],
-  ['GET', '/api/audit/meta', row(['operator', 'auditor', 'admin'], 200)],
+  ['GET', '/api/audit/meta', row(['operator', 'supervisor', 'auditor', 'admin'], 200)],
   ['GET', '/api/audit/checkpoints', PUBLIC],
-  ['GET', '/api/reports/results', row(['operator', 'auditor', 'admin'], 200)],
-  ['GET', '/api/reports/incidents', row(['operator', 'auditor', 'admin'], 200)],
-  ['GET', '/api/reports/summary.pdf', row(['operator', 'auditor', 'admin'], 200)],
+  ['GET', '/api/reports/results', row(['operator', 'supervisor', 'auditor', 'admin'], 200)],
+  ['GET', '/api/reports/incidents', row(['operator', 'supervisor', 'auditor', 'admin'], 200)],
+  ['GET', '/api/reports/summary.pdf', row(['operator', 'supervisor', 'auditor', 'admin'], 200)],
   // Public; 503 AUDIT.SIGNING_OFF for everyone here: this test app has no AUDIT_SIGNING_KEY_FILE.
   ['GET', '/api/audit/public-key', Object.fromEntries(WHO.map((w) => [w, 503])) as Record<Who, number>],
   ['POST', '/api/auth/refresh', row(ANY, 200)],
@@ -75,6 +75,12 @@ const MATRIX: [string, string, Record<Who, number>][] = [
   ['GET', `/api/photos/${'f'.repeat(64)}`, row(['officer', 'otherOfficer', 'operator', 'auditor'], 404)],
   // Each officer gets the kit of its own TPS.
   ['GET', '/api/officer/kit', row(['officer', 'otherOfficer'], 200)],
+  // Verification (docs/audit.md).
+  ['GET', '/api/reviews', row(['operator', 'supervisor', 'auditor', 'admin'], 200)],
+  ['POST', `/api/tps/${TPS}/tally/review`, row(['supervisor'], ALLOWED_WRITE)],
+  ['POST', `/api/tps/${TPS}/tally/corrections/from-paper`, row(['supervisor'], ALLOWED_WRITE)],
+  ['GET', `/api/tps/${TPS}/paper-entries`, row(['operator', 'supervisor', 'auditor', 'admin'], 200)],
+  ['GET', '/api/official/differences', row(['operator', 'supervisor', 'auditor', 'admin'], 200)],
 ];
 
 describe('authorization matrix: every route and the live channel against every role', () => {
@@ -86,7 +92,7 @@ describe('authorization matrix: every route and the live channel against every r
     tokens.set('anonymous', undefined);
     tokens.set('officer', await t.login(TPS, '123456'));
     tokens.set('otherOfficer', await t.login(OTHER_TPS, '123456'));
-    for (const w of ['operator', 'auditor', 'display', 'admin'] as const) tokens.set(w, await t.login(w, `${w}123`));
+    for (const w of ['operator', 'supervisor', 'auditor', 'display', 'admin'] as const) tokens.set(w, await t.login(w, `${w}123`));
   });
   afterAll(() => t?.close());
 
@@ -162,6 +168,7 @@ describe('authorization matrix: every route and the live channel against every r
       officer: 'AUTH.FORBIDDEN',
       otherOfficer: 'AUTH.FORBIDDEN',
       operator: 'connected; city, kecamatan and kelurahan rooms joined',
+      supervisor: 'connected; city, kecamatan and kelurahan rooms joined',
       auditor: 'connected; city, kecamatan and kelurahan rooms joined',
       display: 'connected; city, kecamatan and kelurahan rooms joined',
       admin: 'connected; city, kecamatan and kelurahan rooms joined',

@@ -24,7 +24,13 @@ export interface TestApp {
 }
 
 /** The demo seed's staff accounts and their PINs (officers sign in with their TPS id and OFFICER_PIN). */
-export const STAFF_PIN = { operator: 'operator123', auditor: 'auditor123', admin: 'admin123', display: 'display123' } as const;
+export const STAFF_PIN = {
+  operator: 'operator123',
+  supervisor: 'supervisor123',
+  auditor: 'auditor123',
+  admin: 'admin123',
+  display: 'display123',
+} as const;
 export type StaffAccount = keyof typeof STAFF_PIN;
 export const OFFICER_PIN = '123456';
 
@@ -39,8 +45,10 @@ export async function startTestApp(
   onLogLine: (line: string) => void = (l) => {
     if (process.env.TEST_LOGS) console.log(l);
   },
+  /** Boot on this database (a restart of an earlier app, closed with `app.close()`) instead of a fresh one. */
+  reuse?: TestDatabase,
 ): Promise<TestApp> {
-  const db = await createTestDatabase(label);
+  const db = reuse ?? (await createTestDatabase(label));
   const base = parseConfig({ DATABASE_URL: db.url, SEED_DEMO: 'true', NODE_ENV: 'test', LOG_LEVEL: 'error', ...env });
   const config: RuntimeConfig = { ...base, databaseUrl: db.url, jwtSecret: randomBytes(32).toString('hex'), dataDir: '/nonexistent' };
   const sink = new Writable({

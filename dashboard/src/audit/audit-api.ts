@@ -9,7 +9,7 @@ export type { AuditMeta, CorrectionItem, FieldDiff, HistoryEntry, PaperMismatchR
 export type PaperForms = PaperReconciliation & { position: string | null };
 
 /** The roles the server lets read history, corrections and paper forms; the display screen is not one of them. */
-export const canAudit = (): boolean => ['auditor', 'operator', 'admin'].includes(currentSession()?.role ?? '');
+export const canAudit = (): boolean => ['auditor', 'operator', 'supervisor', 'admin'].includes(currentSession()?.role ?? '');
 
 /** `?a=1&b=x` from the set values only. */
 export function query(params: Record<string, string | null | undefined>): string {

@@ -15,11 +15,14 @@ export const EVENT_LABEL: Record<TpsEventType, string> = {
   ContactAttempted: 'Posko menghubungi petugas',
   OfficerAssigned: 'Petugas cadangan ditugaskan',
   FormPhotoAttached: 'Foto C.Hasil',
+  TallyReviewed: 'Keputusan kepala posko',
+  OfficialResultImported: 'Hasil resmi KPU (Sirekap)',
 };
 
 const ROLE_LABEL: Record<string, string> = {
   officer: 'Petugas TPS',
   operator: 'Operator posko',
+  supervisor: 'Kepala posko',
   auditor: 'Auditor',
   admin: 'Admin',
   display: 'Layar posko',

@@ -8,7 +8,7 @@ export type Route =
   | { name: 'notfound' };
 
 /** The posko console's screens (dashboard/src/posko/). */
-export type PoskoTab = 'insiden' | 'absensi' | 'pesan' | 'tps';
+export type PoskoTab = 'insiden' | 'absensi' | 'pesan' | 'tps' | 'verifikasi' | 'kertas';
 
 /** The auditor's screens: the TPS search (tpsId null) or one TPS's history, the time slider, corrections, paper forms. */
 export type AuditView = { tab: 'tps'; tpsId: string | null } | { tab: 'waktu' } | { tab: 'koreksi' } | { tab: 'formulir' };
@@ -26,7 +26,7 @@ export function match(path: string): Route {
   if (path === '/masuk') return { name: 'signin' };
   const kel = /^\/kelurahan\/(\d{10})\/?$/.exec(path);
   if (kel) return { name: 'kelurahan', code: kel[1] };
-  const posko = /^\/posko(?:\/(insiden|absensi|pesan|tps))?\/?$/.exec(path);
+  const posko = /^\/posko(?:\/(insiden|absensi|pesan|tps|verifikasi|kertas))?\/?$/.exec(path);
   if (posko) return { name: 'posko', tab: (posko[1] ?? 'insiden') as PoskoTab };
   const audit = matchAudit(path);
   if (audit) return { name: 'audit', view: audit };

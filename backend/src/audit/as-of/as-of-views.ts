@@ -29,6 +29,11 @@ export function areaSumsOf(t: KelurahanTotals | undefined, contest: string): Are
     candidates: c?.candidates ?? {},
     tpsCheckedIn: t.status.tpsCheckedIn,
     openIncidents: t.status.openIncidents,
+    tpsHeld: c?.tpsHeld ?? 0,
+    officialTps: c?.officialTps ?? 0,
+    officialValid: c?.officialValid ?? 0,
+    officialCandidates: c?.officialCandidates ?? {},
+    officialDiffering: c?.officialDiffering ?? 0,
   };
 }
 

@@ -15,7 +15,7 @@ import {
   type Contribution,
   type KelurahanTotals,
 } from '../../projections/kelurahan-tally.js';
-import { evolveTps, initialTps, TPS_STATUS_EVENTS, type TpsDoc } from '../../projections/tps-doc.js';
+import { evolveTps, initialTps, settleReviews, TPS_STATUS_EVENTS, type TpsDoc } from '../../projections/tps-doc.js';
 import { tpsIdOf } from '../../projections/tps-status.projection.js';
 import { TPS_STREAM_PREFIX } from '../../tps/tps.events.js';
 
@@ -51,7 +51,10 @@ export function deltaOf(before: Contribution, after: Contribution): Contribution
   const d = applyContribution(applyContribution(totalsOf('', ''), before, -1), after, 1);
   const contests = Object.fromEntries(
     Object.entries(d.contests).filter(
-      ([, c]) => Object.keys(c.candidates).length > 0 || Object.entries(c).some(([k, v]) => k !== 'candidates' && v !== 0),
+      ([, c]) =>
+        Object.keys(c.candidates).length > 0 ||
+        Object.keys(c.officialCandidates).length > 0 ||
+        Object.values(c).some((v) => typeof v === 'number' && v !== 0),
     ),
   );
   const statusChanged = Object.values(d.status).some((v) => v !== 0);
@@ -107,7 +110,8 @@ export class ReplayIndex {
     if (HANDLED.has(e.type) && e.stream.startsWith(TPS_STREAM_PREFIX)) {
       const id = tpsIdOf(e);
       const before = this.docs.get(id) ?? null;
-      const after = evolveTps(before ?? initialTps(this.placed(id)), e);
+      // Replays settle reviews with the default policy (FLAGGED_TALLIES=count): holds leave the totals as live.
+      const after = settleReviews(evolveTps(before ?? initialTps(this.placed(id)), e), 'count');
       this.docs.set(id, after);
       if (!before?.photos?.length && after.photos?.length) photoTpsNow++;
       kel = after.kelurahanCode;

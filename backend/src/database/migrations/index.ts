@@ -7,6 +7,7 @@ import { SignInHardening1700000000010 } from './1700000000010-sign-in-hardening.
 import { IncidentsServerTime1700000000020 } from './1700000000020-incidents-server-time.js';
 import { ReserveOfficers1700000000080 } from './1700000000080-reserve-officers.js';
 import { Messages1700000000081 } from './1700000000081-messages.js';
+import { Verification1700000000100 } from './1700000000100-verification.js';
 import { AuditCheckpoints1700000000040 } from './1700000000040-audit-checkpoints.js';
 
 /** Every migration, in order. A new one is added here and runs at the next boot. */
@@ -20,4 +21,5 @@ export const migrations: MixedList<Function> = [
   ReserveOfficers1700000000080,
   Messages1700000000081,
   AuditCheckpoints1700000000040,
+  Verification1700000000100,
 ];
