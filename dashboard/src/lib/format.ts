@@ -78,3 +78,25 @@ export function poskoEntryLabel(e: { source: string | null }): string {
 
 /** True when the TPS's current tally of any contest was written by the posko. */
 export const poskoEntered = (t: { tallies: { enteredByPosko?: unknown }[] }): boolean => t.tallies.some((x) => x.enteredByPosko);
+
+/**
+ * A flag or review reason in Indonesian, by its stable code (the server's `message` is English, for logs and the
+ * API): the rules of backend/src/tps/tally-rules.ts, its oddities, the paper form, photos, an entry by the posko.
+ */
+const FLAG_TEXT: Record<string, string> = {
+  FROM_DPT_ABOVE_DPT: 'B.1 melebihi DPT (A.1)',
+  BALLOTS_BALANCE: 'Surat suara diterima tidak sama dengan digunakan + rusak + tidak digunakan',
+  BALLOTS_RECEIVED: 'Surat suara diterima tidak sama dengan DPT + 2% cadangan',
+  BALLOTS_USED: 'Surat suara digunakan tidak sama dengan jumlah pengguna hak pilih',
+  VOTES_VS_VOTERS: 'Suara sah + tidak sah tidak sama dengan jumlah pengguna hak pilih',
+  DISABLED_ABOVE_VOTERS: 'Pemilih disabilitas melebihi jumlah pengguna hak pilih',
+  VOTERS_ABOVE_CAP: 'Pengguna hak pilih melebihi batas TPS biasa',
+  TURNOUT_ABOVE_DPT: 'Jumlah suara melebihi DPT + 2%',
+  ONE_CANDIDATE_ALL_VOTES: 'Satu paslon mendapat semua suara sah',
+  UNLIKE_KELURAHAN: 'Perolehan sangat berbeda dari TPS lain di kelurahan ini',
+  PAPER_MISMATCH: 'Formulir kertas berbeda dengan data online',
+  'PHOTO.REUSED': 'Foto C.Hasil sama dengan foto TPS lain',
+  'PHOTO.NEAR_DUPLICATE': 'Foto C.Hasil hampir sama dengan foto TPS lain',
+  ON_BEHALF: 'Dientri posko atas nama petugas',
+};
+export const flagText = (f: { code: string }): string => FLAG_TEXT[f.code] ?? f.code;
