@@ -5,11 +5,17 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
 import ExcelJS from 'exceljs';
 import type { AreaTotals, KelurahanSummary } from '../src/live/live.contract.js';
+import { importOfficialResults } from '../src/official/official-import.js';
+import type { Contests } from '../src/reference/contests.js';
+import type { ReferenceData } from '../src/reference/reference-data.js';
+import { CONTESTS, REFERENCE_DATA } from '../src/reference/reference.module.js';
+import { TpsCommandHandler } from '../src/tps/tps-command.handler.js';
 import { goodTally, startTestApp, type TestApp } from './support/app.js';
 
 const ARTIFACTS = join(import.meta.dirname, '..', 'test-artifacts');
@@ -29,15 +35,35 @@ const expected = (t: AreaTotals) => ({
   'DPT (TPS melapor)': t.dptCovered,
   Partisipasi: t.dptCovered > 0 ? t.totalVotes / t.dptCovered : null,
   'TPS ditandai': t.tpsFlagged,
+  'TPS ditahan': t.tpsHeld,
   'Insiden terbuka': t.openIncidents,
+  'TPS data KPU': t.official.tpsCount,
+  ...Object.fromEntries(t.official.candidates.map((c) => [`KPU ${c.number}`, c.votes])),
+  'Suara sah KPU': t.official.validVotes,
+  'TPS selisih dengan KPU': t.official.tpsDiffering,
 });
+/** A TPS's KPU columns from GET /api/tps (its latest official result for PPWP). */
+const official = (item: { official?: { contest: string; votes: Record<string, number>; difference: { absolute: number } | null }[] }) => {
+  const o = (item.official ?? []).filter((x) => x.contest === 'PPWP').at(-1);
+  const v = (n: string) => o?.votes[n] ?? 0;
+  return {
+    'TPS data KPU': o ? 1 : 0,
+    'KPU 01': v('01'),
+    'KPU 02': v('02'),
+    'KPU 03': v('03'),
+    'Suara sah KPU': o ? v('01') + v('02') + v('03') : 0,
+    'TPS selisih dengan KPU': (o?.difference?.absolute ?? 0) > 0 ? 1 : 0,
+  };
+};
 /** A file row (strings from CSV, numbers from XLSX) in the same shape; candidate columns are `01 <name>`. */
 const fromFile = (row: Record<string, unknown>) => {
   const n = (v: unknown) => (v === '' || v === null || v === undefined ? null : Number(v));
   const out: Record<string, number | null> = {};
   for (const [k, v] of Object.entries(row)) {
     const cand = /^(\d{2}) /.exec(k);
+    const kpu = /^KPU (\d{2}) /.exec(k);
     if (cand) out[cand[1]] = n(v);
+    else if (kpu) out[`KPU ${kpu[1]}`] = n(v);
     else if (!['Tingkat', 'Kode', 'Nama', 'Kecamatan', 'Kelurahan'].includes(k)) out[k] = n(v);
   }
   return out;
@@ -56,6 +82,7 @@ describe('reports (e2e)', () => {
   beforeAll(async () => {
     t = await startTestApp({ QUICKCOUNT_MIN_TPS: '2' }, 'reports');
     Object.assign(tok, await t.loginAll({ A, B, C, D }, ['operator', 'auditor', 'display']));
+    tok.supervisor = await t.login('supervisor', 'supervisor123');
     const post = async (who: string, path: string, body: unknown) => {
       const r = await t.call('POST', path, { token: tok[who], body });
       expect([path, r.status]).toEqual([path, 201]);
@@ -76,6 +103,35 @@ describe('reports (e2e)', () => {
     await post('operator', `/api/incidents/${med.incidentId}/acknowledge`, {});
     await post('operator', `/api/incidents/${med.incidentId}/assign`, { assignee: 'operator', note: 'telepon puskesmas' });
     await post('operator', `/api/incidents/${med.incidentId}/escalate`, { to: 'ambulance', note: 'butuh ambulans' });
+    // C's flagged tally is held by the supervisor (out of the totals, counted apart); KPU's result for A and B is
+    // imported (Sirekap JSON lines): A's equals ours, B's differs.
+    const cTally = (await t.call('GET', `/api/tps/${C}`, { token: tok.operator })).body.tallies[0];
+    await post('supervisor', `/api/tps/${C}/tally/review`, {
+      revision: cTally.revision,
+      decision: 'hold',
+      reason: 'Suara paslon sama persis, cek kertas',
+    });
+    const dir = mkdtempSync(join(tmpdir(), 'reports-kpu-'));
+    const kpu = (tpsId: string, v: [number, number, number]) =>
+      JSON.stringify({
+        tps_id: tpsId,
+        chart: { '100025': v[0], '100026': v[1], '100027': v[2], null: null },
+        images: [],
+        administrasi: null,
+        psu: null,
+        ts: '2024-02-14 21:46:01',
+        status_suara: true,
+        status_adm: null,
+      });
+    writeFileSync(join(dir, 'kpu.jsonl'), `${kpu(A, [60, 80, 35])}\n${kpu(B, [100, 44, 31])}\n`);
+    const imported = await importOfficialResults(join(dir, 'kpu.jsonl'), {
+      handler: t.app.get(TpsCommandHandler),
+      ref: t.app.get<ReferenceData>(REFERENCE_DATA),
+      contest: t.app.get<Contests>(CONTESTS).byCode.get('PPWP')!,
+    });
+    rmSync(dir, { recursive: true, force: true });
+    expect([imported.imported, imported.errors]).toEqual([2, 0]);
+    last = imported.lastPosition!;
     expect((await t.call('GET', `/api/summary?minPosition=${last}`, { token: tok.operator })).status).toBe(200);
     mkdirSync(ARTIFACTS, { recursive: true });
   });
@@ -115,7 +171,10 @@ describe('reports (e2e)', () => {
         const want =
           level === 'tps'
             ? (() => {
-                const tally = item.tallies.find((x: { contest: string }) => x.contest === 'PPWP');
+                const current = item.tallies.find((x: { contest: string }) => x.contest === 'PPWP');
+                // A held tally is out of every total: its TPS counts as not reported, and as held.
+                const held = current && !current.review.counted ? 1 : 0;
+                const tally = held ? undefined : current;
                 const v = (n: string) => tally?.votes[n] ?? 0;
                 return {
                   'TPS (jumlah)': 1,
@@ -130,13 +189,27 @@ describe('reports (e2e)', () => {
                   'DPT (TPS melapor)': tally?.dpt ?? 0,
                   Partisipasi: tally ? (tally.validVotes + tally.invalid) / tally.dpt : null,
                   'TPS ditandai': item.state === 'flagged' ? 1 : 0,
+                  'TPS ditahan': held,
                   'Insiden terbuka': item.openIncidents,
+                  ...official(item),
                 };
               })()
             : expected(item);
         expect([item.code ?? item.id, fromFile(row)]).toEqual([item.code ?? item.id, want]);
       }
     }
+    // The held tally and KPU's numbers, row by row: C held; A's KPU result equals ours, B's differs (44 vs 45, 31 vs 30).
+    const tpsFile = parse<Record<string, string>>((await get('/api/reports/results?level=tps')).bytes.toString('utf8'), {
+      bom: true,
+      comment: '#',
+      columns: true,
+    });
+    const at = (code: string) => fromFile(tpsFile.find((x) => x.Kode === code)!);
+    expect([at(C)['TPS ditahan'], at(C)['TPS melapor'], at(A)['TPS ditahan']]).toEqual([1, 0, 0]);
+    expect([at(A)['TPS data KPU'], at(A)['KPU 02'], at(A)['TPS selisih dengan KPU']]).toEqual([1, 80, 0]);
+    expect([at(B)['KPU 02'], at(B)['KPU 03'], at(B)['Suara sah KPU'], at(B)['TPS selisih dengan KPU']]).toEqual([44, 31, 175, 1]);
+    const totalRow = fromFile(tpsFile.find((x) => x.Tingkat === 'total')!);
+    expect([totalRow['TPS ditahan'], totalRow['TPS data KPU'], totalRow['TPS selisih dengan KPU']]).toEqual([1, 2, 1]);
     const check = await api(`/api/audit/verify?expectHead=${verify.logHead}&at=${last}`, 'auditor');
     expect(check.ok).toBe(true);
   });
@@ -294,6 +367,10 @@ describe('reports (e2e)', () => {
     expect(text.replace(/\s+/g, ' ')).toContain(verify.logHead);
     expect(text).toContain('WIB');
     expect(text).toContain(`TPS melapor ${summary.tpsReported} dari ${id(summary.tpsTotal)}`);
+    const flat = text.replace(/\s+/g, ' ');
+    expect(flat).toContain(`${summary.tpsHeld} TPS ditahan kepala posko`);
+    expect(flat).toContain(`Data resmi KPU (Sirekap) diimpor untuk ${summary.official.tpsCount} TPS`);
+    expect(flat).toContain(`${summary.official.tpsDiffering} TPS selisih dengan KPU`);
     // The incident rows name their categories from the list the dashboard shows too (src/tps/incident-labels.ts).
     expect(text).toMatch(/Keamanan\s+0\s+1/);
     expect(text).toMatch(/Logistik\s+1\s+0/);

@@ -147,11 +147,20 @@ export function layoutSummary(doc: Doc, data: SummaryData): void {
   doc.font('regular').fontSize(9).fillColor('#111827');
   doc.text(
     `TPS melapor ${num(t.tpsReported)} dari ${num(t.tpsTotal)} (${pct(t.tpsTotal ? t.tpsReported / t.tpsTotal : null)}); petugas hadir di ${num(t.tpsCheckedIn)} TPS; ` +
-      `${num(t.tpsFlagged)} TPS ditandai; ${num(t.openIncidents)} insiden terbuka; ${num(data.corrections)} koreksi tercatat.`,
+      `${num(t.tpsFlagged)} TPS ditandai; ${num(t.tpsHeld)} TPS ditahan kepala posko (tidak dihitung); ${num(t.openIncidents)} insiden terbuka; ${num(data.corrections)} koreksi tercatat.`,
     LEFT,
     doc.y,
     { width: WIDTH },
   );
+  // KPU's official count beside ours, where imported (docs/audit.md): covers other TPS than ours until both are complete.
+  if (t.official.tpsCount > 0)
+    doc.text(
+      `Data resmi KPU (Sirekap) diimpor untuk ${num(t.official.tpsCount)} TPS: suara sah ${num(t.official.validVotes)} ` +
+        `(${t.official.candidates.map((c) => `${c.number}: ${num(c.votes)}`).join(', ')}); ${num(t.official.tpsDiffering)} TPS selisih dengan KPU.`,
+      LEFT,
+      doc.y,
+      { width: WIDTH },
+    );
 
   heading(doc, `Rincian per ${{ kecamatan: 'kecamatan', kelurahan: 'kelurahan', tps: 'TPS' }[data.childLevel]}`);
   childTable(doc, data);

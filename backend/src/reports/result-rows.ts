@@ -1,8 +1,8 @@
 /**
  * Rows and columns of the results report (docs/reports.md). One row shape for every level: the area's place and its
  * AreaTotals, the same object /api/summary, /api/kecamatan and /api/kelurahan answer, so the file cannot disagree with
- * them. Columns are a list: a new one (held tallies, the official count, once issue 17 builds them) is one entry here.
- * Pure.
+ * them. Columns are a list: a new one is one entry here. Held tallies and the official count (KPU, where imported) are
+ * the same totals' `tpsHeld` and `official`. Pure.
  */
 import type { AreaTotals } from '../live/live.contract.js';
 import type { Contest } from '../reference/contests.js';
@@ -57,6 +57,17 @@ export function resultColumns(contest: Contest | undefined, candidateNumbers: st
     { key: 'dptCovered', header: 'DPT (TPS melapor)', numFmt: INT, width: 14, value: (r) => r.totals.dptCovered },
     { key: 'turnout', header: 'Partisipasi', numFmt: PCT, width: 11, value: (r) => turnout(r.totals) },
     { key: 'tpsFlagged', header: 'TPS ditandai', numFmt: INT, width: 12, value: (r) => r.totals.tpsFlagged },
+    { key: 'tpsHeld', header: 'TPS ditahan', numFmt: INT, width: 12, value: (r) => r.totals.tpsHeld },
     { key: 'openIncidents', header: 'Insiden terbuka', numFmt: INT, width: 12, value: (r) => r.totals.openIncidents },
+    { key: 'officialTps', header: 'TPS data KPU', numFmt: INT, width: 12, value: (r) => r.totals.official.tpsCount },
+    ...candidateNumbers.map((n): Column => ({
+      key: `official.${n}`,
+      header: `KPU ${n} ${name(n)}`,
+      numFmt: INT,
+      width: 16,
+      value: (r) => r.totals.official.candidates.find((c) => c.number === n)?.votes ?? 0,
+    })),
+    { key: 'officialValid', header: 'Suara sah KPU', numFmt: INT, width: 12, value: (r) => r.totals.official.validVotes },
+    { key: 'officialDiffering', header: 'TPS selisih dengan KPU', numFmt: INT, width: 14, value: (r) => r.totals.official.tpsDiffering },
   ];
 }
