@@ -8,6 +8,7 @@ import { IncidentsServerTime1700000000020 } from './1700000000020-incidents-serv
 import { ReserveOfficers1700000000080 } from './1700000000080-reserve-officers.js';
 import { Messages1700000000081 } from './1700000000081-messages.js';
 import { AuditCheckpoints1700000000040 } from './1700000000040-audit-checkpoints.js';
+import { EventStoreGroupCommit1700000000090 } from './1700000000090-event-store-group-commit.js';
 
 /** Every migration, in order. A new one is added here and runs at the next boot. */
 export const migrations: MixedList<Function> = [
@@ -20,4 +21,5 @@ export const migrations: MixedList<Function> = [
   ReserveOfficers1700000000080,
   Messages1700000000081,
   AuditCheckpoints1700000000040,
+  EventStoreGroupCommit1700000000090,
 ];
