@@ -6,7 +6,7 @@ import { openDataSource } from '../database/data-source.js';
 import type { EventStore } from '../event-store/event-store.port.js';
 import { PostgresEventStore } from '../event-store/postgres/postgres.event-store.js';
 import { TpsCommandHandler, type CommandContext } from './tps-command.handler.js';
-import type { TpsCommand } from './tps.decider.js';
+import { decide, type TpsCommand } from './tps.decider.js';
 import type { TallyForm } from './tps.events.js';
 import { tpsStream } from './tps.events.js';
 
@@ -99,6 +99,31 @@ describe('TpsCommandHandler state cache', () => {
     const r = await a.handler.handle(tps, correct(1, 62), ctx(tps));
     expect(r.event.revision).toBe(2n);
     await expect(a.handler.handle(tps, correct(1, 63), ctx(tps))).rejects.toMatchObject({ code: 'TALLY.STALE_REVISION' });
+  });
+
+  it("another module's decider (decideOver) gets the recorded history even when the state is cached", async () => {
+    const a = await node();
+    const tps = '1673061002904';
+    await a.handler.handle(tps, checkIn(tps), ctx(tps));
+    await a.handler.handle(tps, { type: 'SubmitTally', data: tally(tps, 'PPWP') }, ctx(tps));
+    const readsBefore = a.reads();
+    let seen: string[] = [];
+    const r = await a.handler.handle(
+      tps,
+      {
+        decideOver: (history, state) => {
+          seen = history.map((e) => e.type);
+          return decide({ type: 'SubmitTally', data: tally(tps, 'DPD') }, state);
+        },
+      },
+      ctx(tps),
+    );
+    expect(seen).toEqual(['OfficerCheckedIn', 'TallySubmitted']);
+    expect(a.reads()).toBe(readsBefore + 1);
+    expect(r.event.revision).toBe(2n);
+    // Its append refreshed the cache: the next tally decides on revision 2 without a read.
+    const next = await a.handler.handle(tps, { type: 'SubmitTally', data: tally(tps, 'DPR') }, ctx(tps));
+    expect([next.event.revision, a.reads()]).toEqual([3n, readsBefore + 1]);
   });
 
   it('keeps a bounded number of TPS', async () => {
