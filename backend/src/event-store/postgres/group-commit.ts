@@ -1,6 +1,6 @@
 /**
- * Group commit for the PostgreSQL store (docs/event-store.md, "Group commit"): concurrent appends are gathered for at
- * most `windowMs` or `maxBatch` requests and written by ONE statement (`es.append_batch`, migration 1700000000090), so
+ * Group commit for the PostgreSQL store (docs/event-store.md, "Group commit"): concurrent appends are gathered (at
+ * most `windowMs`, at most `maxBatch` requests; GroupCommitter says when a group goes) and written by ONE statement (`es.append_batch`, migration 1700000000090), so
  * one transaction and one commit flush serve them all. Each caller is answered from its own outcome row, and only
  * after the statement (its commit included) returned: a success is durable. A conflict or replay concerns its own
  * request only. Anything else that makes the statement fail rolls the whole batch back (nothing of it is stored):
@@ -58,10 +58,19 @@ export function toOutcome(row: BatchRow): BatchOutcome {
   };
 }
 
-/** Gathers requests and hands each full or timed-out group to `write`, which settles every request of it. */
+/**
+ * Gathers requests and hands each group to `write`, which settles every request of it. When is a group written:
+ * - no group in flight: at the end of the current turn of the event loop (`setImmediate`), so what arrived together
+ *   (one tick, one poll of the sockets) goes together and an idle store adds no wait;
+ * - a group in flight: when it finishes (what gathered meanwhile goes next: the natural batching of a busy writer), or
+ *   after `windowMs`, whichever comes first; a group that takes longer than the window does not hold back the next;
+ * - at once when it holds `maxBatch` requests.
+ * A request never waits more than `windowMs` for its group to be sent.
+ */
 export class GroupCommitter {
   private queue: Pending[] = [];
   private timer: NodeJS.Timeout | null = null;
+  private immediate: NodeJS.Immediate | null = null;
   private readonly inFlight = new Set<Promise<void>>();
 
   constructor(
@@ -74,6 +83,7 @@ export class GroupCommitter {
     return new Promise<AppendResult>((resolve, reject) => {
       this.queue.push({ ...request, resolve, reject });
       if (this.queue.length >= this.maxBatch) this.flush();
+      else if (this.inFlight.size === 0) this.immediate ??= setImmediate(() => this.flush());
       else this.timer ??= setTimeout(() => this.flush(), this.windowMs);
     });
   }
@@ -86,7 +96,9 @@ export class GroupCommitter {
 
   private flush(): void {
     if (this.timer) clearTimeout(this.timer);
+    if (this.immediate) clearImmediate(this.immediate);
     this.timer = null;
+    this.immediate = null;
     if (this.queue.length === 0) return;
     const batch = this.queue;
     this.queue = [];
@@ -94,6 +106,10 @@ export class GroupCommitter {
       for (const p of batch) p.reject(e); // settling twice is a no-op: only the unsettled ones see this
     });
     this.inFlight.add(running);
-    void running.finally(() => this.inFlight.delete(running));
+    void running.finally(() => {
+      this.inFlight.delete(running);
+      // What gathered while this group was in flight goes now, not at the end of its window.
+      if (this.queue.length > 0) this.immediate ??= setImmediate(() => this.flush());
+    });
   }
 }
