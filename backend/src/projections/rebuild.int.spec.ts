@@ -126,9 +126,10 @@ it('builds the secondary indexes after the load: the switched-in tables have eve
   // Name and schema aside (a copy's indexes get PostgreSQL's generated names): what is indexed, how, and unique or not.
   const indexes = async () =>
     (
-      (await bench.ds.query(`SELECT tablename, indexdef FROM pg_indexes WHERE schemaname = 'public' AND tablename = ANY($1)`, [
-        tables,
-      ])) as { tablename: string; indexdef: string }[]
+      await bench.ds.query<{ tablename: string; indexdef: string }[]>(
+        `SELECT tablename, indexdef FROM pg_indexes WHERE schemaname = 'public' AND tablename = ANY($1)`,
+        [tables],
+      )
     )
       .map((r) => `${r.tablename}: ${r.indexdef.replace(/^CREATE (UNIQUE )?INDEX \S+ ON \S+/, 'CREATE $1INDEX ON')}`)
       .sort();

@@ -1,6 +1,5 @@
 /** When GroupCommitter sends a group (group-commit.ts); the statement itself is tested in group-commit.int.spec.ts. */
 import { describe, expect, it } from '@jest/globals';
-import type { AppendResult } from '../event-store.port.js';
 import { GroupCommitter, type AppendRequest, type Pending } from './group-commit.js';
 
 /** A window no test may wait for: a group that goes, goes for a reason other than its window. */
@@ -14,8 +13,7 @@ function rig(maxBatch = 100) {
       groups.push(batch.map((p) => p.stream));
       return new Promise<void>((resolve) => {
         finish.push(() => {
-          for (const p of batch)
-            p.resolve({ nextExpectedRevision: 0n, position: { commit: 1n, prepare: 1n }, written: true } as AppendResult);
+          for (const p of batch) p.resolve({ nextExpectedRevision: 0n, position: { commit: 1n, prepare: 1n }, written: true });
           resolve();
         });
       });
