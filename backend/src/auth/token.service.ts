@@ -1,5 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { SignJWT, jwtVerify, errors as joseErrors } from 'jose';
+import { createHmac, timingSafeEqual } from 'node:crypto';
+import { SignJWT, decodeJwt, decodeProtectedHeader, type JWTPayload } from 'jose';
 import { APP_CONFIG, type RuntimeConfig } from '../config/config.module.js';
 import { DomainError } from '../http/domain-error.js';
 import { ROLES, type Principal, type Role } from './principal.js';
@@ -58,7 +59,7 @@ export class TokenService {
     let principal: Principal;
     let exp: number;
     try {
-      const { payload } = await jwtVerify(token, this.key, { algorithms: ['HS256'], issuer: ISSUER });
+      const payload = this.verifyHs256(token);
       const role = payload.role as Role;
       if (typeof payload.sub !== 'string' || !ROLES.includes(role)) throw new Error('bad claims');
       if (role === 'officer' && typeof payload.tps !== 'string') throw new Error('officer token without TPS');
@@ -75,13 +76,43 @@ export class TokenService {
       };
       exp = payload.exp;
     } catch (e) {
-      if (e instanceof joseErrors.JWTExpired) throw expired();
+      if (e instanceof TokenExpired) throw expired();
       throw new DomainError('AUTH.INVALID_TOKEN', 401, 'The token is not valid');
     }
     this.verified.set(token, { principal, exp });
     if (this.verified.size > VERIFIED_CACHE_SIZE) this.verified.delete(this.verified.keys().next().value as string);
     return principal;
   }
+
+  /**
+   * What jose's `jwtVerify(token, key, { algorithms: ['HS256'], issuer })` checks, synchronously: jose verifies an
+   * HMAC through WebCrypto, whose promise hop (and its transfer of the key and data) cost every request a few percent
+   * of the backend's CPU in the bench profile (docs/benchmarks.md, issue 20). jose still parses (`decodeJwt`,
+   * `decodeProtectedHeader`: compact form, base64url, JSON objects) and signs; node:crypto computes the HMAC.
+   * token.service.spec.ts compares this with jwtVerify on altered, foreign and expired tokens.
+   */
+  private verifyHs256(token: string): JWTPayload {
+    const parts = token.split('.');
+    if (parts.length !== 3) throw new Error('not a compact JWS');
+    const header = decodeProtectedHeader(token);
+    // Only HS256, and no header this verifier would have to understand (jose refuses unknown `crit`, honours `b64`).
+    if (header.alg !== 'HS256' || header.crit !== undefined || header.b64 !== undefined) throw new Error('bad header');
+    const expected = createHmac('sha256', this.key).update(`${parts[0]}.${parts[1]}`).digest('base64url');
+    const given = Buffer.from(parts[2]);
+    if (given.length !== expected.length || !timingSafeEqual(given, Buffer.from(expected))) throw new Error('bad signature');
+    const payload = decodeJwt(token);
+    const now = Math.floor(Date.now() / 1000);
+    if (payload.iss !== ISSUER) throw new Error('bad issuer');
+    for (const claim of ['exp', 'nbf', 'iat'] as const) {
+      if (payload[claim] !== undefined && typeof payload[claim] !== 'number') throw new Error(`bad ${claim}`);
+    }
+    if (payload.nbf !== undefined && payload.nbf > now) throw new Error('not yet valid');
+    // jose's rule: expired once the current second reaches `exp`.
+    if (payload.exp !== undefined && payload.exp <= now) throw new TokenExpired('expired');
+    return payload;
+  }
 }
+
+class TokenExpired extends Error {}
 
 const expired = () => new DomainError('AUTH.TOKEN_EXPIRED', 401, 'The token has expired; sign in again');

@@ -11,6 +11,7 @@ import { createRng } from '../simulator/prng.js';
 import { generateForm } from '../simulator/tally-form.generator.js';
 import { LagSampler, Poster, ScreenWatcher } from './load-client.js';
 import { latency, sleep, type Latency } from './stats.js';
+import { perTally, type CostSample } from './tally-cost.js';
 
 /** Requests the open-loop phase lets wait for an answer at once (the rate times a 0.5 s answer). */
 const MAX_BACKLOG = 250;
@@ -42,6 +43,7 @@ export async function runHttpBench(
   jwtSecret: string,
   o: HttpBenchOptions,
   log: (m: string) => void,
+  cost?: { sample(): Promise<CostSample> },
 ) {
   const poster = new Poster(url, o.concurrency + 8);
   const tps = ref.tps;
@@ -141,8 +143,12 @@ export async function runHttpBench(
     });
     await sleep(1000);
     // 4. Saturation: as many as the server takes from `concurrency` officers sending back to back.
+    const before = await cost?.sample();
     const saturation = await phase('saturation', closedLoop(o.saturationMs, o.concurrency));
-    return { fixed, saturation, tpsUsed: next };
+    const after = await cost?.sample();
+    const perTallyCost = before && after ? perTally(before, after, saturation.tallies) : null;
+    if (perTallyCost) log(`saturation cost per tally: ${JSON.stringify(perTallyCost)}`);
+    return { fixed, saturation: { ...saturation, perTally: perTallyCost }, tpsUsed: next };
   } finally {
     await lag.close();
     watcher.close();

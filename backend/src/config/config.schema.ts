@@ -18,6 +18,9 @@ export const configSchema = z.object({
   DATABASE_URL: postgresUrl.optional(),
   DATA_DIR: z.string().min(1).default('.data'),
   DB_POOL_SIZE: z.coerce.number().int().min(2).max(200).default(20),
+  /** PostgreSQL store group commit (docs/event-store.md): longest wait of an append for the group in flight, ms; 0 = off. */
+  EVENTSTORE_GROUP_COMMIT_MS: z.coerce.number().int().min(0).max(50).default(2),
+  EVENTSTORE_GROUP_COMMIT_MAX: z.coerce.number().int().min(2).max(1000).default(100),
   EVENTSTORE_URL: z
     .string()
     .regex(/^(esdb|esdb\+discover|kurrentdb|kurrentdb\+discover):\/\//, 'must be an esdb:// or esdb+discover:// URL')

@@ -7,7 +7,12 @@ import { EventStoreDbEventStore } from './eventstoredb/eventstoredb.event-store.
 /** EVENTSTORE_URL set: EventStoreDB (production). Otherwise the PostgreSQL store on the read-model database. */
 export async function createEventStore(config: RuntimeConfig): Promise<EventStore> {
   if (config.EVENTSTORE_URL) return EventStoreDbEventStore.connect(config.EVENTSTORE_URL);
-  return PostgresEventStore.connect({ connectionString: config.databaseUrl, poolSize: config.DB_POOL_SIZE });
+  return PostgresEventStore.connect({
+    connectionString: config.databaseUrl,
+    poolSize: config.DB_POOL_SIZE,
+    groupCommitMs: config.EVENTSTORE_GROUP_COMMIT_MS,
+    groupCommitMax: config.EVENTSTORE_GROUP_COMMIT_MAX,
+  });
 }
 
 @Global()

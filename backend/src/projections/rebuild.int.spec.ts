@@ -5,6 +5,8 @@ import { DomainError } from '../http/domain-error.js';
 import type { TpsEvent } from '../tps/tps.events.js';
 import { readCheckpoint } from './checkpoints.js';
 import { createProjections } from './projection-registry.js';
+import type { BatchContext, Projection } from './projection.js';
+import type { RecordedEvent } from '../event-store/event-store.port.js';
 import { rebuildProjection, rebuildProjections } from './rebuild.js';
 import { ev, RULE_FLAG } from './testing/events.js';
 import { openBench, REF, type Bench } from './testing/fixture.js';
@@ -116,6 +118,40 @@ it('folds a page in short transactions: none applies more than the fold size (ea
   expect(Math.max(...folds)).toBeLessThanOrEqual(8);
   // Nothing is written meanwhile, so the folds carry every event (the switch-over has none left to fold).
   expect(folds.reduce((a, b) => a + b, 0)).toBe(r.eventsApplied);
+});
+
+it('builds the secondary indexes after the load: the switched-in tables have every index the old ones had', async () => {
+  const projections = createProjections(REF);
+  const tables = projections.flatMap((p) => [...p.tables]);
+  // Name and schema aside (a copy's indexes get PostgreSQL's generated names): what is indexed, how, and unique or not.
+  const indexes = async () =>
+    (
+      await bench.ds.query<{ tablename: string; indexdef: string }[]>(
+        `SELECT tablename, indexdef FROM pg_indexes WHERE schemaname = 'public' AND tablename = ANY($1)`,
+        [tables],
+      )
+    )
+      .map((r) => `${r.tablename}: ${r.indexdef.replace(/^CREATE (UNIQUE )?INDEX \S+ ON \S+/, 'CREATE $1INDEX ON')}`)
+      .sort();
+  const before = await indexes();
+  expect(before.filter((d) => !d.includes('UNIQUE')).length).toBeGreaterThan(0);
+  // What a fold of the rebuild sees on its copies: the same projections, each asking in its own transaction first.
+  const seenInFolds = new Set<string>();
+  const watched = projections.map((p) =>
+    Object.assign(Object.create(p) as Projection, {
+      apply: async (ctx: BatchContext, events: RecordedEvent[]) => {
+        if (ctx.schema === 'proj_rebuild') {
+          const rows = (await ctx.tx.query(`SELECT indexdef FROM pg_indexes WHERE schemaname = 'proj_rebuild'`)) as { indexdef: string }[];
+          for (const r of rows) seenInFolds.add(r.indexdef.includes('UNIQUE') ? 'unique' : r.indexdef);
+        }
+        return p.apply(ctx, events);
+      },
+    }),
+  );
+  await rebuildProjections(bench.ds, bench.store, watched, 11);
+  expect([...seenInFolds]).toEqual(['unique']);
+  expect(await bench.ds.query(`SELECT indexname FROM pg_indexes WHERE schemaname = 'proj_rebuild'`)).toEqual([]);
+  expect(await indexes()).toEqual(before);
 });
 
 it('refuses a second rebuild of the same projection while one runs', async () => {

@@ -1,7 +1,7 @@
 /**
  * Rebuild from position zero while the old tables keep serving: 1. copy the projections' tables' shape into the schema
- * `proj_rebuild`; 2. read the log once, in large pages, and fold each page into every projection's copies under their
- * own checkpoints, in short transactions (REBUILD_FOLD events each); 3. per projection, in one transaction: lock the live checkpoint (the live runner waits), fold what
+ * `proj_rebuild`, without their secondary indexes; 2. read the log once, in large pages, and fold each page into every projection's copies under their
+ * own checkpoints, in short transactions (REBUILD_FOLD events each), then build the secondary indexes; 3. per projection, in one transaction: lock the live checkpoint (the live runner waits), fold what
  * arrived meanwhile, move the copies into `public` in place of the old tables, and hand the copies' checkpoint to the
  * live name. Readers block only for that last transaction.
  */
@@ -79,10 +79,18 @@ export async function rebuildProjections(
     await ds.query(`CREATE SCHEMA IF NOT EXISTS ${SHADOW}`);
     await ds.query(`CREATE SCHEMA IF NOT EXISTS ${RETIRED}`);
     const shadows = projections.map((p) => new ProjectionRunner(ds, store, p, { checkpointName: `${p.name}@rebuild`, schema: SHADOW }));
-    for (const s of shadows) {
+    // The copies' secondary indexes come after the load: the folds look rows up by primary key only, and every
+    // index left out is one index entry less per row version written (rm_tps' last_commit index alone makes every
+    // update of a TPS row a non-HOT one that touches all its indexes).
+    const deferredIndexes: string[][] = shadows.map(() => []);
+    for (const [i, s] of shadows.entries()) {
       for (const t of s.projection.tables) {
         await ds.query(`DROP TABLE IF EXISTS ${table(SHADOW, t)}`);
         await ds.query(`CREATE TABLE ${table(SHADOW, t)} (LIKE ${table('public', t)} INCLUDING ALL)`);
+        for (const { name, def } of await secondaryIndexes(ds, SHADOW, t)) {
+          await ds.query(`DROP INDEX ${SHADOW}.${quoteIdent(name)}`);
+          deferredIndexes[i].push(def);
+        }
       }
       await deleteCheckpoint(ds, s.checkpointName);
     }
@@ -121,6 +129,8 @@ export async function rebuildProjections(
       await Promise.allSettled(chains);
     }
     await Promise.all(chains);
+    // The secondary indexes, each built once over the loaded copy (before the switch: readers need them at once).
+    for (const defs of deferredIndexes) for (const def of defs) await ds.query(def);
 
     // 3. Switch over, one projection at a time (each waits for its own live runner only).
     const results: RebuildResult[] = [];
@@ -164,6 +174,28 @@ async function switchOver(ds: DataSource, store: EventStore, shadow: ProjectionR
     const pos = rebuilt.position;
     return { name: projection.name, position: pos ? `${pos.commit}/${pos.prepare}` : null, eventsApplied: rebuilt.eventsApplied };
   });
+}
+
+/**
+ * A table's indexes that back no constraint and enforce nothing (not unique, not a primary key, no exclusion
+ * constraint): what a fold never needs and a reader does. `def` is PostgreSQL's own `CREATE INDEX` text for it.
+ */
+export async function secondaryIndexes(ds: DataSource, schema: string, name: string): Promise<{ name: string; def: string }[]> {
+  return ds.query(
+    `SELECT ic.relname AS name, pg_get_indexdef(ic.oid) AS def
+       FROM pg_index x
+       JOIN pg_class ic ON ic.oid = x.indexrelid
+       JOIN pg_class tc ON tc.oid = x.indrelid
+       JOIN pg_namespace n ON n.oid = tc.relnamespace
+      WHERE n.nspname = $1 AND tc.relname = $2 AND NOT x.indisunique AND NOT x.indisprimary
+        AND NOT EXISTS (SELECT 1 FROM pg_constraint k WHERE k.conindid = ic.oid)
+      ORDER BY ic.relname`,
+    [schema, name],
+  );
+}
+
+function quoteIdent(name: string): string {
+  return `"${name.replace(/"/g, '""')}"`;
 }
 
 async function inTransaction<T>(ds: DataSource, work: (tx: QueryRunner) => Promise<T>): Promise<T> {

@@ -1,7 +1,8 @@
 /**
  * TPS status and kelurahan totals, written together in each batch so a reader never sees a kelurahan total that
  * disagrees with its TPS rows. Loads the docs a batch touches, folds the events with the pure evolveTps, moves each
- * changed TPS's contribution in its kelurahan (kelurahan-tally.ts), and upserts the rows.
+ * changed TPS's contribution in its kelurahan (kelurahan-tally.ts), and upserts the rows: one statement to load, one to
+ * write, per batch.
  */
 import type { RecordedEvent } from '../event-store/event-store.port.js';
 import type { ReferenceData } from '../reference/reference-data.js';
@@ -78,9 +79,21 @@ export class TpsStatusProjection implements Projection {
     // A photo that repeats another TPS's photo flags that TPS too.
     const ids = [...new Set([...events.map(tpsIdOf), ...events.flatMap((e) => photoTouches(e) ?? [])])];
 
-    // 1. Load the docs this batch touches.
-    const loaded = await rows<{ tps_id: string; doc: TpsDoc }>(tx, `SELECT tps_id, doc FROM ${t('rm_tps')} WHERE tps_id = ANY($1)`, [ids]);
-    const before = new Map(loaded.map((r) => [r.tps_id, r.doc]));
+    // 1. One statement loads the docs this batch touches and the totals of their kelurahan (placed by the reference
+    // data, or by the stored doc: a superset of what the fold changes is harmless, only changed totals are written).
+    const [loaded] = await rows<{ tps: Array<{ tps_id: string; doc: TpsDoc }>; status: StatusRow[]; tallies: TallyRow[] }>(
+      tx,
+      `WITH codes AS (SELECT unnest($2::text[]) AS code UNION SELECT kelurahan_code FROM ${t('rm_tps')} WHERE tps_id = ANY($1))
+       SELECT
+         (SELECT coalesce(json_agg(json_build_object('tps_id', r.tps_id, 'doc', r.doc)), '[]') FROM ${t('rm_tps')} r
+           WHERE r.tps_id = ANY($1)) AS tps,
+         (SELECT coalesce(json_agg(s), '[]') FROM ${t('rm_kelurahan_status')} s WHERE s.kelurahan_code IN (SELECT code FROM codes))
+           AS status,
+         (SELECT coalesce(json_agg(k), '[]') FROM ${t('rm_kelurahan_tally')} k WHERE k.kelurahan_code IN (SELECT code FROM codes))
+           AS tallies`,
+      [ids, [...new Set(ids.map((id) => placeTps(this.ref, id).kelurahanCode))]],
+    );
+    const before = new Map(loaded.tps.map((r) => [r.tps_id, r.doc]));
 
     // 2. Fold the events (pure).
     const after = new Map<string, { doc: TpsDoc; last: RecordedEvent }>();
@@ -99,7 +112,7 @@ export class TpsStatusProjection implements Projection {
     // its kelurahan totals. The stored doc keeps what it contributed, so a later batch takes away exactly that.
     for (const a of after.values()) a.doc = settleReviews(a.doc, this.policy);
     const kelCodes = [...new Set([...after.values()].map((a) => a.doc.kelurahanCode))];
-    const totals = await this.loadTotals(ctxOf(tx, schema), kelCodes);
+    const totals = toTotals(loaded.status, loaded.tallies);
     for (const [id, { doc }] of after) {
       const k = doc.kelurahanCode;
       const cur = totals.get(k) ?? { kelurahanCode: k, kecamatanCode: doc.kecamatanCode, status: emptyStatus(), contests: {} };
@@ -109,16 +122,21 @@ export class TpsStatusProjection implements Projection {
     // 4. Write.
     // Scalars as arrays and the docs as one JSON array zipped by ordinality: several times faster for PostgreSQL than
     // jsonb_to_recordset over whole rows (which turns every row into jsonb and back), the same rows either way.
+    // The three upserts as data-modifying CTEs of one statement (each runs once, to completion).
     const changed = [...after.values()];
+    const saved = kelCodes.map((k) => totals.get(k)!);
     await tx.query(
-      `INSERT INTO ${t('rm_tps')} (tps_id, kelurahan_code, state, checked_in, doc, last_commit, last_prepare, review, official_diff)
-       SELECT x.tps_id, x.kelurahan_code, x.state, x.checked_in, d.doc::jsonb, x.last_commit, x.last_prepare, x.review, x.official_diff
-       FROM unnest($1::text[], $2::text[], $3::text[], $4::boolean[], $6::numeric[], $7::numeric[], $8::text[], $9::int[])
-              WITH ORDINALITY AS x(tps_id, kelurahan_code, state, checked_in, last_commit, last_prepare, review, official_diff, n)
-       JOIN json_array_elements($5::json) WITH ORDINALITY AS d(doc, n) USING (n)
-       ON CONFLICT (tps_id) DO UPDATE SET state = EXCLUDED.state, checked_in = EXCLUDED.checked_in, doc = EXCLUDED.doc,
-         last_commit = EXCLUDED.last_commit, last_prepare = EXCLUDED.last_prepare, review = EXCLUDED.review,
-         official_diff = EXCLUDED.official_diff`,
+      `WITH tps AS (
+         INSERT INTO ${t('rm_tps')} (tps_id, kelurahan_code, state, checked_in, doc, last_commit, last_prepare, review, official_diff)
+         SELECT x.tps_id, x.kelurahan_code, x.state, x.checked_in, d.doc::jsonb, x.last_commit, x.last_prepare, x.review, x.official_diff
+         FROM unnest($1::text[], $2::text[], $3::text[], $4::boolean[], $6::numeric[], $7::numeric[], $8::text[], $9::int[])
+                WITH ORDINALITY AS x(tps_id, kelurahan_code, state, checked_in, last_commit, last_prepare, review, official_diff, n)
+         JOIN json_array_elements($5::json) WITH ORDINALITY AS d(doc, n) USING (n)
+         ON CONFLICT (tps_id) DO UPDATE SET state = EXCLUDED.state, checked_in = EXCLUDED.checked_in, doc = EXCLUDED.doc,
+           last_commit = EXCLUDED.last_commit, last_prepare = EXCLUDED.last_prepare, review = EXCLUDED.review,
+           official_diff = EXCLUDED.official_diff),
+       status AS (${STATUS_UPSERT(t('rm_kelurahan_status'), '$10')})
+       ${TALLY_UPSERT(t('rm_kelurahan_tally'), '$11')}`,
       [
         changed.map(({ doc }) => doc.id),
         changed.map(({ doc }) => doc.kelurahanCode),
@@ -129,107 +147,96 @@ export class TpsStatusProjection implements Projection {
         changed.map(({ last }) => last.position.prepare.toString()),
         changed.map(({ doc }) => reviewColumn(doc)),
         changed.map(({ doc }) => officialDiffColumn(doc)),
+        JSON.stringify(statusRows(saved)),
+        JSON.stringify(tallyRows(saved)),
       ],
     );
-    await this.saveTotals(ctxOf(tx, schema), [...totals.values()]);
     return { tpsIds: [...after.keys()], kelurahanCodes: kelCodes, incidentIds: [], coverageChanged: true };
-  }
-
-  private async loadTotals({ tx, schema }: BatchContext, codes: string[]): Promise<Map<string, KelurahanTotals>> {
-    const out = new Map<string, KelurahanTotals>();
-    const status = await rows<StatusRow>(tx, `SELECT * FROM ${table(schema, 'rm_kelurahan_status')} WHERE kelurahan_code = ANY($1)`, [
-      codes,
-    ]);
-    for (const s of status) {
-      out.set(s.kelurahan_code, {
-        kelurahanCode: s.kelurahan_code,
-        kecamatanCode: s.kecamatan_code,
-        status: { tpsCheckedIn: s.tps_checked_in, tpsReported: s.tps_reported, tpsFlagged: s.tps_flagged, openIncidents: s.open_incidents },
-        contests: {},
-      });
-    }
-    const tallies = await rows<TallyRow>(tx, `SELECT * FROM ${table(schema, 'rm_kelurahan_tally')} WHERE kelurahan_code = ANY($1)`, [
-      codes,
-    ]);
-    for (const r of tallies) {
-      const k = out.get(r.kelurahan_code) ?? {
-        kelurahanCode: r.kelurahan_code,
-        kecamatanCode: r.kecamatan_code,
-        status: emptyStatus(),
-        contests: {},
-      };
-      k.contests[r.contest] = {
-        tpsReported: r.tps_reported,
-        tpsFlagged: r.tps_flagged,
-        validVotes: Number(r.valid_votes),
-        invalidVotes: Number(r.invalid_votes),
-        dptCovered: Number(r.dpt_covered),
-        sxx: Number(r.sxx),
-        candidates: r.candidates,
-        tpsHeld: r.tps_held,
-        officialTps: r.official_tps,
-        officialValid: Number(r.official_valid),
-        officialCandidates: r.official_candidates,
-        officialDiffering: r.official_differing,
-      };
-      out.set(r.kelurahan_code, k);
-    }
-    return out;
-  }
-
-  private async saveTotals({ tx, schema }: BatchContext, totals: KelurahanTotals[]): Promise<void> {
-    const status = totals.map((k) => ({
-      kelurahan_code: k.kelurahanCode,
-      kecamatan_code: k.kecamatanCode,
-      tps_checked_in: k.status.tpsCheckedIn,
-      tps_reported: k.status.tpsReported,
-      tps_flagged: k.status.tpsFlagged,
-      open_incidents: k.status.openIncidents,
-    }));
-    await tx.query(
-      `INSERT INTO ${table(schema, 'rm_kelurahan_status')}
-         (kelurahan_code, kecamatan_code, tps_checked_in, tps_reported, tps_flagged, open_incidents)
-       SELECT * FROM jsonb_to_recordset($1::jsonb) AS x(kelurahan_code text, kecamatan_code text, tps_checked_in int,
-                                                        tps_reported int, tps_flagged int, open_incidents int)
-       ON CONFLICT (kelurahan_code) DO UPDATE SET tps_checked_in = EXCLUDED.tps_checked_in, tps_reported = EXCLUDED.tps_reported,
-         tps_flagged = EXCLUDED.tps_flagged, open_incidents = EXCLUDED.open_incidents`,
-      [JSON.stringify(status)],
-    );
-    const tally = totals.flatMap((k) =>
-      Object.entries(k.contests).map(([contest, c]) => ({
-        kelurahan_code: k.kelurahanCode,
-        contest,
-        kecamatan_code: k.kecamatanCode,
-        tps_reported: c.tpsReported,
-        tps_flagged: c.tpsFlagged,
-        valid_votes: c.validVotes,
-        invalid_votes: c.invalidVotes,
-        dpt_covered: c.dptCovered,
-        sxx: c.sxx,
-        candidates: c.candidates,
-        tps_held: c.tpsHeld,
-        official_tps: c.officialTps,
-        official_valid: c.officialValid,
-        official_candidates: c.officialCandidates,
-        official_differing: c.officialDiffering,
-      })),
-    );
-    if (tally.length === 0) return;
-    await tx.query(
-      `INSERT INTO ${table(schema, 'rm_kelurahan_tally')} (kelurahan_code, contest, kecamatan_code, tps_reported,
-         tps_flagged, valid_votes, invalid_votes, dpt_covered, sxx, candidates, tps_held, official_tps, official_valid,
-         official_candidates, official_differing)
-       SELECT * FROM jsonb_to_recordset($1::jsonb) AS x(kelurahan_code text, contest text, kecamatan_code text, tps_reported int,
-         tps_flagged int, valid_votes bigint, invalid_votes bigint, dpt_covered bigint, sxx bigint, candidates jsonb,
-         tps_held int, official_tps int, official_valid bigint, official_candidates jsonb, official_differing int)
-       ON CONFLICT (kelurahan_code, contest) DO UPDATE SET tps_reported = EXCLUDED.tps_reported, tps_flagged = EXCLUDED.tps_flagged,
-         valid_votes = EXCLUDED.valid_votes, invalid_votes = EXCLUDED.invalid_votes, dpt_covered = EXCLUDED.dpt_covered,
-         sxx = EXCLUDED.sxx, candidates = EXCLUDED.candidates, tps_held = EXCLUDED.tps_held,
-         official_tps = EXCLUDED.official_tps, official_valid = EXCLUDED.official_valid,
-         official_candidates = EXCLUDED.official_candidates, official_differing = EXCLUDED.official_differing`,
-      [JSON.stringify(tally)],
-    );
   }
 }
 
-const ctxOf = (tx: BatchContext['tx'], schema: string): BatchContext => ({ tx, schema });
+function toTotals(status: StatusRow[], tallies: TallyRow[]): Map<string, KelurahanTotals> {
+  const out = new Map<string, KelurahanTotals>();
+  for (const s of status) {
+    out.set(s.kelurahan_code, {
+      kelurahanCode: s.kelurahan_code,
+      kecamatanCode: s.kecamatan_code,
+      status: { tpsCheckedIn: s.tps_checked_in, tpsReported: s.tps_reported, tpsFlagged: s.tps_flagged, openIncidents: s.open_incidents },
+      contests: {},
+    });
+  }
+  for (const r of tallies) {
+    const k = out.get(r.kelurahan_code) ?? {
+      kelurahanCode: r.kelurahan_code,
+      kecamatanCode: r.kecamatan_code,
+      status: emptyStatus(),
+      contests: {},
+    };
+    k.contests[r.contest] = {
+      tpsReported: r.tps_reported,
+      tpsFlagged: r.tps_flagged,
+      validVotes: Number(r.valid_votes),
+      invalidVotes: Number(r.invalid_votes),
+      dptCovered: Number(r.dpt_covered),
+      sxx: Number(r.sxx),
+      candidates: r.candidates,
+      tpsHeld: r.tps_held,
+      officialTps: r.official_tps,
+      officialValid: Number(r.official_valid),
+      officialCandidates: r.official_candidates,
+      officialDiffering: r.official_differing,
+    };
+    out.set(r.kelurahan_code, k);
+  }
+  return out;
+}
+
+const statusRows = (totals: KelurahanTotals[]) =>
+  totals.map((k) => ({
+    kelurahan_code: k.kelurahanCode,
+    kecamatan_code: k.kecamatanCode,
+    tps_checked_in: k.status.tpsCheckedIn,
+    tps_reported: k.status.tpsReported,
+    tps_flagged: k.status.tpsFlagged,
+    open_incidents: k.status.openIncidents,
+  }));
+
+const tallyRows = (totals: KelurahanTotals[]) =>
+  totals.flatMap((k) =>
+    Object.entries(k.contests).map(([contest, c]) => ({
+      kelurahan_code: k.kelurahanCode,
+      contest,
+      kecamatan_code: k.kecamatanCode,
+      tps_reported: c.tpsReported,
+      tps_flagged: c.tpsFlagged,
+      valid_votes: c.validVotes,
+      invalid_votes: c.invalidVotes,
+      dpt_covered: c.dptCovered,
+      sxx: c.sxx,
+      candidates: c.candidates,
+      tps_held: c.tpsHeld,
+      official_tps: c.officialTps,
+      official_valid: c.officialValid,
+      official_candidates: c.officialCandidates,
+      official_differing: c.officialDiffering,
+    })),
+  );
+
+const STATUS_UPSERT = (t: string, param: string) => `INSERT INTO ${t}
+    (kelurahan_code, kecamatan_code, tps_checked_in, tps_reported, tps_flagged, open_incidents)
+  SELECT * FROM jsonb_to_recordset(${param}::jsonb) AS x(kelurahan_code text, kecamatan_code text, tps_checked_in int,
+                                                   tps_reported int, tps_flagged int, open_incidents int)
+  ON CONFLICT (kelurahan_code) DO UPDATE SET tps_checked_in = EXCLUDED.tps_checked_in, tps_reported = EXCLUDED.tps_reported,
+    tps_flagged = EXCLUDED.tps_flagged, open_incidents = EXCLUDED.open_incidents`;
+
+const TALLY_UPSERT = (t: string, param: string) => `INSERT INTO ${t} (kelurahan_code, contest, kecamatan_code, tps_reported,
+    tps_flagged, valid_votes, invalid_votes, dpt_covered, sxx, candidates, tps_held, official_tps, official_valid,
+    official_candidates, official_differing)
+  SELECT * FROM jsonb_to_recordset(${param}::jsonb) AS x(kelurahan_code text, contest text, kecamatan_code text, tps_reported int,
+    tps_flagged int, valid_votes bigint, invalid_votes bigint, dpt_covered bigint, sxx bigint, candidates jsonb,
+    tps_held int, official_tps int, official_valid bigint, official_candidates jsonb, official_differing int)
+  ON CONFLICT (kelurahan_code, contest) DO UPDATE SET tps_reported = EXCLUDED.tps_reported, tps_flagged = EXCLUDED.tps_flagged,
+    valid_votes = EXCLUDED.valid_votes, invalid_votes = EXCLUDED.invalid_votes, dpt_covered = EXCLUDED.dpt_covered,
+    sxx = EXCLUDED.sxx, candidates = EXCLUDED.candidates, tps_held = EXCLUDED.tps_held,
+    official_tps = EXCLUDED.official_tps, official_valid = EXCLUDED.official_valid,
+    official_candidates = EXCLUDED.official_candidates, official_differing = EXCLUDED.official_differing`;

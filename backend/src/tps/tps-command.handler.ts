@@ -8,6 +8,7 @@ import { DomainError } from '../http/domain-error.js';
 import type { Principal } from '../auth/principal.js';
 import { decide, evolve, initialState, type TpsCommand, type TpsState } from './tps.decider.js';
 import { tpsStream, type TpsEvent } from './tps.events.js';
+import { TpsStateCache, type CachedTps } from './tps-state-cache.js';
 
 export interface CommandContext {
   principal: Principal;
@@ -55,13 +56,38 @@ function uuidFromHash(input: string): string {
   return `${x.slice(0, 8)}-${x.slice(8, 12)}-${x.slice(12, 16)}-${x.slice(16, 20)}-${x.slice(20)}`;
 }
 
+function foldHistory(history: RecordedEvent<TpsEvent['type'], TpsEvent['data']>[]): CachedTps {
+  let state = initialState();
+  for (const e of history) state = evolve(state, { type: e.type, data: e.data } as TpsEvent, Number(e.revision));
+  const last = history.at(-1);
+  return {
+    state,
+    revision: last ? last.revision : null,
+    lastHash: typeof last?.metadata.hash === 'string' ? last.metadata.hash : null,
+    ids: new Set(history.map((e) => e.id)),
+  };
+}
+
+/** The cache entry after this process appended `event`: folded as a reader of the stored (JSON) event would fold it. */
+function afterAppend(view: CachedTps, event: TpsEvent, revision: bigint, eventId: string, metadata: EventMetadata): CachedTps {
+  const stored = { type: event.type, data: JSON.parse(JSON.stringify(event.data)) as unknown } as TpsEvent;
+  return {
+    state: evolve(view.state, stored, Number(revision)),
+    revision,
+    lastHash: metadata.hash as string,
+    ids: new Set([...view.ids, eventId]),
+  };
+}
+
 /**
- * Runs a command against a TPS stream: 1. read the stream; 2. answer a retried Idempotency-Key from the stored event;
+ * Runs a command against a TPS stream: 1. read the stream (or take the state cached by this process, tps-state-cache.ts); 2. answer a retried Idempotency-Key from the stored event;
  * 3. fold the state and decide; 4. chain the hash; 5. append with the revision read, and on a concurrent append go
  * back to 1 so the decision is taken again on the newer state (which is how racing corrections get 409).
  */
 @Injectable()
 export class TpsCommandHandler {
+  private readonly cache = new TpsStateCache();
+
   constructor(@Inject(EVENT_STORE) private readonly store: EventStore) {}
 
   async handle(
@@ -75,24 +101,43 @@ export class TpsCommandHandler {
       .digest('hex');
     const eventId = ctx.idempotencyKey ? uuidFromHash(`${ctx.principal.sub}\n${ctx.route}\n${ctx.idempotencyKey}`) : randomUUID();
 
-    for (let attempt = 1; ; attempt++) {
-      const history = (await this.store.readStream(stream)) as RecordedEvent<TpsEvent['type'], TpsEvent['data']>[];
-      const earlier = ctx.idempotencyKey ? history.find((e) => e.id === eventId) : undefined;
-      if (earlier) {
-        if (earlier.metadata.requestHash !== requestHash) {
-          throw new DomainError('IDEMPOTENCY.KEY_REUSED', 422, 'This Idempotency-Key was used with a different request body');
+    let conflicts = 0;
+    let useCache = true;
+    for (;;) {
+      // The cache only for the first look: after a conflict or a doubtful decision, the stream itself.
+      const cached = useCache ? this.cache.get(stream) : undefined;
+      useCache = false;
+      let view: CachedTps;
+      // Another module's decider reads the recorded history itself: it always gets the stream, not the cache.
+      const own = typeof command === 'object' && 'decideOver' in command ? command : undefined;
+      let history: readonly RecordedEvent[] | undefined;
+      if (cached && !own && !(ctx.idempotencyKey && cached.ids.has(eventId))) {
+        view = cached;
+      } else {
+        const read = (await this.store.readStream(stream)) as RecordedEvent<TpsEvent['type'], TpsEvent['data']>[];
+        history = read;
+        const earlier = ctx.idempotencyKey ? read.find((e) => e.id === eventId) : undefined;
+        if (earlier) {
+          if (earlier.metadata.requestHash !== requestHash) {
+            throw new DomainError('IDEMPOTENCY.KEY_REUSED', 422, 'This Idempotency-Key was used with a different request body');
+          }
+          return { event: earlier, replayed: true };
         }
-        return { event: earlier, replayed: true };
+        view = foldHistory(read);
+        this.cache.set(stream, view);
       }
-      let state = initialState();
-      for (const e of history) state = evolve(state, { type: e.type, data: e.data } as TpsEvent, Number(e.revision));
-      const [decided] =
-        typeof command === 'object' && 'decideOver' in command
-          ? command.decideOver(history, state)
-          : decide(typeof command === 'function' ? command(state) : command, state);
+      let decided: TpsEvent;
+      try {
+        [decided] = own
+          ? own.decideOver(history ?? [], view.state)
+          : decide(typeof command === 'function' ? command(view.state) : (command as TpsCommand), view.state);
+      } catch (e) {
+        // A refusal on a cached state may be a stale one (another node wrote): decide again on the stream.
+        if (view === cached) continue;
+        throw e;
+      }
 
-      const last = history.at(-1);
-      const revision = last ? Number(last.revision) + 1 : 0;
+      const revision = view.revision === null ? 0 : Number(view.revision) + 1;
       const metadata: EventMetadata = {
         actor: ctx.principal.sub,
         role: ctx.principal.role,
@@ -102,7 +147,7 @@ export class TpsCommandHandler {
         clientTime: ctx.clientTime,
         serverTime: new Date().toISOString(),
         ...(ctx.idempotencyKey ? { idempotencyKey: ctx.idempotencyKey, requestHash } : {}),
-        prevHash: typeof last?.metadata.hash === 'string' ? last.metadata.hash : GENESIS_HASH,
+        prevHash: view.lastHash ?? GENESIS_HASH,
       };
       metadata.hash = eventHash({ stream, revision, eventId, type: decided.type, data: decided.data, metadata });
       // The client already has its 503 and will retry with the same key: appending now would only make a commit it
@@ -111,9 +156,11 @@ export class TpsCommandHandler {
       try {
         const result = await timedAppend(decided.type, () =>
           this.store.appendToStream(stream, [{ id: eventId, type: decided.type, data: { ...decided.data }, metadata }], {
-            expectedRevision: last ? last.revision : 'no_stream',
+            expectedRevision: view.revision ?? 'no_stream',
           }),
         );
+        if (result.written === true) this.cache.set(stream, afterAppend(view, decided, result.nextExpectedRevision, eventId, metadata));
+        else this.cache.drop(stream);
         if (ctx.idempotencyKey && result.written !== true) {
           // Two requests with one key can both decide before either appends; the store then answers the loser with
           // the winner's result (same event id). Only the stored event tells which body won. A store that says it
@@ -140,7 +187,8 @@ export class TpsCommandHandler {
           },
         };
       } catch (e) {
-        if (e instanceof WrongExpectedRevisionError && attempt < MAX_ATTEMPTS) continue;
+        this.cache.drop(stream);
+        if (e instanceof WrongExpectedRevisionError && ++conflicts < MAX_ATTEMPTS) continue;
         if (e instanceof WrongExpectedRevisionError) {
           throw new DomainError('STORE.CONFLICT', 409, 'This TPS is being changed by others right now; retry', {
             currentRevision: e.actual === 'no_stream' ? null : Number(e.actual),

@@ -9,6 +9,7 @@ import { ReserveOfficers1700000000080 } from './1700000000080-reserve-officers.j
 import { Messages1700000000081 } from './1700000000081-messages.js';
 import { Verification1700000000100 } from './1700000000100-verification.js';
 import { AuditCheckpoints1700000000040 } from './1700000000040-audit-checkpoints.js';
+import { EventStoreGroupCommit1700000000090 } from './1700000000090-event-store-group-commit.js';
 
 /** Every migration, in order. A new one is added here and runs at the next boot. */
 export const migrations: MixedList<Function> = [
@@ -21,5 +22,6 @@ export const migrations: MixedList<Function> = [
   ReserveOfficers1700000000080,
   Messages1700000000081,
   AuditCheckpoints1700000000040,
+  EventStoreGroupCommit1700000000090,
   Verification1700000000100,
 ];

@@ -17,7 +17,8 @@ import type {
 } from '../event-store.port.js';
 import { WrongExpectedRevisionError } from '../event-store.errors.js';
 import { comparePositions, position, type Position } from '../position.js';
-import { mapPgError } from './pg-errors.js';
+import { APPEND_BATCH_SQL, batchParam, GroupCommitter, toOutcome, type BatchRow, type Pending } from './group-commit.js';
+import { isUnavailable, mapPgError } from './pg-errors.js';
 import * as sql from './sql.js';
 import { logVisibility } from './visibility.js';
 import { WakeUps } from './wake-ups.js';
@@ -29,7 +30,14 @@ export interface PostgresEventStoreOptions {
   pollIntervalMs?: number;
   /** Bounds every statement (server side) and connection attempt. */
   statementTimeoutMs?: number;
+  /** Group commit window (docs/event-store.md): concurrent appends wait at most this long to share one commit; 0 = off. */
+  groupCommitMs?: number;
+  /** A group is written as soon as it holds this many appends. */
+  groupCommitMax?: number;
 }
+
+export const DEFAULT_GROUP_COMMIT_MS = 2;
+export const DEFAULT_GROUP_COMMIT_MAX = 100;
 
 const DEFAULT_BATCH = 500;
 const MIN_RETRY_MS = 5;
@@ -41,12 +49,18 @@ const IDLE_IN_TRANSACTION_MS = 15_000;
 export class PostgresEventStore implements EventStore {
   readonly kind = 'postgres';
   private closed = false;
+  private readonly group: GroupCommitter | null;
 
   private constructor(
     private readonly pool: pg.Pool,
     private readonly wakeUps: WakeUps,
     private readonly pollIntervalMs: number,
-  ) {}
+    groupCommitMs: number,
+    groupCommitMax: number,
+  ) {
+    this.group =
+      groupCommitMs > 0 && groupCommitMax > 1 ? new GroupCommitter((b) => this.writeGroup(b), groupCommitMs, groupCommitMax) : null;
+  }
 
   /** Opens the pool and checks one round trip. Does not migrate: the schema comes from the migrations. */
   static async connect(opts: PostgresEventStoreOptions): Promise<PostgresEventStore> {
@@ -66,7 +80,13 @@ export class PostgresEventStore implements EventStore {
     const pool = new pg.Pool({ ...config, max: opts.poolSize ?? 10 });
     // An idle client losing its connection must not crash the process; the next query reports it.
     pool.on('error', () => undefined);
-    const store = new PostgresEventStore(pool, new WakeUps(pool, config), opts.pollIntervalMs ?? 250);
+    const store = new PostgresEventStore(
+      pool,
+      new WakeUps(pool, config),
+      opts.pollIntervalMs ?? 250,
+      opts.groupCommitMs ?? DEFAULT_GROUP_COMMIT_MS,
+      opts.groupCommitMax ?? DEFAULT_GROUP_COMMIT_MAX,
+    );
     try {
       await store.ping();
     } catch (e) {
@@ -80,6 +100,41 @@ export class PostgresEventStore implements EventStore {
     const expected = options.expectedRevision;
     if (events.length === 0) throw new Error('appendToStream needs at least one event');
     if (new Set(events.map((e) => e.id.toLowerCase())).size !== events.length) throw new Error('duplicate event ids in one append');
+    if (this.group && !this.closed) return this.group.submit({ stream, events, expected });
+    return this.appendAlone(stream, events, expected);
+  }
+
+  /**
+   * One group in one statement (group-commit.ts). Settles every request of it: from its own outcome row, or, when the
+   * statement failed (and so stored nothing), with the unavailability error or each through appendAlone.
+   */
+  private async writeGroup(batch: Pending[]): Promise<void> {
+    let rows: BatchRow[];
+    try {
+      rows = (await this.pool.query<BatchRow>(APPEND_BATCH_SQL, [batchParam(batch)])).rows;
+    } catch (e) {
+      if (isUnavailable(e)) throw mapPgError(e, 'appending a group');
+      await Promise.all(batch.map((p) => this.appendAlone(p.stream, p.events, p.expected).then(p.resolve, p.reject)));
+      return;
+    }
+    for (const row of rows) {
+      const p = batch[row.req - 1];
+      const outcome = toOutcome(row);
+      if (outcome.kind === 'done') {
+        if (outcome.result.written) this.wakeUps.notify(outcome.result.position);
+        p.resolve(outcome.result);
+      } else if (satisfies(p.expected, outcome.actual)) {
+        // Cannot happen under the batch's stream locks; the single path decides it with its own retries.
+        this.appendAlone(p.stream, p.events, p.expected).then(p.resolve, p.reject);
+      } else {
+        p.reject(new WrongExpectedRevisionError(p.stream, p.expected, outcome.actual));
+      }
+    }
+    if (rows.length !== batch.length) throw new Error(`append_batch answered ${rows.length} of ${batch.length} requests`);
+  }
+
+  /** One append, one statement of its own (group commit off, or a group that failed on one request's input). */
+  private async appendAlone(stream: string, events: NewEvent[], expected: ExpectedRevision): Promise<AppendResult> {
     const batch = JSON.stringify(events.map(({ id, type, data, metadata }) => ({ id, type, data, metadata })));
     const params: unknown[] = [stream, String(events.length), batch];
     if (typeof expected === 'bigint') params.push(expected.toString());
@@ -225,6 +280,7 @@ export class PostgresEventStore implements EventStore {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    await this.group?.drain();
     await this.wakeUps.close();
     await this.pool.end();
   }

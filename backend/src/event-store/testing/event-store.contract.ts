@@ -20,6 +20,7 @@ import {
   SubscriptionProbe,
   WAIT_MS,
 } from './contract-support.js';
+import { batchContract } from './batch.contract.js';
 import { concurrencyContract } from './concurrency.contract.js';
 
 export interface ContractHarness {
@@ -338,6 +339,7 @@ export function eventStoreContract(name: string, setup: () => Promise<ContractHa
       });
     });
 
+    batchContract(store);
     concurrencyContract(() => h);
   });
 }

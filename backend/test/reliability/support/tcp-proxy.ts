@@ -95,6 +95,6 @@ export class TcpProxy {
         if (!to.destroyed) to.write(chunk);
       },
       Math.max(0, at - Date.now()),
-    );
+    ).unref(); // the open sockets keep the process alive; a chunk still delayed after close() must not
   }
 }
