@@ -246,7 +246,13 @@ describe('reports (e2e)', () => {
       });
       expect(rows).toHaveLength(lists[name].length + 1);
       const totalRow = ws.getRow(rows.length + 1);
-      expect([totalRow.getCell(1).value, totalRow.font?.bold]).toEqual(['total', true]);
+      expect([
+        totalRow.getCell(1).value,
+        totalRow.getCell(1).font?.bold,
+        totalRow.getCell(header.indexOf('Suara sah') + 1).font?.bold,
+      ]).toEqual(['total', true, true]);
+      expect(ws.getRow(2).getCell(1).font?.bold).toBeFalsy();
+      expect(totalRow.getCell(header.indexOf('Suara sah') + 1).numFmt).toBe('#,##0');
       expect(fromFile(rows[rows.length - 1])).toEqual(expected(summary));
       expect(ws.getRow(2).getCell(header.indexOf('Suara sah') + 1).numFmt).toBe('#,##0');
       expect(ws.getRow(2).getCell(header.indexOf('Partisipasi') + 1).numFmt).toBe('0.00%');

@@ -57,7 +57,9 @@ export async function writeCsv<R>(out: Writable, meta: [string, string][], table
 }
 
 export async function writeXlsx<R>(out: Writable, meta: [string, string][], tables: Table<R>[]): Promise<void> {
-  const wb = new ExcelJS.stream.xlsx.WorkbookWriter({ stream: out, useStyles: true, useSharedStrings: false });
+  // zlib level 1: a national sheet of 820,000 rows spent much of its time compressing at the default level, for a file
+  // about a quarter larger (docs/benchmarks.md).
+  const wb = new ExcelJS.stream.xlsx.WorkbookWriter({ stream: out, useStyles: true, useSharedStrings: false, zip: { zlib: { level: 1 } } });
   const info = wb.addWorksheet('Keterangan');
   info.columns = [
     { header: 'Keterangan', key: 'k', width: 36 },
@@ -68,24 +70,30 @@ export async function writeXlsx<R>(out: Writable, meta: [string, string][], tabl
   info.commit();
   for (const t of tables) {
     const ws = wb.addWorksheet(t.name, { views: [{ state: 'frozen', ySplit: 1 }] });
-    ws.columns = t.columns.map((c) => ({
-      header: c.header,
-      key: c.key,
-      width: c.width,
-      ...(c.numFmt ? { style: { numFmt: c.numFmt } } : {}),
-    }));
+    ws.columns = t.columns.map((c) => ({ header: c.header, key: c.key, width: c.width }));
     ws.getRow(1).font = { bold: true };
     ws.getRow(1).commit();
+    // One style object per column, shared by all its cells: exceljs looks a style up by the object's identity
+    // (a WeakMap) and otherwise renders and hashes each cell's own copy, which was most of a national export's time.
+    // (Never mutated: the cache keeps the first id it computed for an object. The totals row has its own, bold.)
+    const styles = t.columns.map((c) => (c.numFmt ? { numFmt: c.numFmt } : {}));
+    const bold = styles.map((st) => ({ ...st, font: { bold: true } }));
+    const styledRow = (values: unknown[], shared = styles) => {
+      const row = ws.addRow(values);
+      for (let i = 0; i < shared.length; i++) row.getCell(i + 1).style = shared[i];
+      return row;
+    };
     let n = 0;
     for await (const r of t.rows) {
-      ws.addRow(t.columns.map((c) => c.value(r))).commit();
+      styledRow(t.columns.map((c) => c.value(r))).commit();
       // Often: one event-loop turn moves only about one zlib chunk (16 kB, some 50 rows) through exceljs's zip.
       if (++n % 50 === 0) await backpressure(out);
     }
     if (t.total) {
-      const row = ws.addRow(t.columns.map((c) => c.value(t.total!)));
-      row.font = { bold: true };
-      row.commit();
+      styledRow(
+        t.columns.map((c) => c.value(t.total!)),
+        bold,
+      ).commit();
     }
     ws.commit();
   }
