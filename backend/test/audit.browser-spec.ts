@@ -89,7 +89,7 @@ describeInChromium('audit screens in Chromium', () => {
     await page.locator('[data-testid="nav-wall"]').waitFor();
     expect(await page.locator('[data-testid="nav-audit"]').count()).toBe(0);
     await page.goto(`${t.url}/audit/koreksi`);
-    await waitForText(page, 'audit-refused', 'Halaman audit hanya untuk akun auditor, operator posko, dan admin.');
+    await waitForText(page, 'audit-refused', 'Halaman audit hanya untuk akun auditor, kepala posko, operator posko, dan admin.');
     await page.evaluate(() => localStorage.clear());
   });
 

@@ -153,6 +153,8 @@ describeInChromium('posko console in Chromium', () => {
     await page.locator('[data-testid="message-urgent"]').check();
     await page.locator('[data-testid="message-send"]').click();
     await waitForText(page, 'message-result', 'Terkirim ke 15 TPS.');
+    // The send answered once stored; the sent list is a read model: the screen waits for it as the test does here.
+    await page.locator('[data-testid^="sent-reads-"]').first().waitFor();
     const sent = (await t.call('GET', '/api/messages', { token: await t.login('operator', 'operator123') })).body as {
       messageId: string;
     }[];
