@@ -73,7 +73,7 @@ export async function waitForOutbox(page: Page, n: number, timeout = 20_000): Pr
   }
 }
 
-/** The C.Hasil boxes of a consistent form (DPT 250: 180 voters, 175 valid + 5 invalid), by API field path. */
+/** The C.Hasil boxes of a consistent form (DPT 250: 180 voters, 175 valid + 5 invalid), by API field path; the desk screens' tests type it too. */
 export const GOOD: Record<string, number> = {
   'voters.dpt': 250,
   'voters.fromDpt': 170,
@@ -90,8 +90,9 @@ export const GOOD: Record<string, number> = {
   invalid: 5,
 };
 
-export async function fillTally(page: Page, values: Record<string, number>): Promise<void> {
-  for (const [path, v] of Object.entries(values)) await page.locator(`input[name="${path}"]`).fill(String(v));
+/** Types a C.Hasil into the shared form (lib/tally/TallyEntry.svelte: inputs named by API path), inside `scope` if given. */
+export async function fillTally(page: Page, values: Record<string, number>, scope = ''): Promise<void> {
+  for (const [path, v] of Object.entries(values)) await page.locator(`${scope} input[name="${path}"]`.trim()).fill(String(v));
 }
 
 /** Home -> tally form -> review -> send. */

@@ -24,6 +24,7 @@ import {
   waitForText,
   type LaunchedBrowser,
 } from './support/browser.js';
+import { fillTally, GOOD } from './petugas-phone.js';
 
 const KEL = '1673061002';
 const id = (n: number) => `${KEL}${String(n).padStart(3, '0')}`;
@@ -48,22 +49,8 @@ describeInChromium('verification screens in Chromium', () => {
   // The shared C.Hasil form (lib/tally/TallyEntry.svelte): boxes by API path; a reading that breaks a rule is saved
   // only after ticking "as written on the form" (a paper form may itself be wrong: that is what double entry is for).
   const fillForm = async (testid: string, votes: [number, number, number], invalid = 5) => {
-    const boxes: [string, number][] = [
-      ['votes.01', votes[0]],
-      ['votes.02', votes[1]],
-      ['votes.03', votes[2]],
-      ['invalid', invalid],
-      ['voters.dpt', 250],
-      ['voters.fromDpt', 170],
-      ['voters.fromDptb', 6],
-      ['voters.fromDpk', 4],
-      ['ballots.received', 255],
-      ['ballots.used', 180],
-      ['ballots.spoiled', 2],
-      ['ballots.unused', 73],
-      ['disabledVoters', 0],
-    ];
-    for (const [box, v] of boxes) await page.locator(`[data-testid="${testid}-${box}"]`).fill(String(v));
+    const reading = { ...GOOD, disabledVoters: 0, 'votes.01': votes[0], 'votes.02': votes[1], 'votes.03': votes[2], invalid };
+    await fillTally(page, reading, `[data-testid="${testid}"]`);
     const ack = page.locator(`[data-testid="${testid}-ack"]`);
     if (await ack.count()) await ack.check();
     await page.locator(`[data-testid="${testid}-submit"]`).click();
