@@ -137,6 +137,10 @@ describe('database outage and slow database (child process behind a TCP proxy)',
   it('never logs a PIN or a token, even for failed sign-ins and failed writes', async () => {
     const wrong = await rig.backend.call('POST', '/api/auth/login', { body: { nip: TPS[0], pin: 'Pin-Rahasia-987' } });
     expect(wrong.status).toBe(401);
+    // The child's log line reaches this process through its stdout, which may come after the HTTP answer.
+    await eventually('the failed sign-in is logged', async () =>
+      rig.backend.logs.some((l) => l.includes('failed sign-in')) ? true : undefined,
+    );
     const logs = rig.backend.logs.join('\n');
     expect(logs).toContain('failed sign-in');
     const secrets = ['Pin-Rahasia-987', '123456', 'display123', 'auditor123', rig.env.JWT_SECRET, ...tokens.values()];
