@@ -36,6 +36,8 @@ export interface StatusTotals {
   tpsReported: number;
   tpsFlagged: number;
   openIncidents: number;
+  /** TPS with at least one C.Hasil photo. */
+  tpsWithPhotos: number;
 }
 
 export interface KelurahanTotals {
@@ -50,7 +52,7 @@ export interface Contribution {
   contests: Record<string, ContestTotals>;
 }
 
-export const emptyStatus = (): StatusTotals => ({ tpsCheckedIn: 0, tpsReported: 0, tpsFlagged: 0, openIncidents: 0 });
+export const emptyStatus = (): StatusTotals => ({ tpsCheckedIn: 0, tpsReported: 0, tpsFlagged: 0, openIncidents: 0, tpsWithPhotos: 0 });
 export const emptyContest = (): ContestTotals => ({
   tpsReported: 0,
   tpsFlagged: 0,
@@ -105,6 +107,7 @@ export function contribution(doc: TpsDoc | null): Contribution {
       tpsReported: tallied.length > 0 ? 1 : 0,
       tpsFlagged: tallied.some((c) => contestFlagged(doc, c)) ? 1 : 0,
       openIncidents: doc.openIncidentIds.length,
+      tpsWithPhotos: (doc.photos?.length ?? 0) > 0 ? 1 : 0,
     },
     contests,
   };
@@ -153,6 +156,7 @@ export function applyContribution(totals: KelurahanTotals, c: Contribution, sign
       tpsReported: s.tpsReported + sign * c.status.tpsReported,
       tpsFlagged: s.tpsFlagged + sign * c.status.tpsFlagged,
       openIncidents: s.openIncidents + sign * c.status.openIncidents,
+      tpsWithPhotos: s.tpsWithPhotos + sign * c.status.tpsWithPhotos,
     },
     contests,
   };

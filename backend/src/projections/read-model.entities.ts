@@ -51,6 +51,7 @@ export class KelurahanStatusEntity {
   @Column({ name: 'tps_reported', type: 'integer' }) tpsReported: number;
   @Column({ name: 'tps_flagged', type: 'integer' }) tpsFlagged: number;
   @Column({ name: 'open_incidents', type: 'integer' }) openIncidents: number;
+  @Column({ name: 'tps_with_photos', type: 'integer', default: 0 }) tpsWithPhotos: number;
 }
 
 @Entity({ name: 'rm_incident' })

@@ -57,7 +57,8 @@ export class ReadModelsService implements ReadModels {
       // rm_tps before the kelurahan tables: the order a rebuild's switch-over locks them in (else they deadlock).
       const [photos] = await rows<{ n: number }>(
         tx,
-        `SELECT count(*)::int AS n FROM rm_tps WHERE jsonb_array_length(coalesce(doc->'photos', '[]'::jsonb)) > 0`,
+        // Kept per kelurahan by the tps-status projection: a sum over kelurahan rows, never a scan of the TPS rows.
+        `SELECT coalesce(sum(tps_with_photos), 0)::int AS n FROM rm_kelurahan_status`,
       );
       const sums = (await loadAreaSums(tx, 'city', contest)).get('city');
       const [cp] = await rows<{ at: Date | null }>(tx, `SELECT max(last_event_at) AS at FROM proj_checkpoint WHERE name = ANY($1)`, [

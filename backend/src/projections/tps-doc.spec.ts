@@ -74,7 +74,7 @@ describe('kelurahan contribution', () => {
     const totals = moveTps(moveTps(empty, null, first), first, corrected);
     expect(totals.contests.PPWP).toMatchObject({ tpsReported: 1, validVotes: 150, invalidVotes: 3, dptCovered: 280, sxx: 150 * 150 });
     expect(totals.contests.PPWP.candidates['01']).toEqual({ y: 30, yy: 900, xy: 30 * 150 });
-    expect(totals.status).toEqual({ tpsCheckedIn: 1, tpsReported: 1, tpsFlagged: 0, openIncidents: 0 });
+    expect(totals.status).toEqual({ tpsCheckedIn: 1, tpsReported: 1, tpsFlagged: 0, openIncidents: 0, tpsWithPhotos: 0 });
   });
 
   it('drops a candidate whose votes were corrected away, as a single-batch build would never add it', () => {

@@ -58,6 +58,7 @@ interface StatusRow {
   tps_reported: number;
   tps_flagged: number;
   open_incidents: number;
+  tps_with_photos: number;
 }
 
 /** The tables the snapshot reads (snapshot.ts) lock before their snapshot, and a rebuild swaps. */
@@ -161,7 +162,13 @@ function toTotals(status: StatusRow[], tallies: TallyRow[]): Map<string, Kelurah
     out.set(s.kelurahan_code, {
       kelurahanCode: s.kelurahan_code,
       kecamatanCode: s.kecamatan_code,
-      status: { tpsCheckedIn: s.tps_checked_in, tpsReported: s.tps_reported, tpsFlagged: s.tps_flagged, openIncidents: s.open_incidents },
+      status: {
+        tpsCheckedIn: s.tps_checked_in,
+        tpsReported: s.tps_reported,
+        tpsFlagged: s.tps_flagged,
+        openIncidents: s.open_incidents,
+        tpsWithPhotos: s.tps_with_photos,
+      },
       contests: {},
     });
   }
@@ -199,6 +206,7 @@ const statusRows = (totals: KelurahanTotals[]) =>
     tps_reported: k.status.tpsReported,
     tps_flagged: k.status.tpsFlagged,
     open_incidents: k.status.openIncidents,
+    tps_with_photos: k.status.tpsWithPhotos,
   }));
 
 const tallyRows = (totals: KelurahanTotals[]) =>
@@ -223,11 +231,11 @@ const tallyRows = (totals: KelurahanTotals[]) =>
   );
 
 const STATUS_UPSERT = (t: string, param: string) => `INSERT INTO ${t}
-    (kelurahan_code, kecamatan_code, tps_checked_in, tps_reported, tps_flagged, open_incidents)
+    (kelurahan_code, kecamatan_code, tps_checked_in, tps_reported, tps_flagged, open_incidents, tps_with_photos)
   SELECT * FROM jsonb_to_recordset(${param}::jsonb) AS x(kelurahan_code text, kecamatan_code text, tps_checked_in int,
-                                                   tps_reported int, tps_flagged int, open_incidents int)
+                                                   tps_reported int, tps_flagged int, open_incidents int, tps_with_photos int)
   ON CONFLICT (kelurahan_code) DO UPDATE SET tps_checked_in = EXCLUDED.tps_checked_in, tps_reported = EXCLUDED.tps_reported,
-    tps_flagged = EXCLUDED.tps_flagged, open_incidents = EXCLUDED.open_incidents`;
+    tps_flagged = EXCLUDED.tps_flagged, open_incidents = EXCLUDED.open_incidents, tps_with_photos = EXCLUDED.tps_with_photos`;
 
 const TALLY_UPSERT = (t: string, param: string) => `INSERT INTO ${t} (kelurahan_code, contest, kecamatan_code, tps_reported,
     tps_flagged, valid_votes, invalid_votes, dpt_covered, sxx, candidates, tps_held, official_tps, official_valid,

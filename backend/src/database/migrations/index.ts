@@ -8,6 +8,7 @@ import { IncidentsServerTime1700000000020 } from './1700000000020-incidents-serv
 import { ReserveOfficers1700000000080 } from './1700000000080-reserve-officers.js';
 import { Messages1700000000081 } from './1700000000081-messages.js';
 import { Verification1700000000100 } from './1700000000100-verification.js';
+import { KelurahanPhotos1700000000110 } from './1700000000110-kelurahan-photos.js';
 import { AuditCheckpoints1700000000040 } from './1700000000040-audit-checkpoints.js';
 import { EventStoreGroupCommit1700000000090 } from './1700000000090-event-store-group-commit.js';
 
@@ -24,4 +25,5 @@ export const migrations: MixedList<Function> = [
   AuditCheckpoints1700000000040,
   EventStoreGroupCommit1700000000090,
   Verification1700000000100,
+  KelurahanPhotos1700000000110,
 ];
