@@ -182,7 +182,13 @@ describeInChromium('verification screens in Chromium', () => {
     await waitForText(page, 'paper-message', 'Formulir kertas dicatat sebagai koreksi hasil TPS.');
     // The correction is the online tally now: no entries are typed against it yet, so the comparison closes.
     await page.locator('[data-testid="paper-round"]').waitFor({ state: 'detached' });
-    const view = await t.call('GET', `/api/tps/${AGREED}`, { token: await t.login('auditor', 'auditor123') });
+    // The TPS view is a read model: read it until it has caught up with the correction (bounded).
+    const auditor = await t.login('auditor', 'auditor123');
+    let view = await t.call('GET', `/api/tps/${AGREED}`, { token: auditor });
+    for (const end = Date.now() + 10_000; !view.body.tallies[0]?.corrected && Date.now() < end;) {
+      await new Promise((r) => setTimeout(r, 200));
+      view = await t.call('GET', `/api/tps/${AGREED}`, { token: auditor });
+    }
     expect(view.body.tallies[0]).toMatchObject({
       votes: { '01': 61, '02': 79, '03': 35 },
       corrected: true,
