@@ -1,5 +1,5 @@
 /**
- * KPU Sirekap's per-TPS result, as published for Pemilu 2024 (shape: ../shared/docs/sirekap-format.md), read into the
+ * KPU Sirekap's per-TPS result, as published for Pemilu 2024 (shape: docs/sirekap-format.md), read into the
  * data of `OfficialResultImported`. Pure. KPU's numbers are kept as KPU said them: a file that breaks the form's rules
  * is imported with the rules as flags, never refused or fixed; a file that is not a result at all is an error.
  */

@@ -7,6 +7,7 @@ import type {
   IncidentCategory,
   IncidentSeverity,
   OnBehalf,
+  PaperFormRecorded,
   TallyForm,
   TpsEvent,
 } from './tps.events.js';
@@ -168,25 +169,8 @@ export function decide(command: TpsCommand, state: TpsState): TpsEvent[] {
         },
       ];
     }
-    case 'RecordPaperForm': {
-      const d = command.data;
-      const online = state.tallies[d.contest];
-      const differences = online ? diffForms(online.form, d.form, 'core') : [];
-      return [
-        {
-          type: 'PaperFormRecorded',
-          data: {
-            tpsId: d.tpsId,
-            contest: d.contest,
-            form: d.form,
-            formSerial: d.formSerial,
-            comparedWithRevision: online?.revision ?? null,
-            matches: online ? differences.length === 0 : null,
-            differences,
-          },
-        },
-      ];
-    }
+    case 'RecordPaperForm':
+      return [{ type: 'PaperFormRecorded', data: paperReading(command.data, state.tallies[command.data.contest]) }];
     case 'ReportIncident': {
       // Readable ids the posko can say over the phone: `<TPS id>-<n>`, n counting the TPS's incidents from 1.
       const incidentId = `${command.data.tpsId}-${state.incidentCount + 1}`;
@@ -213,4 +197,24 @@ export function decide(command: TpsCommand, state: TpsState): TpsEvent[] {
       throw new Error(`unknown command ${(never as { type: string }).type}`);
     }
   }
+}
+
+/**
+ * A paper reading with its comparison to the online tally it was typed against (the core boxes): the data of
+ * PaperFormRecorded, for a single entry here and for each reading of the blind double entry (verification.decider.ts).
+ */
+export function paperReading(
+  d: { tpsId: string; contest: string; form: TallyForm; formSerial: string | null },
+  online: { revision: number; form: TallyForm } | null | undefined,
+): PaperFormRecorded['data'] {
+  const differences = online ? diffForms(online.form, d.form, 'core') : [];
+  return {
+    tpsId: d.tpsId,
+    contest: d.contest,
+    form: d.form,
+    formSerial: d.formSerial,
+    comparedWithRevision: online?.revision ?? null,
+    matches: online ? differences.length === 0 : null,
+    differences,
+  };
 }

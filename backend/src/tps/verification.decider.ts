@@ -6,8 +6,8 @@ import type { RecordedEvent } from '../event-store/event-store.port.js';
 import { DomainError } from '../http/domain-error.js';
 import { checkRules, diffForms, findOddities } from './tally-rules.js';
 import type { OwnDecision } from './tps-command.handler.js';
-import type { TpsState } from './tps.decider.js';
-import type { FieldDiff, PaperFormRecorded, TallyForm, TpsEvent } from './tps.events.js';
+import { paperReading, type TpsState } from './tps.decider.js';
+import type { PaperFormRecorded, TallyForm, TallyReviewed, TpsEvent } from './tps.events.js';
 
 type Recorded = RecordedEvent<TpsEvent['type'], TpsEvent['data']>;
 
@@ -92,17 +92,7 @@ export function paperEntryDecision(input: {
   return {
     decideOver(history, state): TpsEvent[] {
       const round = paperRound(history, state, input.contest);
-      const online = round.online;
-      const differences: FieldDiff[] = online ? diffForms(online.form, input.form, 'core') : [];
-      const base = {
-        tpsId: input.tpsId,
-        contest: input.contest,
-        form: input.form,
-        formSerial: input.formSerial,
-        comparedWithRevision: online?.revision ?? null,
-        matches: online ? differences.length === 0 : null,
-        differences,
-      };
+      const base = paperReading(input, round.online);
       if (round.agreement !== 'awaiting_second' && round.entries.length < 2) {
         return [{ type: 'PaperFormRecorded', data: { ...base, entry: 1 } }];
       }
@@ -128,15 +118,7 @@ export function paperEntryDecision(input: {
 }
 
 /** The supervisor's accept or hold on the current tally version; nobody decides on a tally they wrote. */
-export function reviewDecision(input: {
-  tpsId: string;
-  contest: string;
-  revision: number;
-  decision: 'accept' | 'hold';
-  reason: string;
-  by: string;
-  at: string;
-}): OwnDecision {
+export function reviewDecision(input: TallyReviewed['data']): OwnDecision {
   return {
     decideOver(history, state): TpsEvent[] {
       const current = state.tallies[input.contest];
