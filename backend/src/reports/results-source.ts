@@ -81,11 +81,21 @@ export class ResultsSource {
     const inArea = new Set(area.kelurahan);
     const tps = this.ref.tps.filter((t) => inArea.has(t.kelurahanCode));
     const c = this.contests.byCode.get(contest);
+    const read = (from: number) => {
+      if (from >= tps.length) return null;
+      const page = rows<{ tps_id: string; doc: TpsDoc }>(tx, `SELECT tps_id, doc FROM rm_tps WHERE tps_id = ANY($1)`, [
+        tps.slice(from, from + TPS_PAGE).map((t) => t.id),
+      ]);
+      // A page asked for and never awaited (the client went away) must not end the process as an unhandled rejection.
+      page.catch(() => undefined);
+      return page;
+    };
+    // The next page is asked for before this one's rows are built: PostgreSQL reads it while Node writes the file.
+    let next = read(0);
     for (let i = 0; i < tps.length; i += TPS_PAGE) {
       const page = tps.slice(i, i + TPS_PAGE);
-      const found = await rows<{ tps_id: string; doc: TpsDoc }>(tx, `SELECT tps_id, doc FROM rm_tps WHERE tps_id = ANY($1)`, [
-        page.map((t) => t.id),
-      ]);
+      const found = await next!;
+      next = read(i + TPS_PAGE);
       const docs = new Map(found.map((r) => [r.tps_id, r.doc]));
       for (const t of page) {
         const own = contribution(docs.get(t.id) ?? initialTps(t));

@@ -4,6 +4,7 @@
  * the writers must wait for it (backpressure), and the heap must stay bounded.
  */
 import { Writable } from 'node:stream';
+import ExcelJS from 'exceljs';
 import type { AreaTotals } from '../live/live.contract.js';
 import { resultColumns, type ResultRow } from './result-rows.js';
 import { writeCsv, writeXlsx, type Table } from './table-writers.js';
@@ -94,4 +95,49 @@ describe('report writers stream', () => {
     },
     240_000,
   );
+});
+
+describe('XLSX rows written as SpreadsheetML', () => {
+  it('reads back with exceljs: values, escaped text, empty cells, number formats, bold totals, frozen header', async () => {
+    type R = { name: string; votes: number; share: number | null };
+    const table: Table<R> = {
+      name: 'TPS',
+      columns: [
+        { key: 'name', header: 'Nama', width: 20, value: (r) => r.name },
+        { key: 'votes', header: 'Suara', numFmt: '#,##0', width: 10, value: (r) => r.votes },
+        { key: 'share', header: 'Partisipasi', numFmt: '0.00%', width: 10, value: (r) => r.share },
+      ],
+      rows: [
+        { name: 'Tanjung <Aman> & "Sejahtera"', votes: 1234, share: 0.5 },
+        { name: ' spasi di tepi \u0007', votes: 0, share: null },
+      ],
+      total: { name: 'Jumlah', votes: 1234, share: 0.25 },
+    };
+    const chunks: Buffer[] = [];
+    const sink = new Writable({
+      write(chunk: Buffer, _enc, done) {
+        chunks.push(chunk);
+        done();
+      },
+    });
+    await writeXlsx(sink, [['Posisi log', '42']], [table]);
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.load(Buffer.concat(chunks) as unknown as ArrayBuffer);
+    expect(wb.worksheets.map((w) => w.name)).toEqual(['Keterangan', 'TPS']);
+    expect(wb.getWorksheet('Keterangan')!.getRow(2).values).toEqual([undefined, 'Posisi log', '42']);
+    const ws = wb.getWorksheet('TPS')!;
+    expect(ws.views[0]).toMatchObject({ state: 'frozen', ySplit: 1 });
+    expect(ws.getRow(1).values).toEqual([undefined, 'Nama', 'Suara', 'Partisipasi']);
+    expect(ws.getRow(2).values).toEqual([undefined, 'Tanjung <Aman> & "Sejahtera"', 1234, 0.5]);
+    // The bell character cannot be held by XML and is dropped; the spaces stay; null is an empty cell.
+    expect(ws.getRow(3).values).toEqual([undefined, ' spasi di tepi ', 0]);
+    expect(ws.getCell('C3').value).toBeNull();
+    expect(ws.getCell('B2').numFmt).toBe('#,##0');
+    expect(ws.getCell('C2').numFmt).toBe('0.00%');
+    expect(ws.getCell('A2').font?.bold).toBeFalsy();
+    expect(ws.getRow(4).values).toEqual([undefined, 'Jumlah', 1234, 0.25]);
+    expect([ws.getCell('A4').font?.bold, ws.getCell('B4').font?.bold]).toEqual([true, true]);
+    expect(ws.getCell('B4').numFmt).toBe('#,##0');
+    expect(ws.rowCount).toBe(4);
+  });
 });
