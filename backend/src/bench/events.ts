@@ -46,3 +46,20 @@ export function checkInEvent(tpsId: string, at: string): NewEvent {
     metadata: metadata(tpsId, 'officer', at),
   };
 }
+
+export function incidentEvent(tpsId: string, incidentId: string, at: string): NewEvent {
+  return {
+    id: randomUUID(),
+    type: 'IncidentReported',
+    data: {
+      incidentId,
+      tpsId,
+      category: 'logistics',
+      severity: 'medium',
+      description: 'Kotak suara terlambat (sintetis)',
+      at,
+      location: null,
+    },
+    metadata: metadata(tpsId, 'officer', at),
+  };
+}
