@@ -95,7 +95,10 @@ class SheetRows {
       if (typeof v === 'number') {
         if (Number.isFinite(v)) xml += `<c r="${this.refs[i]}${r}"${s}><v>${v}</v></c>`;
       } else if (v !== null && v !== undefined) {
-        xml += `<c r="${this.refs[i]}${r}"${s} t="inlineStr"><is><t xml:space="preserve">${xmlText(v)}</t></is></c>`;
+        const text = xmlText(v);
+        // Spaces at either end survive only when the element says so.
+        const space = text.length > 0 && (text[0] === ' ' || text[text.length - 1] === ' ') ? ' xml:space="preserve"' : '';
+        xml += `<c r="${this.refs[i]}${r}"${s} t="inlineStr"><is><t${space}>${text}</t></is></c>`;
       }
     }
     this.buffer += xml + '</row>';
