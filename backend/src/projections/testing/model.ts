@@ -28,6 +28,8 @@ export const READ_MODEL_TABLES: Record<string, string> = {
   rm_kelurahan_tally: 'kelurahan_code, contest',
   rm_kelurahan_status: 'kelurahan_code',
   rm_incident: 'incident_id',
+  rm_area_tally: 'area_code, contest',
+  rm_area_status: 'area_code',
 };
 
 /** Every read-model row of a schema, in key order: two builds are equal when their dumps are. */
