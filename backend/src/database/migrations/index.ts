@@ -10,6 +10,7 @@ import { Messages1700000000081 } from './1700000000081-messages.js';
 import { Verification1700000000100 } from './1700000000100-verification.js';
 import { KelurahanPhotos1700000000110 } from './1700000000110-kelurahan-photos.js';
 import { AuditCheckpoints1700000000040 } from './1700000000040-audit-checkpoints.js';
+import { AsOfSnapshots1700000000130 } from './1700000000130-as-of-snapshots.js';
 import { EventStoreGroupCommit1700000000090 } from './1700000000090-event-store-group-commit.js';
 
 /** Every migration, in order. A new one is added here and runs at the next boot. */
@@ -26,4 +27,5 @@ export const migrations: MixedList<Function> = [
   EventStoreGroupCommit1700000000090,
   Verification1700000000100,
   KelurahanPhotos1700000000110,
+  AsOfSnapshots1700000000130,
 ];
