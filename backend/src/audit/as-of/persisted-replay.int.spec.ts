@@ -43,7 +43,7 @@ const photo = (tpsId: string, page: number): TpsEvent => ({
 
 /** A night over the first `count` TPS of the city: check-ins, tallies, incidents, corrections, papers, photos. */
 function night(from: number, to: number): TpsEvent[] {
-  return REF.tps
+  return [...REF.tpsById.values()]
     .slice(from, to)
     .flatMap((t, i) => [
       ev.checkIn(t.id, '2024-02-14T06:30:00+07:00'),

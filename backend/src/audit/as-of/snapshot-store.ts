@@ -42,9 +42,9 @@ export interface BatchWrite {
 export class StaleStateError extends Error {}
 
 export async function readState(db: Db): Promise<BuilderState | null> {
-  const [r] = (await db.query(
+  const [r] = await db.query<Array<Record<string, string | number | null>>>(
     `SELECT format, snapshot_every, chunk_size, n, position, photo_tps, max_at FROM as_of_state WHERE id = 1`,
-  )) as Array<Record<string, string | number | null>>;
+  );
   return r
     ? {
         format: Number(r.format),
@@ -84,11 +84,11 @@ async function writeState(m: EntityManager, s: BuilderState): Promise<void> {
 /** Writes a batch if the stored state is still the one it started from (else StaleStateError: another writer moved). */
 export async function writeBatch(ds: DataSource, fromN: number, w: BatchWrite): Promise<void> {
   await ds.transaction(async (m) => {
-    const [cur] = (await m.query(`SELECT format, n FROM as_of_state WHERE id = 1 FOR UPDATE`)) as Array<{ format: number; n: string }>;
+    const [cur] = await m.query<Array<{ format: number; n: string }>>(`SELECT format, n FROM as_of_state WHERE id = 1 FOR UPDATE`);
     if (!cur || Number(cur.format) !== AS_OF_FORMAT || Number(cur.n) !== fromN) throw new StaleStateError('as-of state moved');
     if (w.docs.length)
       await m.query(
-        `INSERT INTO as_of_tps_doc (tps_id, doc) SELECT * FROM unnest($1::text[], $2::jsonb[])
+        `INSERT INTO as_of_tps_doc (tps_id, doc) SELECT * FROM unnest($1::text[], $2::text[])
          ON CONFLICT (tps_id) DO UPDATE SET doc = excluded.doc`,
         [w.docs.map((d) => d.id), w.docs.map((d) => JSON.stringify(d))],
       );
@@ -111,38 +111,37 @@ export async function writeBatch(ds: DataSource, fromN: number, w: BatchWrite): 
 
 export async function loadDocs(db: Db, ids: string[]): Promise<Map<string, TpsDoc>> {
   if (!ids.length) return new Map();
-  const rows = (await db.query(`SELECT tps_id, doc FROM as_of_tps_doc WHERE tps_id = ANY($1)`, [ids])) as Array<{
-    tps_id: string;
-    doc: TpsDoc;
-  }>;
-  return new Map(rows.map((r) => [r.tps_id, r.doc]));
+  const rows = await db.query<Array<{ tps_id: string; doc: string }>>(`SELECT tps_id, doc FROM as_of_tps_doc WHERE tps_id = ANY($1)`, [
+    ids,
+  ]);
+  return new Map(rows.map((r) => [r.tps_id, JSON.parse(r.doc) as TpsDoc]));
 }
 
 /** The newest snapshot at or before `n` (null: none, start from the empty log). */
 export async function snapshotAtOrBefore(db: Db, n: number, withKelurahan: boolean): Promise<StoredSnapshot | null> {
-  const [r] = (await db.query(
+  const [r] = await db.query<Array<{ n: string; city: KelurahanTotals; kelurahan?: Buffer }>>(
     `SELECT n, city${withKelurahan ? ', kelurahan' : ''} FROM as_of_snapshot WHERE format = $1 AND n <= $2 ORDER BY n DESC LIMIT 1`,
     [AS_OF_FORMAT, n],
-  )) as Array<{ n: string; city: KelurahanTotals; kelurahan?: Buffer }>;
+  );
   return r ? { n: Number(r.n), city: r.city, kelurahan: r.kelurahan ? decodeKelurahan(r.kelurahan) : null } : null;
 }
 
 /** The chunks holding events [from, to), in order. */
 export async function chunksBetween(db: Db, from: number, to: number, chunkSize: number): Promise<StoredChunk[]> {
   if (to <= from) return [];
-  const rows = (await db.query(
+  const rows = await db.query<Array<{ first_n: string; body: Buffer }>>(
     `SELECT first_n, body FROM as_of_chunk WHERE format = $1 AND first_n >= $2 AND first_n < $3 ORDER BY first_n`,
     [AS_OF_FORMAT, Math.floor(from / chunkSize) * chunkSize, to],
-  )) as Array<{ first_n: string; body: Buffer }>;
+  );
   return rows.map((r) => ({ firstN: Number(r.first_n), body: decode<ChunkBody>(r.body) }));
 }
 
 /** The first chunk holding an event recorded after `ms` (null: every event stored was recorded by then). */
 export async function firstChunkAfter(db: Db, ms: number): Promise<StoredChunk | null> {
-  const [r] = (await db.query(
+  const [r] = await db.query<Array<{ first_n: string; body: Buffer }>>(
     `SELECT first_n, body FROM as_of_chunk WHERE format = $1 AND max_at_end > $2 ORDER BY max_at_end, first_n LIMIT 1`,
     [AS_OF_FORMAT, ms],
-  )) as Array<{ first_n: string; body: Buffer }>;
+  );
   return r ? { firstN: Number(r.first_n), body: decode<ChunkBody>(r.body) } : null;
 }
 

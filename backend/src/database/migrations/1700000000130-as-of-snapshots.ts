@@ -39,7 +39,7 @@ export class AsOfSnapshots1700000000130 implements MigrationInterface {
         kelurahan bytea NOT NULL,
         PRIMARY KEY (format, n)
       )`);
-    await q.query(`CREATE TABLE as_of_tps_doc (tps_id text PRIMARY KEY, doc jsonb NOT NULL)`);
+    await q.query(`CREATE TABLE as_of_tps_doc (tps_id text PRIMARY KEY, doc text NOT NULL)`);
   }
   async down(q: QueryRunner): Promise<void> {
     await q.query(`DROP TABLE as_of_tps_doc, as_of_snapshot, as_of_chunk, as_of_state`);
