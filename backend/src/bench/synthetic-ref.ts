@@ -3,7 +3,7 @@
  * that code), names say "SINTETIS", and none of it is ever written next to the city's data (it lives in temp files and
  * scratch databases only).
  */
-import { assemble, type Kecamatan, type Kelurahan, type ReferenceData, type Tps } from '../reference/reference-data.js';
+import { assemble, type Kecamatan, type Kelurahan, type ReferenceData } from '../reference/reference-data.js';
 
 export const SYNTHETIC_PREFIX = '99';
 
