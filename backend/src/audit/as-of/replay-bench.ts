@@ -4,7 +4,7 @@
  * replay (persisted-replay.ts), then asked at moments spread over the night, cold (a fresh process state) and warm.
  * Prints figures for docs/audit.md; asserts nothing.
  *   npm run build -w backend && DATABASE_URL=postgres://... node backend/dist/audit/as-of/replay-bench.js \
- *     [--events 5000000] [--kelurahan 82000] [--every 100000]
+ *     [--events 5000000] [--kelurahan 82000] [--every 50000]
  */
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
@@ -25,7 +25,7 @@ const { values } = parseArgs({
   options: {
     events: { type: 'string', default: '5000000' },
     kelurahan: { type: 'string', default: '82000' },
-    every: { type: 'string', default: '100000' },
+    every: { type: 'string', default: '50000' },
   },
 });
 const EVENTS = Number(values.events);
