@@ -1,10 +1,9 @@
 /**
- * The log replayed once, kept as what each event did to its kelurahan's totals, so "the tallies at moment T" is a short
- * walk instead of a replay from position zero. Each TPS event is folded with the projections' own evolveTps; its
- * effect is the TPS's new contribution minus its old one (kelurahan-tally.ts), exactly what tps-status applies, so the
- * numbers match the live read models at the same position. Snapshots of the per-kelurahan totals every `snapshotEvery`
- * events (thinned to at most `maxSnapshots`) and the current state are the walk's starting points; deltas are
- * invertible, so a walk may also go backwards from the nearer point. Pure: the service feeds it from the event store.
+ * The log replayed in process, kept as what each event did to its kelurahan's totals (replay-step.ts): the from-zero
+ * reference the persisted replay (persisted-replay.ts, what `?asOf=` answers from) is tested against. Snapshots of the
+ * per-kelurahan totals every `snapshotEvery` events (thinned to at most `maxSnapshots`) and the current state are the
+ * walk's starting points; deltas are invertible, so a walk may also go backwards from the nearer point. Pure; holds
+ * every event in memory, so it is for tests and small logs only.
  */
 import type { RecordedEvent } from '../../event-store/event-store.port.js';
 import { positionToString } from '../../event-store/position.js';
