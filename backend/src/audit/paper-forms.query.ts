@@ -30,12 +30,14 @@ export async function paperForms(
   f: PaperFormsFilter,
   contest: string,
 ): Promise<PaperReconciliation & { position: string | null }> {
-  const scope = ref.tps.filter(
-    (t) => (!f.kelurahan || t.kelurahanCode === f.kelurahan) && (!f.kecamatan || t.kecamatanCode === f.kecamatan),
+  // The kelurahan in scope, then their TPS (reference order): never a filter over every TPS.
+  const kelurahan = ref.kelurahan.filter(
+    (k) => (!f.kelurahan || k.code === f.kelurahan) && (!f.kecamatan || k.kecamatanCode === f.kecamatan),
   );
+  const scope = kelurahan.flatMap((k) => ref.tpsOf(k.code));
   return inSnapshot(ds, async (tx, position) => {
-    const found = await rows<{ tps_id: string; doc: TpsDoc }>(tx, `SELECT tps_id, doc FROM rm_tps WHERE tps_id = ANY($1)`, [
-      scope.map((t) => t.id),
+    const found = await rows<{ tps_id: string; doc: TpsDoc }>(tx, `SELECT tps_id, doc FROM rm_tps WHERE kelurahan_code = ANY($1)`, [
+      kelurahan.map((k) => k.code),
     ]);
     const docs = new Map(found.map((r) => [r.tps_id, r.doc]));
     return {

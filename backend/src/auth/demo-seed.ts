@@ -20,6 +20,9 @@ export const DEMO_USERS: { nip: string; pin: string; role: Role; name: string }[
 /** Reserve monitors without a TPS, for the posko's roll call (POST /api/tps/{id}/officer); PIN DEMO_OFFICER_PIN. */
 export const DEMO_RESERVES = Array.from({ length: 10 }, (_, i) => `cadangan${String(i + 1).padStart(2, '0')}`);
 
+type DemoRow = [nip: string, name: string, role: Role, tpsId: string | null, pinHash: string, phone: string | null];
+const SEED_BATCH = 20_000;
+
 /** Demo phone numbers are visibly not real ones (no one's phone rings in a drill). */
 const demoPhone = (suffix: string) => `0000-DEMO-${suffix}`;
 
@@ -40,21 +43,31 @@ export class DemoSeed implements OnApplicationBootstrap {
       if (removed) this.logger.warn(`SEED_DEMO is off: removed ${removed} demo accounts`);
       return;
     }
-    const [{ n }] = await this.db.query(`SELECT count(*)::int AS n FROM users WHERE demo`);
-    if (n >= this.ref.tps.length + DEMO_USERS.length + DEMO_RESERVES.length) return;
+    const [{ n }] = await this.db.query<{ n: number }[]>(`SELECT count(*)::int AS n FROM users WHERE demo`);
+    if (n >= this.ref.tpsTotal + DEMO_USERS.length + DEMO_RESERVES.length) return;
     // One hash for every demo officer: scrypt is deliberately slow and these PINs are public anyway.
     const officerHash = await hashPin(DEMO_OFFICER_PIN);
-    const rows: unknown[][] = this.ref.tps.map((t) => [
-      t.id,
-      `Pemantau TPS ${t.number} (demo)`,
-      'officer',
-      t.id,
-      officerHash,
-      demoPhone(t.id.slice(-6)),
-    ]);
+    let rows: DemoRow[] = [];
+    let seeded = 0;
+    const flush = async () => {
+      seeded += rows.length;
+      await this.insert(rows);
+      rows = [];
+    };
+    // In batches: a national reference seeds 820,000 officers without holding them all at once.
+    for (const t of this.ref.tpsById.values()) {
+      rows.push([t.id, `Pemantau TPS ${t.number} (demo)`, 'officer', t.id, officerHash, demoPhone(t.id.slice(-6))]);
+      if (rows.length === SEED_BATCH) await flush();
+    }
     for (const nip of DEMO_RESERVES)
       rows.push([nip, `Pemantau cadangan ${nip.slice(-2)} (demo)`, 'officer', null, officerHash, demoPhone(nip)]);
     for (const u of DEMO_USERS) rows.push([u.nip, u.name, u.role, null, await hashPin(u.pin), null]);
+    await flush();
+    this.logger.warn(`demo users seeded (${seeded}); demo credentials are public: never use SEED_DEMO on election day`);
+  }
+
+  private async insert(rows: DemoRow[]): Promise<void> {
+    if (!rows.length) return;
     await this.db.query(
       `INSERT INTO users (nip, name, role, tps_id, pin_hash, phone, demo)
        SELECT nip, name, role, tps_id, pin_hash, phone, true
@@ -62,6 +75,5 @@ export class DemoSeed implements OnApplicationBootstrap {
        ON CONFLICT (nip) DO NOTHING`,
       [JSON.stringify(rows.map(([nip, name, role, tps_id, pin_hash, phone]) => ({ nip, name, role, tps_id, pin_hash, phone })))],
     );
-    this.logger.warn(`demo users seeded (${rows.length}); demo credentials are public: never use SEED_DEMO on election day`);
   }
 }

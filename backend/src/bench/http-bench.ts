@@ -46,7 +46,7 @@ export async function runHttpBench(
   cost?: { sample(): Promise<CostSample> },
 ) {
   const poster = new Poster(url, o.concurrency + 8);
-  const tps = ref.tps;
+  const tps = [...ref.tpsById.values()];
   let next = 0;
   // 1. Tokens and bodies before the clock starts, so the generator spends its CPU on sending.
   const tokens = new TokenService({ jwtSecret, TOKEN_TTL_SECONDS: 43_200 } as RuntimeConfig);

@@ -69,8 +69,8 @@ async function main() {
         const ms = Math.round(performance.now() - t0);
         clearInterval(sampler);
         peak = Math.max(peak, process.memoryUsage().rss);
-        figures[format] = { rows: ref.tps.length, ms, megabytes: mb(bytes()), rssBeforeMb: mb(before), rssPeakMb: mb(peak) };
-        log(`${format}: ${ref.tps.length} TPS rows, ${mb(bytes())} MB in ${ms} ms; RSS ${mb(before)} MB before, peak ${mb(peak)} MB`);
+        figures[format] = { rows: ref.tpsTotal, ms, megabytes: mb(bytes()), rssBeforeMb: mb(before), rssPeakMb: mb(peak) };
+        log(`${format}: ${ref.tpsTotal} TPS rows, ${mb(bytes())} MB in ${ms} ms; RSS ${mb(before)} MB before, peak ${mb(peak)} MB`);
       }
     } finally {
       await ds.destroy();
@@ -80,7 +80,7 @@ async function main() {
       loadAverage: loadavg().map((x) => Number(x.toFixed(2))),
       postgres: cluster.version,
       embedded: cluster.embedded,
-      tps: ref.tps.length,
+      tps: ref.tpsTotal,
       kelurahan,
       ...figures,
     };

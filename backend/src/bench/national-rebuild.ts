@@ -33,7 +33,7 @@ export const nationShape = (kelurahan: number) => ({ kelurahan, tpsPerKelurahan:
 
 export async function nationalRebuild(url: string, events: number, kelurahan: number, log: (m: string) => void): Promise<RebuildFigures> {
   const ref = syntheticReference(nationShape(kelurahan));
-  const tpsIds = ref.tps.map((t) => t.id);
+  const tpsIds = [...ref.tpsById.keys()];
   const tallies = Math.min(tpsIds.length, Math.floor(events / 1.05));
   const corrections = Math.floor(tallies * 0.05);
   const checkIns = Math.max(0, events - tallies - corrections);

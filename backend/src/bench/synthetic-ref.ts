@@ -3,7 +3,7 @@
  * that code), names say "SINTETIS", and none of it is ever written next to the city's data (it lives in temp files and
  * scratch databases only).
  */
-import { assemble, type Kecamatan, type Kelurahan, type ReferenceData, type Tps } from '../reference/reference-data.js';
+import { assemble, type Kecamatan, type Kelurahan, type ReferenceData } from '../reference/reference-data.js';
 
 export const SYNTHETIC_PREFIX = '99';
 
@@ -36,7 +36,7 @@ export function syntheticCsv(shape: SyntheticShape): string {
 export function syntheticReference(shape: SyntheticShape): ReferenceData {
   const kecamatan = new Map<string, Kecamatan>();
   const kelurahan: Kelurahan[] = [];
-  const tps: Tps[] = [];
+  const numbers = Array.from({ length: shape.tpsPerKelurahan }, (_, n) => n + 1);
   for (let i = 0; i < shape.kelurahan; i++) {
     const { code, kecamatanCode } = codes(i, shape);
     if (!kecamatan.has(kecamatanCode))
@@ -47,14 +47,17 @@ export function syntheticReference(shape: SyntheticShape): ReferenceData {
         kabupatenCode: kecamatanCode.slice(0, 4),
       });
     kelurahan.push({ code, kemendagri: code, name: `SINTETIS KEL ${code}`, kecamatanCode, tpsCount: shape.tpsPerKelurahan });
-    for (let n = 1; n <= shape.tpsPerKelurahan; n++) {
-      tps.push({ id: code + String(n).padStart(3, '0'), number: n, kelurahanCode: code, kecamatanCode, special: false });
-    }
   }
   const kabupaten = [...new Set([...kecamatan.values()].map((k) => k.kabupatenCode))].map((code) => ({
     code,
     name: `SINTETIS KAB ${code}`,
     provinsiCode: SYNTHETIC_PREFIX,
   }));
-  return assemble([{ code: SYNTHETIC_PREFIX, name: 'SINTETIS (benchmark)' }], kabupaten, [...kecamatan.values()], kelurahan, tps);
+  return assemble(
+    [{ code: SYNTHETIC_PREFIX, name: 'SINTETIS (benchmark)' }],
+    kabupaten,
+    [...kecamatan.values()],
+    kelurahan,
+    kelurahan.map(() => numbers),
+  );
 }

@@ -111,6 +111,10 @@ export const configSchema = z.object({
   // audit-signing-key.pem on the embedded setup, generated on first start; no signing otherwise.
   AUDIT_SIGNING_KEY_FILE: z.string().min(1).optional(),
   AUDIT_CHECKPOINT_INTERVAL_SECONDS: z.coerce.number().int().min(0).max(86_400).default(300),
+  // Persisted as-of replay (docs/audit.md): a snapshot of the totals every this many events, and how often the leader
+  // folds new events in the background (0 = only when an `?asOf=` question comes). A change rebuilds the replay once.
+  AS_OF_SNAPSHOT_EVERY: z.coerce.number().int().min(10).max(10_000_000).default(50_000),
+  AS_OF_BUILD_INTERVAL_SECONDS: z.coerce.number().int().min(0).max(86_400).default(30),
   // C.Hasil photos (docs/operations.md): where the bytes live, the upload limit, the orphan sweep.
   PHOTO_MAX_BYTES: z.coerce
     .number()

@@ -13,8 +13,17 @@ export function recipientsOf(ref: ReferenceData, to: MessageTarget): { tps: stri
     (c, i) => ref.kelurahanByCode.has(c) || problems.push({ path: `to.kelurahan.${i}`, problem: 'no such kelurahan in this city' }),
   );
   to.tps?.forEach((c, i) => ref.tpsById.has(c) || problems.push({ path: `to.tps.${i}`, problem: 'no such TPS in this city' }));
-  const picked = ref.tps.filter(
-    (t) => to.all || to.kecamatan?.includes(t.kecamatanCode) || to.kelurahan?.includes(t.kelurahanCode) || to.tps?.includes(t.id),
+  // Kelurahan by kelurahan, in reference order: a whole kelurahan when an area names it, else the TPS named in it.
+  const kecamatan = new Set(to.kecamatan ?? []);
+  const kelurahan = new Set(to.kelurahan ?? []);
+  const tps = new Set(to.tps ?? []);
+  const tpsKelurahan = new Set([...tps].map((id) => id.slice(0, 10)));
+  const picked = ref.kelurahan.flatMap((k) =>
+    to.all || kecamatan.has(k.kecamatanCode) || kelurahan.has(k.code)
+      ? ref.tpsOf(k.code)
+      : tpsKelurahan.has(k.code)
+        ? ref.tpsOf(k.code).filter((t) => tps.has(t.id))
+        : [],
   );
   return { tps: picked.map((t) => t.id), problems };
 }

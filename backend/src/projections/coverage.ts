@@ -1,7 +1,7 @@
 /** Officer coverage: pure helpers for the check-in deadline and the missing list, and the live push's query. */
 import type { DataSource } from 'typeorm';
 import type { CoverageRow, CoverageUpdate, MissingOfficer } from '../live/live.contract.js';
-import type { ReferenceData } from '../reference/reference-data.js';
+import type { ReferenceData, Tps } from '../reference/reference-data.js';
 
 /** Injectable clock, so tests can stand on election morning. */
 export const CLOCK = Symbol('CLOCK');
@@ -12,10 +12,48 @@ export function checkinDeadline(electionDate: string, hhmm: string): string {
   return `${electionDate}T${hhmm}:00+07:00`;
 }
 
-/** TPS without a check-in once the deadline has passed (empty before it). */
-export function missingOfficers(ref: ReferenceData, checkedIn: ReadonlySet<string>, now: Date, deadline: string): MissingOfficer[] {
+type Query = Pick<DataSource, 'query'>;
+
+/**
+ * TPS without a check-in once the deadline has passed (empty before it), in reference order. With `status` (the
+ * kelurahan's check-in counts) only the kelurahan still short of their TPS count are looked at, so a morning where most
+ * monitors checked in costs the missing kelurahan's TPS, not every TPS.
+ */
+export function missingOfficers(
+  ref: ReferenceData,
+  checkedIn: ReadonlySet<string>,
+  now: Date,
+  deadline: string,
+  status?: ReadonlyMap<string, { checkedIn: number }>,
+): MissingOfficer[] {
   if (now.getTime() < Date.parse(deadline)) return [];
-  return ref.tps.filter((t) => !checkedIn.has(t.id)).map((t) => ({ tpsId: t.id, kelurahanCode: t.kelurahanCode, officer: null }));
+  return shortKelurahan(ref, status).flatMap((k) =>
+    ref
+      .tpsOf(k.code)
+      .filter((t) => !checkedIn.has(t.id))
+      .map((t) => ({ tpsId: t.id, kelurahanCode: t.kelurahanCode, officer: null })),
+  );
+}
+
+/** Kelurahan with fewer check-ins than TPS (every kelurahan without counts). */
+function shortKelurahan(ref: ReferenceData, status?: ReadonlyMap<string, { checkedIn: number }>) {
+  return status ? ref.kelurahan.filter((k) => (status.get(k.code)?.checkedIn ?? 0) < k.tpsCount) : ref.kelurahan;
+}
+
+/**
+ * The TPS without a check-in, read from the kelurahan counts and the checked-in TPS of the short kelurahan only (the
+ * write path accepts only reference TPS, so a kelurahan whose count reached its TPS count has none missing).
+ */
+export async function loadMissingTps(q: Query, ref: ReferenceData): Promise<Tps[]> {
+  const counts: { kelurahan_code: string; tps_checked_in: number }[] = await q.query(
+    `SELECT kelurahan_code, tps_checked_in FROM rm_kelurahan_status`,
+  );
+  const short = shortKelurahan(ref, new Map(counts.map((c) => [c.kelurahan_code, { checkedIn: c.tps_checked_in }])));
+  const found: { tps_id: string }[] = await q.query(`SELECT tps_id FROM rm_tps WHERE checked_in AND kelurahan_code = ANY($1)`, [
+    short.map((k) => k.code),
+  ]);
+  const checkedIn = new Set(found.map((r) => r.tps_id));
+  return short.flatMap((k) => ref.tpsOf(k.code).filter((t) => !checkedIn.has(t.id)));
 }
 
 /** One monitor per TPS is assigned (docs/domain.md), so `assigned` is the kelurahan's TPS count. Every kelurahan, or `only` these. */
@@ -56,7 +94,7 @@ export async function loadCoverageUpdate(
       r.kelurahan_code === null ? [] : ([[r.kelurahan_code, { checkedIn: r.checked_in, reported: r.reported }]] as const),
     ),
   );
-  const assigned = ref.tps.length;
+  const assigned = ref.tpsTotal;
   return {
     deadline,
     assigned,

@@ -1,4 +1,5 @@
-import { assemble, expandRanges, loadReferenceData, parseReferenceCsv } from './reference-data.js';
+import { readFileSync } from 'node:fs';
+import { assemble, DEFAULT_REFERENCE_CSV, expandRanges, loadReferenceData, parseReferenceCsv } from './reference-data.js';
 import { nationShapeFor, SYNTHETIC_PROVINCE_CODES, syntheticNationCsv } from './synthetic-nation.js';
 
 describe('reference data of Kota Lubuklinggau', () => {
@@ -18,6 +19,30 @@ describe('reference data of Kota Lubuklinggau', () => {
     expect(ulakLebar?.name).toBe('Ulak Lebar');
     expect(ref.tpsById.get('1673061002901')).toMatchObject({ number: 901, special: true, kecamatanCode: '167306' });
     expect(ref.tpsById.get('1673061002013')).toBeUndefined();
+  });
+
+  it('holds the TPS compactly and answers like the list it replaces: same ids, order, lookups and counts', () => {
+    // The list as the file spells it: kelurahan in file order, each one's numbers in file order.
+    const csv = readFileSync(DEFAULT_REFERENCE_CSV, 'utf8').trim().split('\n').slice(1);
+    expect(csv).toHaveLength(72);
+    const ids = [...ref.tpsById.keys()];
+    expect(ids).toEqual(ref.kelurahan.flatMap((k) => ref.tpsOf(k.code).map((t) => t.id)));
+    expect(ref.tps.map((t) => t.id)).toEqual(ids);
+    expect([ref.tpsTotal, ref.tpsById.size, new Set(ids).size]).toEqual([635, 635, 635]);
+    for (const t of ref.tpsById.values()) {
+      expect(ref.tpsById.get(t.id)).toEqual(t);
+      expect(t).toEqual({
+        id: t.kelurahanCode + String(t.number).padStart(3, '0'),
+        number: t.number,
+        kelurahanCode: t.kelurahanCode,
+        kecamatanCode: ref.kelurahanByCode.get(t.kelurahanCode)!.kecamatanCode,
+        special: t.number >= 900,
+      });
+    }
+    expect(ref.kelurahan.every((k) => ref.tpsOf(k.code).length === k.tpsCount)).toBe(true);
+    for (const bad of ['', '1673061002', '16730610020011', '167306100200a', '9999999999001', '1673061002000'])
+      expect([bad, ref.tpsById.has(bad), ref.tpsById.get(bad)]).toEqual([bad, false, undefined]);
+    expect(ref.tpsOf('9999999999')).toEqual([]);
   });
 
   it('places the city in the national hierarchy: provinsi 16 Sumatera Selatan > kota 1673, the root', () => {

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { parse } from 'csv-parse/sync';
+import { TpsIndex } from './tps-index.js';
 
 /** A province (2 digits, e.g. 16 Sumatera Selatan). */
 export interface Provinsi {
@@ -59,8 +60,17 @@ export interface ReferenceData {
   kabupaten: Kabupaten[];
   kecamatan: Kecamatan[];
   kelurahan: Kelurahan[];
-  tps: Tps[];
-  tpsById: Map<string, Tps>;
+  /**
+   * @deprecated Every TPS as an array, made on use (820,000 objects nationally; kept only while someone holds it).
+   * Use `tpsTotal`, `tpsOf(kelurahanCode)`, `tpsById.get/has` or `tpsById.values()` instead.
+   */
+  readonly tps: Tps[];
+  /** The TPS by id, held compactly (tps-index.ts): get, has, size, values(), iteration like a read-only Map. */
+  tpsById: TpsIndex;
+  /** How many TPS the reference holds. */
+  tpsTotal: number;
+  /** The TPS of one kelurahan, in file order. */
+  tpsOf(kelurahanCode: string): Tps[];
   kelurahanByCode: Map<string, Kelurahan>;
   /** TPS of each area by its code at every level (provinsi, kabupaten, kecamatan, kelurahan; '' is the nation). */
   tpsCount: Map<string, number>;
@@ -112,7 +122,7 @@ export function parseReferenceCsv(text: string, city = { code: '1673', name: 'Ko
   const kabupaten = new Map<string, Kabupaten>();
   const kecamatan = new Map<string, Kecamatan>();
   const kelurahan: Kelurahan[] = [];
-  const tps: Tps[] = [];
+  const tpsNumbers: number[][] = [];
   for (const f of records) {
     const code = f[cKode].replace(/\./g, '');
     const kecCode = f[cKec].replace(/\./g, '');
@@ -133,22 +143,23 @@ export function parseReferenceCsv(text: string, city = { code: '1673', name: 'Ko
     if (!kecamatan.has(kecCode)) kecamatan.set(kecCode, { code: kecCode, kemendagri: f[cKec], name: f[cKecName], kabupatenCode: kabCode });
     const numbers = expandRanges(f[cNums]);
     if (numbers.length !== Number(f[cCount])) throw new Error(`${f[cKel]}: tps_count ${f[cCount]} != ${numbers.length} numbers`);
+    if (numbers.some((n) => n < 1 || n > 999)) throw new Error(`${f[cKel]}: TPS numbers must be 1 to 999`);
     kelurahan.push({ code, kemendagri: f[cKode], name: f[cKel], kecamatanCode: kecCode, tpsCount: numbers.length });
-    for (const n of numbers) {
-      tps.push({ id: code + String(n).padStart(3, '0'), number: n, kelurahanCode: code, kecamatanCode: kecCode, special: n >= 900 });
-    }
+    tpsNumbers.push(numbers);
   }
-  return assemble([...provinsi.values()], [...kabupaten.values()], [...kecamatan.values()], kelurahan, tps);
+  return assemble([...provinsi.values()], [...kabupaten.values()], [...kecamatan.values()], kelurahan, tpsNumbers);
 }
 
-/** The reference from its lists: the root and the lookups. */
+/** The reference from its lists (`tpsNumbers[i]`: the TPS numbers of `kelurahan[i]`): the root and the lookups. */
 export function assemble(
   provinsi: Provinsi[],
   kabupaten: Kabupaten[],
   kecamatan: Kecamatan[],
   kelurahan: Kelurahan[],
-  tps: Tps[],
+  tpsNumbers: ReadonlyArray<readonly number[]>,
 ): ReferenceData {
+  const tpsById = new TpsIndex(kelurahan, tpsNumbers);
+  let all: WeakRef<Tps[]> | null = null;
   const root: ReferenceData['root'] =
     kabupaten.length === 1
       ? { level: 'kabupaten', code: kabupaten[0].code, name: kabupaten[0].name }
@@ -162,8 +173,16 @@ export function assemble(
     kabupaten,
     kecamatan,
     kelurahan,
-    tps,
-    tpsById: new Map(tps.map((t) => [t.id, t])),
+    get tps() {
+      const held = all?.deref();
+      if (held) return held;
+      const made = [...tpsById.values()];
+      all = new WeakRef(made);
+      return made;
+    },
+    tpsById,
+    tpsTotal: tpsById.size,
+    tpsOf: (code) => tpsById.ofKelurahan(code),
     kelurahanByCode: new Map(kelurahan.map((k) => [k.code, k])),
     tpsCount: countTps(kelurahan),
   };

@@ -31,7 +31,7 @@ export class ResultsSource {
     const sums = (await loadAreaSums(tx, area.level, contest)).get(area.level === 'city' ? 'city' : area.code);
     const tpsTotal =
       area.level === 'city'
-        ? this.ref.tps.length
+        ? this.ref.tpsTotal
         : area.level === 'kecamatan'
           ? (this.ref.tpsCount.get(area.code) ?? 0)
           : this.ref.kelurahanByCode.get(area.code)!.tpsCount;
@@ -79,7 +79,8 @@ export class ResultsSource {
   /** TPS rows inside the area in id order, read a page at a time on the snapshot's connection. */
   async *tpsRows(tx: QueryRunner, area: Area, contest: string): AsyncGenerator<ResultRow> {
     const inArea = new Set(area.kelurahan);
-    const tps = this.ref.tps.filter((t) => inArea.has(t.kelurahanCode));
+    // The area's kelurahan in reference order, then their TPS: never a filter over every TPS.
+    const tps = this.ref.kelurahan.filter((k) => inArea.has(k.code)).flatMap((k) => this.ref.tpsOf(k.code));
     const c = this.contests.byCode.get(contest);
     const read = (from: number) => {
       if (from >= tps.length) return null;

@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
 import { APP_CONFIG, type RuntimeConfig } from '../config/config.module.js';
-import { checkinDeadline } from '../projections/coverage.js';
+import { checkinDeadline, loadMissingTps } from '../projections/coverage.js';
 import { READ_MODELS, type ReadModels } from '../projections/read-models.port.js';
 import { REFERENCE_DATA } from '../reference/reference.module.js';
 import type { ReferenceData } from '../reference/reference-data.js';
@@ -30,9 +30,10 @@ export class RollCallQuery {
     const deadline = checkinDeadline(this.config.ELECTION_DATE, this.config.CHECKIN_DEADLINE);
     const passed = now.getTime() >= Date.parse(deadline);
     if (!passed) return { deadline, passed, now: now.toISOString(), rows: [] };
-    const views = new Map((await this.rm.tpsList()).map((t) => [t.id, t]));
-    const missing = this.ref.tps.filter((t) => !views.get(t.id)?.checkedInAt);
-    const monitors = await this.monitors(missing.map((t) => t.id));
+    // The missing TPS only (kelurahan counts, then their checked-in TPS): never every TPS of the reference.
+    const missing = await loadMissingTps(this.db, this.ref);
+    const ids = missing.map((t) => t.id);
+    const [views, monitors] = await Promise.all([this.rm.tpsMany(ids).then((v) => new Map(v.map((t) => [t.id, t]))), this.monitors(ids)]);
     return {
       deadline,
       passed,

@@ -15,7 +15,7 @@ export interface OfficerRow {
   tpsId: string;
 }
 
-export function parseOfficersCsv(text: string, knownTps: Set<string>): { rows: OfficerRow[]; problems: string[] } {
+export function parseOfficersCsv(text: string, knownTps: { has(id: string): boolean }): { rows: OfficerRow[]; problems: string[] } {
   let records: { record: string[]; info: { lines: number } }[];
   try {
     records = parse(text, {
@@ -59,7 +59,7 @@ async function main(): Promise<void> {
     process.exit(2);
   }
   const ref = loadReferenceData();
-  const { rows, problems } = parseOfficersCsv(readFileSync(file, 'utf8'), new Set(ref.tps.map((t) => t.id)));
+  const { rows, problems } = parseOfficersCsv(readFileSync(file, 'utf8'), ref.tpsById);
   if (problems.length) {
     console.error(`nothing imported; fix these first:\n${problems.map((p) => `  ${p}`).join('\n')}`);
     process.exit(1);

@@ -79,11 +79,11 @@ const CITY = { lat: -3.2967, lon: 102.8617 };
 export const hm = (h: number, m = 0): number => h * 60 + m;
 
 export function selectTps(ref: ReferenceData, seed: number, which?: string[] | number): Tps[] {
-  if (which === undefined) return ref.tps;
+  if (which === undefined) return [...ref.tpsById.values()];
   if (typeof which === 'number') {
     // A sample spread over the city: every kelurahan's TPS shuffled together, then the first N.
     const rng = createRng(`select-${seed}`);
-    const all = [...ref.tps];
+    const all = [...ref.tpsById.values()];
     for (let i = all.length - 1; i > 0; i--) {
       const j = rng.int(0, i);
       [all[i], all[j]] = [all[j], all[i]];
@@ -91,7 +91,7 @@ export function selectTps(ref: ReferenceData, seed: number, which?: string[] | n
     return all.slice(0, Math.min(which, all.length)).sort((a, b) => a.id.localeCompare(b.id));
   }
   const wanted = new Set(which);
-  const out = ref.tps.filter((t) => wanted.has(t.id) || wanted.has(t.kelurahanCode));
+  const out = ref.kelurahan.flatMap((k) => (wanted.has(k.code) ? ref.tpsOf(k.code) : ref.tpsOf(k.code).filter((t) => wanted.has(t.id))));
   const unknown = which.filter((w) => !ref.tpsById.has(w) && !ref.kelurahanByCode.has(w));
   if (unknown.length) throw new Error(`unknown TPS or kelurahan: ${unknown.join(', ')}`);
   return out;

@@ -46,7 +46,7 @@ export function summaryView(
   tpsWithPhotos = 0,
 ): Summary {
   const sums = areaSumsOf(city, contest);
-  const N = ctx.ref.tps.length;
+  const N = ctx.ref.tpsTotal;
   const shown = (sums?.tpsReported ?? 0) >= ctx.minTps;
   return {
     area: { level: 'city', code: ctx.ref.city.code, name: ctx.ref.city.name },

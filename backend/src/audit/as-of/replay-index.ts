@@ -1,30 +1,18 @@
 /**
- * The log replayed once, kept as what each event did to its kelurahan's totals, so "the tallies at moment T" is a short
- * walk instead of a replay from position zero. Each TPS event is folded with the projections' own evolveTps; its
- * effect is the TPS's new contribution minus its old one (kelurahan-tally.ts), exactly what tps-status applies, so the
- * numbers match the live read models at the same position. Snapshots of the per-kelurahan totals every `snapshotEvery`
- * events (thinned to at most `maxSnapshots`) and the current state are the walk's starting points; deltas are
- * invertible, so a walk may also go backwards from the nearer point. Pure: the service feeds it from the event store.
+ * The log replayed in process, kept as what each event did to its kelurahan's totals (replay-step.ts): the from-zero
+ * reference the persisted replay (persisted-replay.ts, what `?asOf=` answers from) is tested against. Snapshots of the
+ * per-kelurahan totals every `snapshotEvery` events (thinned to at most `maxSnapshots`) and the current state are the
+ * walk's starting points; deltas are invertible, so a walk may also go backwards from the nearer point. Pure; holds
+ * every event in memory, so it is for tests and small logs only.
  */
 import type { RecordedEvent } from '../../event-store/event-store.port.js';
 import { positionToString } from '../../event-store/position.js';
-import {
-  applyContribution,
-  contribution,
-  emptyStatus,
-  type Contribution,
-  type KelurahanTotals,
-} from '../../projections/kelurahan-tally.js';
-import { evolveTps, initialTps, settleReviews, TPS_STATUS_EVENTS, type TpsDoc } from '../../projections/tps-doc.js';
-import { tpsIdOf } from '../../projections/tps-status.projection.js';
-import { TPS_STREAM_PREFIX } from '../../tps/tps.events.js';
+import { applyContribution, type Contribution, type KelurahanTotals } from '../../projections/kelurahan-tally.js';
+import type { TpsDoc } from '../../projections/tps-doc.js';
+import { applyDelta, stepTps, totalsOf, tpsOfEvent, type TpsPlace } from './replay-step.js';
 
-export interface TpsPlace {
-  id: string;
-  number: number;
-  kelurahanCode: string;
-  kecamatanCode: string;
-}
+export type { TpsPlace } from './replay-step.js';
+export { deltaOf } from './replay-step.js';
 
 export interface ReplayOptions {
   snapshotEvery: number;
@@ -36,29 +24,6 @@ export interface ReplayPoint {
   n: number;
   city: KelurahanTotals;
   kelurahan: Map<string, KelurahanTotals>;
-}
-
-const HANDLED: ReadonlySet<string> = new Set(TPS_STATUS_EVENTS);
-const totalsOf = (kelurahanCode: string, kecamatanCode: string): KelurahanTotals => ({
-  kelurahanCode,
-  kecamatanCode,
-  status: emptyStatus(),
-  contests: {},
-});
-
-/** new - old, with all-zero parts dropped; null when the event changed no total. */
-export function deltaOf(before: Contribution, after: Contribution): Contribution | null {
-  const d = applyContribution(applyContribution(totalsOf('', ''), before, -1), after, 1);
-  const contests = Object.fromEntries(
-    Object.entries(d.contests).filter(
-      ([, c]) =>
-        Object.keys(c.candidates).length > 0 ||
-        Object.keys(c.officialCandidates).length > 0 ||
-        Object.values(c).some((v) => typeof v === 'number' && v !== 0),
-    ),
-  );
-  const statusChanged = Object.values(d.status).some((v) => v !== 0);
-  return statusChanged || Object.keys(contests).length > 0 ? { status: d.status, contests } : null;
 }
 
 export class ReplayIndex {
@@ -107,15 +72,14 @@ export class ReplayIndex {
     let kel: string | null = null;
     let delta: Contribution | null = null;
     let photoTpsNow = i === 0 ? 0 : this.photoTps[i - 1];
-    if (HANDLED.has(e.type) && e.stream.startsWith(TPS_STREAM_PREFIX)) {
-      const id = tpsIdOf(e);
-      const before = this.docs.get(id) ?? null;
-      // Replays settle reviews with the default policy (FLAGGED_TALLIES=count): holds leave the totals as live.
-      const after = settleReviews(evolveTps(before ?? initialTps(this.placed(id)), e), 'count');
-      this.docs.set(id, after);
-      if (!before?.photos?.length && after.photos?.length) photoTpsNow++;
-      kel = after.kelurahanCode;
-      delta = this.intern(deltaOf(contribution(before), contribution(after)));
+    const id = tpsOfEvent(e);
+    if (id !== null) {
+      const r = stepTps(this.docs.get(id) ?? null, e, (tpsId) => this.placed(tpsId));
+      this.docs.set(id, r.after);
+      if (r.firstPhoto) photoTpsNow++;
+      kel = r.kelurahanCode;
+      this.kecamatanOf.set(r.kelurahanCode, r.kecamatanCode);
+      delta = this.intern(r.delta);
     }
     this.photoTps[i] = photoTpsNow;
     this.kelurahanOf.push(kel);
@@ -178,7 +142,7 @@ export class ReplayIndex {
     point.city = applyContribution(point.city, d, sign);
     if (!kel) return;
     const code = this.kelurahanOf[i]!;
-    kel.kelurahan.set(code, applyContribution(kel.kelurahan.get(code) ?? totalsOf(code, this.kecamatanOf.get(code)!), d, sign));
+    applyDelta(kel.kelurahan, code, this.kecamatanOf.get(code)!, d, sign);
   }
 
   /** Snapshots share the immutable totals objects: a snapshot costs one map entry per kelurahan. */

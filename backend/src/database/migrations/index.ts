@@ -11,6 +11,8 @@ import { Verification1700000000100 } from './1700000000100-verification.js';
 import { KelurahanPhotos1700000000110 } from './1700000000110-kelurahan-photos.js';
 import { AreaTotals1700000000120 } from './1700000000120-area-totals.js';
 import { AuditCheckpoints1700000000040 } from './1700000000040-audit-checkpoints.js';
+import { AsOfSnapshots1700000000130 } from './1700000000130-as-of-snapshots.js';
+import { TpsPhotoIndex1700000000131 } from './1700000000131-tps-photo-index.js';
 import { EventStoreGroupCommit1700000000090 } from './1700000000090-event-store-group-commit.js';
 
 /** Every migration, in order. A new one is added here and runs at the next boot. */
@@ -28,4 +30,6 @@ export const migrations: MixedList<Function> = [
   Verification1700000000100,
   KelurahanPhotos1700000000110,
   AreaTotals1700000000120,
+  AsOfSnapshots1700000000130,
+  TpsPhotoIndex1700000000131,
 ];
