@@ -22,7 +22,8 @@ export const fetchArea = (code: string | null, opts: { limit?: number; cursor?: 
 };
 
 /** The TPS of an area, in id order (a kelurahan has at most 40: one page). */
-export const fetchAreaTps = (code: string, limit = 100): Promise<AreaTpsPage> => apiGet<AreaTpsPage>(`/api/areas/${code}/tps?limit=${limit}`);
+export const fetchAreaTps = (code: string, limit = 100): Promise<AreaTpsPage> =>
+  apiGet<AreaTpsPage>(`/api/areas/${code}/tps?limit=${limit}`);
 
 export const fetchTps = (id: string): Promise<TpsView> => apiGet<TpsView>(`/api/tps/${id}`);
 

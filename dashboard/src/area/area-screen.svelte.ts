@@ -50,7 +50,8 @@ export class AreaScreen {
   }
 
   private take(v: AreaView): void {
-    const { estimate: _estimate, ...node } = v.area;
+    const { estimate, ...node } = v.area;
+    void estimate; // kept apart: `area:updated` carries none
     this.live.setArea(v.position, node);
     for (const c of v.children) this.live.setArea(v.position, c);
   }

@@ -25,8 +25,19 @@ export function cityGroups(
   const dots = tpsByKelurahan(tps);
   const byKec = new Map<string, TileGroup>();
   for (const k of [...kelurahan].sort((a, b) => a.code.localeCompare(b.code))) {
-    const g = byKec.get(k.kecamatanCode) ?? { code: k.kecamatanCode, name: k.kecamatanName, href: hrefOf.kecamatan(k.kecamatanCode), tiles: [] };
-    g.tiles.push({ ...fillOf(k), name: k.name, testid: `kelurahan-${k.code}`, href: hrefOf.kelurahan(k.code), dots: dots.get(k.code) ?? [] });
+    const g = byKec.get(k.kecamatanCode) ?? {
+      code: k.kecamatanCode,
+      name: k.kecamatanName,
+      href: hrefOf.kecamatan(k.kecamatanCode),
+      tiles: [],
+    };
+    g.tiles.push({
+      ...fillOf(k),
+      name: k.name,
+      testid: `kelurahan-${k.code}`,
+      href: hrefOf.kelurahan(k.code),
+      dots: dots.get(k.code) ?? [],
+    });
     byKec.set(k.kecamatanCode, g);
   }
   return [...byKec.values()];

@@ -29,3 +29,6 @@ export interface TileGroup {
   href: string | null;
   tiles: Tile[];
 }
+
+/** Where a click on an area or a TPS (by its code or id) leads. */
+export type HrefOf = (code: string) => string;
