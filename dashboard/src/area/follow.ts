@@ -18,13 +18,12 @@ export function holdFollow(): () => void {
 }
 
 /**
- * The live scope of a shown area: the city when it is a kabupaten/kota root (everything, as the city's wall always
- * had), else the area itself (a TPS follows its kelurahan).
+ * The live scope of a shown area: the city at the root (the server's root room is the city's: everything, as the
+ * city's wall always had), else the area itself, whose room gets its and its children's changes.
  */
 export function scopeOf(view: AreaView): WallScope {
   const { level, code } = view.area;
-  if (view.parents.length === 0 && level === 'kabupaten') return { level: 'city' };
-  return level === 'nation' ? { level, code: '' } : { level, code };
+  return view.parents.length === 0 || level === 'nation' ? { level: 'city' } : { level, code };
 }
 
 export { followArea };
