@@ -235,6 +235,7 @@ describeInChromium('wall drill-down in Chromium', () => {
     let page: Page;
     const KEC = '167306';
     const ULAK_LEBAR = '1673061002';
+    const AIR_KUTI = '1673011001';
 
     beforeAll(async () => {
       if (!hasBoundaries) console.log(`no boundary file at ${BOUNDARIES_FILE}: the kecamatan level is drawn as the schematic grid`);
@@ -279,12 +280,19 @@ describeInChromium('wall drill-down in Chromium', () => {
         kec.area.name,
         expect.stringContaining(kel.area.name),
       ]);
-      // Up to the root only: the city is the first crumb, and it is the city's wall again.
+      // Meanwhile a TPS of another kecamatan reports: the socket follows Ulak Lebar only, so its news does not arrive.
+      await page.evaluate(() => ((window as unknown as { sameDocument: boolean }).sameDocument = true));
+      const elsewhere = `${AIR_KUTI}001`;
+      await report(t, elsewhere);
+      // Up to the root only: the city is the first crumb, and it is the city's wall again, with what it missed.
       await page.locator('[data-testid="crumb-kabupaten"]').click();
       await page.waitForURL(`${t.url}/`);
-      await waitForText(page, 'tps-reported', '1 / 635');
+      await waitForText(page, 'tps-reported', '2 / 635');
       await waitForAttr(page, 'map', 'data-mode', hasBoundaries ? 'geo' : 'schematic');
       expect(await page.locator('[data-testid="map"] [data-testid^="kelurahan-"]').count()).toBe(72);
+      await waitForAttr(page, `kelurahan-${AIR_KUTI}`, 'data-reported', '1');
+      await waitForAttr(page, hasBoundaries ? `tps-marker-${elsewhere}` : `tps-dot-${elsewhere}`, 'data-state', 'reported');
+      expect(await page.evaluate(() => (window as unknown as { sameDocument?: boolean }).sameDocument)).toBe(true);
     }, 90_000);
   });
 });
