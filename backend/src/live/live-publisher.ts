@@ -4,7 +4,8 @@ import type { ProjectionChange, ReadModels } from '../projections/read-models.po
 import type { ReferenceData } from '../reference/reference-data.js';
 import { comparePositionStrings, LiveMessage, type ClientToServer, type ServerToClient } from './live.contract.js';
 import { publicTpsView } from '../read-api/visibility.js';
-import { CITY_ROOM, DETAIL_SUFFIX, roomsOfKelurahan } from './rooms.js';
+import { areaIndexOf } from '../projections/area-index.js';
+import { CITY_ROOM, DETAIL_SUFFIX, roomsOfAreaUpdate, roomsOfKelurahan } from './rooms.js';
 
 /** Rooms and their detail twins: for messages both audiences get alike. */
 const both = (rooms: string[]) => [...rooms, ...rooms.map((r) => r + DETAIL_SUFFIX)];
@@ -40,10 +41,15 @@ export class LivePublisher {
       const k = this.ref.tpsById.get(id)?.kelurahanCode;
       if (k) kelCodes.add(k);
     }
-    const [summary, tps, kelurahan, incidents, coverage] = await Promise.all([
+    // Every area whose numbers a changed kelurahan moves: the kelurahan and the areas above it up to the root.
+    const index = areaIndexOf(this.ref);
+    const areaCodes = new Set([...kelCodes].flatMap((k) => index.selfAndAncestors(k)));
+    const [summary, tps, kelurahan, areas, incidents, coverage] = await Promise.all([
       this.rm.summary(),
       change.tpsIds.length ? this.rm.tpsMany(change.tpsIds) : [],
-      kelCodes.size ? this.rm.kelurahanList() : [],
+      // Only the changed kelurahan are read (83,000 at national size, a handful per flush).
+      kelCodes.size ? this.rm.kelurahanSummaries([...kelCodes]) : [],
+      areaCodes.size ? this.rm.areaNodes([...areaCodes]) : [],
       change.incidentIds.length ? this.rm.incidents({ ids: change.incidentIds }) : [],
       change.coverageChanged ? this.rm.coverageUpdate([...kelCodes]) : null,
     ]);
@@ -54,10 +60,10 @@ export class LivePublisher {
       this.ns.to(rooms.map((r) => r + DETAIL_SUFFIX)).emit(LiveMessage.TpsUpdated, { position: stamp, data: t });
       this.ns.to(rooms).emit(LiveMessage.TpsUpdated, { position: stamp, data: publicTpsView(t) });
     }
-    for (const k of kelurahan) {
-      if (kelCodes.has(k.code))
-        this.ns.to(both(roomsOfKelurahan(this.ref, k.code))).emit(LiveMessage.KelurahanUpdated, { position: stamp, data: k });
-    }
+    for (const k of kelurahan)
+      this.ns.to(both(roomsOfKelurahan(this.ref, k.code))).emit(LiveMessage.KelurahanUpdated, { position: stamp, data: k });
+    // Each area to its own room and its parent's: a screen following X gets X's and its children's numbers only.
+    for (const a of areas) this.ns.to(both(roomsOfAreaUpdate(this.ref, a.code))).emit(LiveMessage.AreaUpdated, { position: stamp, data: a });
     for (const i of incidents) {
       const name = i.status === 'resolved' ? LiveMessage.IncidentResolved : LiveMessage.IncidentReported;
       this.ns.to(both(roomsOfKelurahan(this.ref, i.kelurahanCode))).emit(name, { position: stamp, data: i });

@@ -21,6 +21,8 @@ export const LiveMessage = {
    * reloads now instead of polling. Carries the ids only; GET /api/messages has the counts.
    */
   MessagesUpdated: 'messages:updated',
+  /** An area's numbers changed (any level): to the room of that area and of its parent (`AreaNode`). */
+  AreaUpdated: 'area:updated',
   /** Every few seconds: the position the read models have reached, so a client can tell it is live and not lagging. */
   Heartbeat: 'live:heartbeat',
   /** Sent just before the server closes the socket because its token expired or its user changed or went. */
@@ -41,7 +43,7 @@ export const LiveAuthError = {
 
 /** Client -> server messages (with an acknowledgement callback). */
 export const LiveRequest = {
-  /** Follow the city (default), one kecamatan or one kelurahan. */
+  /** Follow the city (default) or one area of any level (AREA-level rooms: `area:updated` of it and its children). */
   Follow: 'follow',
   /** After a reconnect: everything that changed after this position, or a fresh snapshot. */
   Resume: 'resume',
@@ -71,7 +73,8 @@ export interface Estimate {
   minTps: number;
   totalTps: number;
   candidates: { number: string; share: number; marginOfError: number; low: number; high: number }[];
-  method: 'ratio-estimator-cluster-fpc';
+  /** Stratified (by province for the nation, by kabupaten/kota for a province) at those levels: docs/quick-count.md. */
+  method: 'ratio-estimator-cluster-fpc' | 'stratified-ratio-estimator';
 }
 
 export interface AreaTotals {
@@ -201,6 +204,45 @@ export interface KelurahanSummary extends AreaTotals {
 export interface KecamatanSummary extends AreaTotals {
   code: string;
   name: string;
+}
+
+/** The levels of the hierarchy (reference-data.ts AREA_LEVELS): codes of 0 (the nation), 2, 4, 6 and 10 digits. */
+export type HierarchyLevel = 'nation' | 'provinsi' | 'kabupaten' | 'kecamatan' | 'kelurahan';
+
+export interface AreaRef {
+  level: HierarchyLevel;
+  /** The nation's code is ''. */
+  code: string;
+  name: string;
+}
+
+/** One area's numbers: the same AreaTotals as /api/summary (for the asked contest), plus photos. */
+export interface AreaNode extends AreaRef, AreaTotals {
+  tpsWithPhotos: number;
+}
+
+/** GET /api/areas[/:code]: an area, its parent chain and a page of its children. */
+export interface AreaView {
+  /** Quick count from this area's own sums; stratified at nation and provinsi level. */
+  area: AreaNode & { estimate: Estimate };
+  /** From the configured root down to the parent; [] for the root. */
+  parents: AreaRef[];
+  childLevel: HierarchyLevel | 'tps';
+  /** Ordered by code; [] when childLevel is 'tps' (use /api/areas/:code/tps). */
+  children: AreaNode[];
+  childrenTotal: number;
+  /** Pass as ?cursor= for the next page of children. */
+  nextCursor: string | null;
+  /** Log position the numbers reflect (also the X-Read-Position header). */
+  position: string | null;
+}
+
+/** GET /api/areas/:code/tps: a page of the area's TPS, ordered by id. */
+export interface AreaTpsPage {
+  tps: TpsView[];
+  total: number;
+  nextCursor: string | null;
+  position: string | null;
 }
 
 export interface TallyView {
@@ -364,6 +406,7 @@ export interface ServerToClient {
   [LiveMessage.IncidentResolved]: (msg: Positioned<IncidentView>) => void;
   [LiveMessage.CoverageUpdated]: (msg: Positioned<CoverageUpdate>) => void;
   [LiveMessage.MessagesUpdated]: (msg: Positioned<{ messageIds: string[] }>) => void;
+  [LiveMessage.AreaUpdated]: (msg: Positioned<AreaNode>) => void;
   [LiveMessage.Heartbeat]: (msg: LiveHeartbeat) => void;
   [LiveMessage.SessionEnded]: (msg: { code: string }) => void;
 }
@@ -375,7 +418,8 @@ export interface LiveHeartbeat {
   at: string;
 }
 
-export type FollowScope = { level: 'city' } | { level: 'kecamatan'; code: string } | { level: 'kelurahan'; code: string };
+/** `{ level: 'nation', code: '' }` .. `{ level: 'kelurahan', code }`: any area of the configured reference, or the city. */
+export type FollowScope = { level: 'city' } | { level: HierarchyLevel; code: string };
 
 export interface ResumeAnswer {
   /** 'changes': apply `tps`, `kelurahan`, `incidents` on top of your state; 'snapshot': replace your state. */

@@ -28,9 +28,11 @@ export async function resume(rm: ReadModels, after: unknown, role?: Role, opts: 
   const ahead = after !== null && comparePositionStrings(after, position) > 0;
   const changed = after === null || ahead ? null : await rm.changedSince(after);
   if (changed && changed.tpsIds.length <= MAX_CHANGED_TPS) {
+    // The kelurahan of the changed TPS only (an incident's open count moves with its TPS's row): never every kelurahan.
+    const kelurahanCodes = [...new Set(changed.tpsIds.map((id) => id.slice(0, 10)))];
     const [summary, kelurahan, tps, incidents] = await Promise.all([
       rm.summary(),
-      rm.kelurahanList(),
+      kelurahanCodes.length ? rm.kelurahanSummaries(kelurahanCodes) : [],
       changed.tpsIds.length ? rm.tpsMany(changed.tpsIds) : [],
       changed.incidentIds.length ? rm.incidents({ ids: changed.incidentIds }) : [],
     ]);

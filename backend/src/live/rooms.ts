@@ -1,6 +1,8 @@
 import type { Role } from '../auth/principal.js';
 import { seesOfficerDetails } from '../read-api/visibility.js';
 import type { ReferenceData } from '../reference/reference-data.js';
+import { areaIndexOf } from '../projections/area-index.js';
+import { parentCodeOf } from '../projections/area-rollup.js';
 import type { FollowScope } from './live.contract.js';
 
 export const CITY_ROOM = 'city';
@@ -14,7 +16,20 @@ export function roomOf(scope: FollowScope): string {
       return `kec:${scope.code}`;
     case 'kelurahan':
       return `kel:${scope.code}`;
+    default:
+      return `area:${scope.code}`;
   }
+}
+
+/** The room of an area of any level; the reference's root is the city room (following it is following the city). */
+export function roomOfArea(ref: ReferenceData, code: string): string {
+  return code === ref.root.code ? CITY_ROOM : roomOf({ level: areaIndexOf(ref).levelOf(code), code });
+}
+
+/** Where `area:updated` of an area goes: its own room and its parent's (not above the root). */
+export function roomsOfAreaUpdate(ref: ReferenceData, code: string): string[] {
+  const parent = parentCodeOf(code);
+  return parent !== null && code !== ref.root.code ? [roomOfArea(ref, code), roomOfArea(ref, parent)] : [roomOfArea(ref, code)];
 }
 
 /** Sockets that may see officer details (read-api/visibility.ts) sit in a twin of each room with this suffix. */
@@ -31,13 +46,15 @@ export function roomsOfKelurahan(ref: ReferenceData, kelurahanCode: string): str
   return [CITY_ROOM, ...(kec ? [`kec:${kec}`] : []), `kel:${kelurahanCode}`];
 }
 
-/** A follow request checked against the reference data; null when it names no area of this city. */
+/**
+ * A follow request checked against the reference data; null when it names no area at or below the root (the level
+ * must match the code's length). The root itself is the city.
+ */
 export function parseScope(ref: ReferenceData, raw: unknown): FollowScope | null {
   if (!raw || typeof raw !== 'object') return null;
   const { level, code } = raw as { level?: unknown; code?: unknown };
   if (level === 'city') return { level };
-  if (typeof code !== 'string') return null;
-  if (level === 'kecamatan' && ref.kecamatan.some((k) => k.code === code)) return { level, code };
-  if (level === 'kelurahan' && ref.kelurahanByCode.has(code)) return { level, code };
-  return null;
+  const index = areaIndexOf(ref);
+  if (typeof code !== 'string' || !index.has(code) || index.levelOf(code) !== level) return null;
+  return code === ref.root.code ? { level: 'city' } : { level: index.levelOf(code), code };
 }

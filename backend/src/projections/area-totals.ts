@@ -1,6 +1,7 @@
 /**
- * Area totals from the kelurahan rows: the SQL sums them per city, kecamatan or kelurahan (72 rows here, 83,000 at
- * national scale, never every TPS), and `areaTotals` dresses the sums with names, shares and reference counts.
+ * Area totals: `loadNodeSums` reads the rows the projection keeps for every level (one per area); `loadAreaSums` sums
+ * the kelurahan rows per city, kecamatan or kelurahan (the reports' query); `areaTotals` dresses the sums with names,
+ * shares and reference counts.
  */
 import type { QueryRunner } from 'typeorm';
 import type { AreaTotals, CandidateTotal } from '../live/live.contract.js';
@@ -99,6 +100,55 @@ export async function loadAreaSums(tx: QueryRunner, level: AreaLevel, contest: s
     only ? [only] : [],
   );
   for (const r of status) Object.assign(at(r.code), { tpsCheckedIn: Number(r.checked_in), openIncidents: Number(r.open) });
+  return out;
+}
+
+export type NodeSums = AreaSums & { tpsWithPhotos: number };
+
+/**
+ * The sums of these areas as kept by the tps-status projection: kelurahan (10 digits) from the kelurahan rows, the
+ * areas above (the nation '', 2, 4 and 6 digits) from their own rows (area-rollup.ts). O(codes): one row per area and
+ * contest, never a sum over TPS or kelurahan. An area without rows yet is absent from the map (all zero).
+ */
+export async function loadNodeSums(tx: QueryRunner, codes: readonly string[], contest: string): Promise<Map<string, NodeSums>> {
+  const out = new Map<string, NodeSums>();
+  const at = (code: string) => out.get(code) ?? out.set(code, { ...emptySums(), tpsWithPhotos: 0 }).get(code)!;
+  const kel = codes.filter((c) => c.length === 10);
+  const areas = codes.filter((c) => c.length !== 10);
+  for (const [kind, list] of [
+    ['kelurahan', kel],
+    ['area', areas],
+  ] as const) {
+    if (list.length === 0) continue;
+    const key = kind === 'kelurahan' ? 'kelurahan_code' : 'area_code';
+    const tallies = await rows<Record<string, unknown> & { code: string }>(
+      tx,
+      `SELECT ${key} AS code, * FROM rm_${kind}_tally WHERE ${key} = ANY($1) AND contest = $2`,
+      [list, contest],
+    );
+    for (const r of tallies)
+      Object.assign(at(r.code), {
+        tpsReported: Number(r.tps_reported),
+        tpsFlagged: Number(r.tps_flagged),
+        validVotes: Number(r.valid_votes),
+        invalidVotes: Number(r.invalid_votes),
+        dptCovered: Number(r.dpt_covered),
+        sxx: Number(r.sxx),
+        candidates: r.candidates,
+        tpsHeld: Number(r.tps_held),
+        officialTps: Number(r.official_tps),
+        officialValid: Number(r.official_valid),
+        officialCandidates: r.official_candidates,
+        officialDiffering: Number(r.official_differing),
+      });
+    const status = await rows<Record<string, number> & { code: string }>(
+      tx,
+      `SELECT ${key} AS code, tps_checked_in, open_incidents, tps_with_photos FROM rm_${kind}_status WHERE ${key} = ANY($1)`,
+      [list],
+    );
+    for (const r of status)
+      Object.assign(at(r.code), { tpsCheckedIn: r.tps_checked_in, openIncidents: r.open_incidents, tpsWithPhotos: r.tps_with_photos });
+  }
   return out;
 }
 

@@ -145,7 +145,7 @@ function addContest(into: ContestTotals, c: ContestTotals, sign: 1 | -1): Contes
 }
 
 /** `totals` with one TPS's contribution added (sign 1) or taken away (sign -1). */
-export function applyContribution(totals: KelurahanTotals, c: Contribution, sign: 1 | -1): KelurahanTotals {
+export function applyContribution<T extends Contribution>(totals: T, c: Contribution, sign: 1 | -1): T {
   const contests = { ...totals.contests };
   for (const [code, ct] of Object.entries(c.contests)) contests[code] = addContest(contests[code] ?? emptyContest(), ct, sign);
   const s = totals.status;

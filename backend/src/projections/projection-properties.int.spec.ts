@@ -1,7 +1,7 @@
 /**
  * Properties over random valid histories (fast-check), fed to the runners as recorded events on real PostgreSQL:
- * city totals = the sum over TPS of the latest tally; an incremental build in random batches = a build from zero in
- * one batch; replaying a batch changes nothing.
+ * city totals = the sum over TPS of the latest tally; every area row above kelurahan = the sum of its kelurahan rows;
+ * an incremental build in random batches = a build from zero in one batch (all levels); replaying a batch changes nothing.
  */
 import { afterAll, beforeAll, expect, it } from '@jest/globals';
 import fc from 'fast-check';
@@ -11,7 +11,15 @@ import type { TpsEvent } from '../tps/tps.events.js';
 import { estimateShares, sumsFromTps } from './quick-count.js';
 import { ev, NO_FLAGS, recordAll, RULE_FLAG } from './testing/events.js';
 import { openBench, type Bench } from './testing/fixture.js';
-import { cityTotals, createShadowTables, dumpTables, latestTallies, resetReadModels } from './testing/model.js';
+import {
+  cityTotals,
+  createShadowTables,
+  dumpTables,
+  expectedAreaRows,
+  latestTallies,
+  numericAreaRows,
+  resetReadModels,
+} from './testing/model.js';
 
 const TPS = ['1673011001001', '1673011001002', '1673011002001', '1673021001001', '1673021001002'];
 
@@ -133,8 +141,11 @@ it('holds for random valid histories', async () => {
           summary.estimate.candidates.forEach((c, i) => expect(c.marginOfError).toBeCloseTo(direct[i].marginOfError, 9));
         }
 
-        // Replaying an already applied batch changes nothing (a history of only no-op steps has no batch to replay).
+        // Every area above kelurahan (nation, provinsi, kabupaten, kecamatan) = the sum of its kelurahan rows.
         const built = await dumpTables(ds);
+        expect(numericAreaRows(built)).toEqual(expectedAreaRows(built));
+
+        // Replaying an already applied batch changes nothing (a history of only no-op steps has no batch to replay).
         if (parts.length > 0) {
           const again = parts[replayPick % parts.length];
           for (const r of runners) expect(await r.applyBatch(again)).toBeNull();

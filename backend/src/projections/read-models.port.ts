@@ -1,5 +1,8 @@
 import type { Observable } from 'rxjs';
 import type {
+  AreaNode,
+  AreaTpsPage,
+  AreaView,
   Coverage,
   CoverageUpdate,
   IncidentView,
@@ -41,12 +44,36 @@ export interface IncidentFilter {
   limit?: number;
 }
 
+/** A page of a list in key order: `after` the last key of the previous page, `limit` rows (default: the list's own). */
+export interface PageRequest {
+  limit?: number;
+  after?: string;
+}
+
+export interface ListPage<T> {
+  items: T[];
+  /** Opaque: where the next page starts (null: this was the last). */
+  nextCursor: string | null;
+}
+
 export interface ReadModels {
   summary(contest?: string): Promise<Summary>;
+  /** Every kecamatan, kelurahan, TPS (in code order): whole lists, for the city's callers (the routes use the pages). */
   kecamatan(contest?: string): Promise<KecamatanSummary[]>;
   kelurahanList(contest?: string): Promise<KelurahanSummary[]>;
-  kelurahan(code: string, contest?: string): Promise<(KelurahanSummary & { tps: TpsView[] }) | null>;
   tpsList(filter?: { state?: TpsState; kelurahan?: string }): Promise<TpsView[]>;
+  /** The same lists a page at a time; without `page.limit`, at most UNPAGED_LIST_LIMIT rows (the city's whole lists). */
+  kecamatanPage(contest?: string, page?: PageRequest): Promise<ListPage<KecamatanSummary>>;
+  kelurahanPage(contest?: string, page?: PageRequest): Promise<ListPage<KelurahanSummary>>;
+  tpsPage(filter?: { state?: TpsState; kelurahan?: string }, page?: PageRequest): Promise<ListPage<TpsView>>;
+  /** These kelurahan only (unknown codes left out), in the order given: what the live channel pushes. */
+  kelurahanSummaries(codes: string[], contest?: string): Promise<KelurahanSummary[]>;
+  kelurahan(code: string, contest?: string): Promise<(KelurahanSummary & { tps: TpsView[] }) | null>;
+  /** An area of any level at or below the reference's root, null when it is none (docs/api.md "Areas"). */
+  area(code: string, opts: { contest?: string; limit: number; after?: string }): Promise<AreaView | null>;
+  areaTps(code: string, opts: { limit: number; after?: string; state?: TpsState }): Promise<AreaTpsPage | null>;
+  /** These areas' numbers (any level; codes outside the reference left out): what `area:updated` carries. */
+  areaNodes(codes: string[], contest?: string): Promise<AreaNode[]>;
   tps(id: string): Promise<TpsView | null>;
   tpsMany(ids: string[]): Promise<TpsView[]>;
   coverage(): Promise<Coverage>;

@@ -7,6 +7,9 @@ import { DataSource, type QueryRunner } from 'typeorm';
 import { APP_CONFIG, type RuntimeConfig } from '../config/config.module.js';
 import { comparePositions, isPositionString, positionFromString, positionToString } from '../event-store/position.js';
 import type {
+  AreaNode,
+  AreaTpsPage,
+  AreaView,
   Coverage,
   CoverageUpdate,
   IncidentView,
@@ -19,14 +22,16 @@ import type {
 import type { Contests } from '../reference/contests.js';
 import { CONTESTS, REFERENCE_DATA } from '../reference/reference.module.js';
 import type { ReferenceData } from '../reference/reference-data.js';
-import { areaTotals, loadAreaSums, quickCountSums } from './area-totals.js';
+import { areaIndexOf, upperBound, type AreaIndex } from './area-index.js';
+import { encodeCursor } from './area-cursor.js';
+import { areaEstimate, areaNode, readArea, readAreaTps, strataOf, type AreaReadContext } from './area-reads.js';
+import { areaTotals, loadNodeSums, type NodeSums } from './area-totals.js';
 import { ChangeFeed } from './change-feed.js';
 import { CLOCK, checkinDeadline, coverageRows, loadCoverageUpdate, missingOfficers, type Clock } from './coverage.js';
 import { posParams, rows } from './projection.js';
 import { PROJECTION_NAMES } from './projection-registry.js';
 import { inSnapshot, lowestPosition } from './snapshot.js';
-import { estimateShares } from './quick-count.js';
-import type { IncidentFilter, ReadModels } from './read-models.port.js';
+import type { IncidentFilter, ListPage, PageRequest, ReadModels } from './read-models.port.js';
 import { initialTps, tpsView, type TpsDoc } from './tps-doc.js';
 
 /** incidentRank (live.contract.ts) in SQL: open critical and high incidents sort first. */
@@ -37,8 +42,17 @@ const CHANGES_LIMIT = 500;
 
 export type ReadModelsConfig = Pick<RuntimeConfig, 'CHECKIN_DEADLINE' | 'ELECTION_DATE' | 'QUICKCOUNT_MIN_TPS'>;
 
+/**
+ * The city lists without paging parameters (GET /api/kecamatan, /api/kelurahan, /api/tps) answer at most this many rows
+ * and say where the rest continues (docs/scaling.md): the city's 72 kelurahan and 635 TPS fit whole, as before.
+ */
+export const UNPAGED_LIST_LIMIT = 1000;
+
 @Injectable()
 export class ReadModelsService implements ReadModels {
+  private readonly index: AreaIndex;
+  private readonly areas: AreaReadContext;
+
   constructor(
     private readonly ds: DataSource,
     @Inject(REFERENCE_DATA) private readonly ref: ReferenceData,
@@ -46,7 +60,10 @@ export class ReadModelsService implements ReadModels {
     @Inject(APP_CONFIG) private readonly config: ReadModelsConfig,
     @Inject(CLOCK) private readonly clock: Clock,
     private readonly feed: ChangeFeed,
-  ) {}
+  ) {
+    this.index = areaIndexOf(ref);
+    this.areas = { ref, index: this.index, contests, minTps: config.QUICKCOUNT_MIN_TPS };
+  }
 
   get changes$() {
     return this.feed.changes$;
@@ -54,31 +71,18 @@ export class ReadModelsService implements ReadModels {
 
   async summary(contest = this.contests.defaultCode): Promise<Summary> {
     return this.snapshot(async (tx, position) => {
-      // rm_tps before the kelurahan tables: the order a rebuild's switch-over locks them in (else they deadlock).
-      const [photos] = await rows<{ n: number }>(
-        tx,
-        // Kept per kelurahan by the tps-status projection: a sum over kelurahan rows, never a scan of the TPS rows.
-        `SELECT coalesce(sum(tps_with_photos), 0)::int AS n FROM rm_kelurahan_status`,
-      );
-      const sums = (await loadAreaSums(tx, 'city', contest)).get('city');
+      // The root's own row (kept by the tps-status projection at every level): O(1), never a scan of kelurahan or TPS.
+      const root = this.ref.root.code;
+      const strata = strataOf(this.areas, root);
+      const sums = await loadNodeSums(tx, [root, ...(strata ?? [])], contest);
       const [cp] = await rows<{ at: Date | null }>(tx, `SELECT max(last_event_at) AS at FROM proj_checkpoint WHERE name = ANY($1)`, [
         [...PROJECTION_NAMES],
       ]);
-      const N = this.ref.tps.length;
-      const min = this.config.QUICKCOUNT_MIN_TPS;
-      const shown = (sums?.tpsReported ?? 0) >= min;
       return {
         area: { level: 'city', code: this.ref.city.code, name: this.ref.city.name },
-        tpsWithPhotos: photos?.n ?? 0,
-        ...areaTotals(contest, this.contests.byCode.get(contest), sums, N),
-        estimate: {
-          shown,
-          reportedTps: sums?.tpsReported ?? 0,
-          minTps: min,
-          totalTps: N,
-          candidates: shown ? estimateShares(quickCountSums(sums, N)) : [],
-          method: 'ratio-estimator-cluster-fpc',
-        },
+        tpsWithPhotos: sums.get(root)?.tpsWithPhotos ?? 0,
+        ...this.totals(root, contest, sums.get(root)),
+        estimate: areaEstimate(this.areas, root, sums, strata),
         position,
         updatedAt: cp?.at ? new Date(cp.at).toISOString() : null,
       };
@@ -86,29 +90,72 @@ export class ReadModelsService implements ReadModels {
   }
 
   async kecamatan(contest = this.contests.defaultCode): Promise<KecamatanSummary[]> {
-    const sums = await this.snapshot((tx) => loadAreaSums(tx, 'kecamatan', contest));
-    return this.ref.kecamatan.map((k) => ({
-      code: k.code,
-      name: k.name,
-      ...areaTotals(contest, this.contests.byCode.get(contest), sums.get(k.code), this.ref.tpsCount.get(k.code) ?? 0),
-    }));
+    return (await this.kecamatanPage(contest, { limit: this.index.kecamatanCodes.length })).items;
   }
 
   async kelurahanList(contest = this.contests.defaultCode): Promise<KelurahanSummary[]> {
-    const sums = await this.snapshot((tx) => loadAreaSums(tx, 'kelurahan', contest));
-    return this.ref.kelurahan.map((k) => this.kelurahanSummary(k.code, contest, sums));
+    return (await this.kelurahanPage(contest, { limit: this.index.kelurahanCodes.length })).items;
+  }
+
+  async tpsList(filter: { state?: TpsState; kelurahan?: string } = {}): Promise<TpsView[]> {
+    return (await this.tpsPage(filter, { limit: Math.max(1, this.ref.tpsCount.get(filter.kelurahan ?? this.ref.root.code) ?? 0) })).items;
+  }
+
+  async kecamatanPage(contest = this.contests.defaultCode, page: PageRequest = {}): Promise<ListPage<KecamatanSummary>> {
+    const codes = pageOf(this.index.kecamatanCodes, page);
+    const sums = await this.snapshot((tx) => loadNodeSums(tx, codes.items, contest));
+    return {
+      items: codes.items.map((code) => ({ code, name: this.index.areaRef(code).name, ...this.totals(code, contest, sums.get(code)) })),
+      nextCursor: codes.nextCursor,
+    };
+  }
+
+  async kelurahanPage(contest = this.contests.defaultCode, page: PageRequest = {}): Promise<ListPage<KelurahanSummary>> {
+    const codes = pageOf(this.index.kelurahanCodes, page);
+    return { items: await this.kelurahanSummaries(codes.items, contest), nextCursor: codes.nextCursor };
+  }
+
+  async kelurahanSummaries(codes: string[], contest = this.contests.defaultCode): Promise<KelurahanSummary[]> {
+    const known = codes.filter((c) => this.ref.kelurahanByCode.has(c));
+    const sums = await this.snapshot((tx) => loadNodeSums(tx, known, contest));
+    return known.map((code) => this.kelurahanSummary(code, contest, sums));
   }
 
   async kelurahan(code: string, contest = this.contests.defaultCode): Promise<(KelurahanSummary & { tps: TpsView[] }) | null> {
     if (!this.ref.kelurahanByCode.has(code)) return null;
-    return this.snapshot(async (tx) => {
-      const sums = await loadAreaSums(tx, 'kelurahan', contest, code);
-      return { ...this.kelurahanSummary(code, contest, sums), tps: await this.tpsIn(tx, { kelurahan: code }) };
+    return this.snapshot(async (tx, position) => {
+      const sums = await loadNodeSums(tx, [code], contest);
+      // A kelurahan has at most 999 TPS (3-digit numbers): one page holds them all.
+      const { tps } = await readAreaTps(tx, this.areas, code, { limit: 999 }, position);
+      return { ...this.kelurahanSummary(code, contest, sums), tps };
     });
   }
 
-  async tpsList(filter: { state?: TpsState; kelurahan?: string } = {}): Promise<TpsView[]> {
-    return this.snapshot((tx) => this.tpsIn(tx, filter));
+  async tpsPage(filter: { state?: TpsState; kelurahan?: string } = {}, page: PageRequest = {}): Promise<ListPage<TpsView>> {
+    const code = filter.kelurahan ?? this.ref.root.code;
+    if (filter.kelurahan && !this.ref.kelurahanByCode.has(filter.kelurahan)) return { items: [], nextCursor: null };
+    const limit = page.limit ?? UNPAGED_LIST_LIMIT;
+    const answer = await this.snapshot((tx, position) =>
+      readAreaTps(tx, this.areas, code, { limit, after: page.after, state: filter.state }, position),
+    );
+    return { items: answer.tps, nextCursor: answer.nextCursor };
+  }
+
+  async area(code: string, opts: { contest?: string; limit: number; after?: string }): Promise<AreaView | null> {
+    if (!this.index.has(code)) return null;
+    const contest = opts.contest ?? this.contests.defaultCode;
+    return this.snapshot((tx, position) => readArea(tx, this.areas, code, { ...opts, contest }, position));
+  }
+
+  async areaTps(code: string, opts: { limit: number; after?: string; state?: TpsState }): Promise<AreaTpsPage | null> {
+    if (!this.index.has(code)) return null;
+    return this.snapshot((tx, position) => readAreaTps(tx, this.areas, code, opts, position));
+  }
+
+  async areaNodes(codes: string[], contest = this.contests.defaultCode): Promise<AreaNode[]> {
+    const known = codes.filter((c) => this.index.has(c));
+    const sums = await this.snapshot((tx) => loadNodeSums(tx, known, contest));
+    return known.map((c) => areaNode(this.areas, c, contest, sums.get(c)));
   }
 
   async tps(id: string): Promise<TpsView | null> {
@@ -214,39 +261,29 @@ export class ReadModelsService implements ReadModels {
     return { tpsIds: tps.map((r) => r.id).sort(), incidentIds: inc.map((r) => r.id).sort() };
   }
 
-  private kelurahanSummary(code: string, contest: string, sums: Awaited<ReturnType<typeof loadAreaSums>>): KelurahanSummary {
+  private kelurahanSummary(code: string, contest: string, sums: Map<string, NodeSums>): KelurahanSummary {
     const k = this.ref.kelurahanByCode.get(code)!;
-    const kec = this.ref.kecamatan.find((x) => x.code === k.kecamatanCode);
     return {
       code,
       name: k.name,
       kecamatanCode: k.kecamatanCode,
-      kecamatanName: kec?.name ?? '',
-      ...areaTotals(contest, this.contests.byCode.get(contest), sums.get(code), k.tpsCount),
+      kecamatanName: this.index.areaRef(k.kecamatanCode).name,
+      ...this.totals(code, contest, sums.get(code)),
     };
   }
 
-  /** Reference TPS merged with projected rows (a TPS nobody reported for yet has no row). */
-  private async tpsIn(tx: QueryRunner, filter: { state?: TpsState; kelurahan?: string }): Promise<TpsView[]> {
-    const where: string[] = [];
-    const params: unknown[] = [];
-    if (filter.kelurahan) where.push(`kelurahan_code = $${params.push(filter.kelurahan)}`);
-    if (filter.state && filter.state !== 'no_officer') where.push(`state = $${params.push(filter.state)}`);
-    const found = await rows<{ tps_id: string; doc: TpsDoc }>(
-      tx,
-      `SELECT tps_id, doc FROM rm_tps ${where.length ? `WHERE ${where.join(' AND ')}` : ''}`,
-      params,
-    );
-    const docs = new Map(found.map((r) => [r.tps_id, r.doc]));
-    if (!filter.state || filter.state === 'no_officer') {
-      for (const t of this.ref.tps)
-        if ((!filter.kelurahan || t.kelurahanCode === filter.kelurahan) && !docs.has(t.id)) docs.set(t.id, initialTps(t));
-    }
-    const views = [...docs.values()].map(tpsView).sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
-    return filter.state ? views.filter((v) => v.state === filter.state) : views;
+  private totals(code: string, contest: string, sums: NodeSums | undefined) {
+    return areaTotals(contest, this.contests.byCode.get(contest), sums, this.ref.tpsCount.get(code) ?? 0);
   }
 
   private snapshot<T>(fn: (tx: QueryRunner, position: string | null) => Promise<T>): Promise<T> {
     return inSnapshot(this.ds, fn);
   }
+}
+
+/** A page of sorted keys after `page.after`: `page.limit` of them, or UNPAGED_LIST_LIMIT when none is asked. */
+function pageOf(sorted: readonly string[], page: PageRequest): { items: string[]; nextCursor: string | null } {
+  const start = page.after === undefined ? 0 : upperBound(sorted, page.after);
+  const items = sorted.slice(start, start + (page.limit ?? UNPAGED_LIST_LIMIT));
+  return { items, nextCursor: start + items.length < sorted.length && items.length ? encodeCursor(items[items.length - 1]) : null };
 }

@@ -6,11 +6,16 @@ import { CurrentPrincipal } from '../auth/auth.guard.js';
 import type { Principal } from '../auth/principal.js';
 import { DomainError, ValidationError } from '../http/domain-error.js';
 import type { Coverage, KecamatanSummary, KelurahanSummary, Summary, TpsState, TpsView } from '../live/live.contract.js';
-import { READ_MODELS, type ReadModels } from '../projections/read-models.port.js';
+import { READ_MODELS, type ListPage, type PageRequest, type ReadModels } from '../projections/read-models.port.js';
+import { UNPAGED_LIST_LIMIT } from '../projections/read-models.service.js';
+import { CONTEST_PATTERN, cursorOf, TPS_STATES } from './query.js';
 import { awaitPosition, POSITION_HEADER } from './read-position.js';
 import { AsOfService } from '../audit/as-of/as-of.service.js';
 import { QueryParams } from '../audit/query-params.js';
 import { tpsViewFor } from './visibility.js';
+
+/** Where the next page of a city list starts (also in `Link: <...>; rel="next"`). */
+export const NEXT_CURSOR_HEADER = 'X-Next-Cursor';
 
 /** Every read route's optional query parameters, so the OpenAPI document does not mark them required. */
 const MIN_POSITION = ApiQuery({
@@ -19,13 +24,16 @@ const MIN_POSITION = ApiQuery({
   description: 'wait (up to 5 s) until the read models reach this position',
 });
 const CONTEST_Q = ApiQuery({ name: 'contest', required: false, description: 'contest code, default the first (PPWP)' });
+const PAGE_Q = ApiQuery({
+  name: 'limit',
+  required: false,
+  description: `rows per page, 1..${UNPAGED_LIST_LIMIT}; without it at most ${UNPAGED_LIST_LIMIT} (the whole city) and a Link to the rest`,
+});
+const CURSOR_Q = ApiQuery({ name: 'cursor', required: false, description: 'the X-Next-Cursor of the previous page' });
 const AS_OF = ApiQuery({ name: 'asOf', required: false, description: 'ISO time: the answer as it stood then, replayed from the log' });
 
-const TPS_STATES: readonly TpsState[] = ['no_officer', 'checked_in', 'reported', 'flagged', 'incident'];
-const CONTEST = /^[A-Z0-9_]{2,20}$/;
-
 function contestOf(contest: string | undefined): string | undefined {
-  if (contest !== undefined && !CONTEST.test(contest))
+  if (contest !== undefined && !CONTEST_PATTERN.test(contest))
     throw new ValidationError([{ path: 'contest', problem: 'must be a contest code like PPWP' }]);
   return contest;
 }
@@ -59,29 +67,37 @@ export class ReadApiController {
   @Get('kecamatan')
   @CONTEST_Q
   @MIN_POSITION
+  @PAGE_Q
+  @CURSOR_Q
   async kecamatan(
     @Query('contest') contest: string | undefined,
     @Query('minPosition') min: string | undefined,
     @Res({ passthrough: true }) res: Response,
+    @Query() query: Record<string, unknown>,
   ): Promise<KecamatanSummary[]> {
+    const page = pageParams(query, /^\d{6}$/);
     await awaitPosition(this.rm, min, res);
-    return this.rm.kecamatan(contestOf(contest));
+    return paged(res, await this.rm.kecamatanPage(contestOf(contest), page));
   }
 
   @Get('kelurahan')
   @CONTEST_Q
   @MIN_POSITION
   @AS_OF
+  @PAGE_Q
+  @CURSOR_Q
   async kelurahanList(
     @Query('contest') contest: string | undefined,
     @Query('minPosition') min: string | undefined,
     @Res({ passthrough: true }) res: Response,
+    @Query() query: Record<string, unknown>,
     @Query('asOf') asOf?: string,
   ): Promise<KelurahanSummary[]> {
     const at = asOfParam(asOf, min);
+    const page = pageParams(query, /^\d{10}$/);
     if (at) return positioned(res, await this.asOf.kelurahanList(at, contestOf(contest)));
     await awaitPosition(this.rm, min, res);
-    return this.rm.kelurahanList(contestOf(contest));
+    return paged(res, await this.rm.kelurahanPage(contestOf(contest), page));
   }
 
   @Get('kelurahan/:code')
@@ -104,12 +120,15 @@ export class ReadApiController {
   @ApiQuery({ name: 'status', required: false, enum: TPS_STATES })
   @ApiQuery({ name: 'kelurahan', required: false })
   @MIN_POSITION
+  @PAGE_Q
+  @CURSOR_Q
   async tpsList(
     @Query('status') status: string | undefined,
     @Query('kelurahan') kelurahan: string | undefined,
     @Query('minPosition') min: string | undefined,
     @Res({ passthrough: true }) res: Response,
     @CurrentPrincipal() p: Principal,
+    @Query() query: Record<string, unknown>,
   ): Promise<TpsView[]> {
     const problems = [];
     if (status !== undefined && !TPS_STATES.includes(status as TpsState))
@@ -117,8 +136,10 @@ export class ReadApiController {
     if (kelurahan !== undefined && !/^\d{10}$/.test(kelurahan))
       problems.push({ path: 'kelurahan', problem: 'must be a 10-digit kelurahan code' });
     if (problems.length) throw new ValidationError(problems);
+    const page = pageParams(query, /^\d{13}$/);
     await awaitPosition(this.rm, min, res);
-    return (await this.rm.tpsList({ state: status as TpsState | undefined, kelurahan })).map((t) => tpsViewFor(p.role, t));
+    const found = await this.rm.tpsPage({ state: status as TpsState | undefined, kelurahan }, page);
+    return paged(res, { ...found, items: found.items.map((t) => tpsViewFor(p.role, t)) });
   }
 
   @Get('tps/:tpsId')
@@ -156,6 +177,29 @@ function asOfParam(asOf: string | undefined, minPosition: string | undefined): D
   if (asOf !== undefined && minPosition !== undefined) p.problems.push({ path: 'minPosition', problem: 'cannot be combined with asOf' });
   p.done();
   return at;
+}
+
+/** `?limit=&cursor=` of the city lists (both optional: without them the first UNPAGED_LIST_LIMIT rows). */
+function pageParams(query: Record<string, unknown>, key: RegExp): PageRequest {
+  const p = new QueryParams({ limit: query.limit, cursor: query.cursor });
+  const limit = query.limit === undefined ? undefined : p.int('limit', 1, UNPAGED_LIST_LIMIT, UNPAGED_LIST_LIMIT);
+  const after = cursorOf(p, key);
+  p.done();
+  return { limit, after };
+}
+
+/**
+ * A page of a city list as the plain array these routes always answered, with where the rest continues in headers:
+ * `X-Next-Cursor` and `Link: <...?cursor=...>; rel="next"` (absent on the last page: the city's lists are one page).
+ */
+function paged<T>(res: Response, page: ListPage<T>): T[] {
+  if (page.nextCursor) {
+    const url = new URL(res.req.originalUrl, 'http://x');
+    url.searchParams.set('cursor', page.nextCursor);
+    res.setHeader(NEXT_CURSOR_HEADER, page.nextCursor);
+    res.setHeader('Link', `<${url.pathname}${url.search}>; rel="next"`);
+  }
+  return page.items;
 }
 
 function positioned<T>(res: Response, answer: { data: T; position: string | null }): T {

@@ -1,7 +1,8 @@
 import { Module } from '@nestjs/common';
 import { AdminProjectionsController } from './admin-projections.controller.js';
+import { AreasController } from './areas.controller.js';
 import { ReadApiController } from './read-api.controller.js';
 
 /** Read routes over READ_MODELS (provided globally by ProjectionsModule), metrics and the rebuild route. */
-@Module({ controllers: [ReadApiController, AdminProjectionsController] })
+@Module({ controllers: [ReadApiController, AreasController, AdminProjectionsController] })
 export class ReadApiModule {}

@@ -9,6 +9,7 @@ import { ReserveOfficers1700000000080 } from './1700000000080-reserve-officers.j
 import { Messages1700000000081 } from './1700000000081-messages.js';
 import { Verification1700000000100 } from './1700000000100-verification.js';
 import { KelurahanPhotos1700000000110 } from './1700000000110-kelurahan-photos.js';
+import { AreaTotals1700000000120 } from './1700000000120-area-totals.js';
 import { AuditCheckpoints1700000000040 } from './1700000000040-audit-checkpoints.js';
 import { EventStoreGroupCommit1700000000090 } from './1700000000090-event-store-group-commit.js';
 
@@ -26,4 +27,5 @@ export const migrations: MixedList<Function> = [
   EventStoreGroupCommit1700000000090,
   Verification1700000000100,
   KelurahanPhotos1700000000110,
+  AreaTotals1700000000120,
 ];

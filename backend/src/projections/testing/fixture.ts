@@ -12,6 +12,7 @@ import { ChangeFeed } from '../change-feed.js';
 import { ProjectionRunner, type RunnerOptions } from '../projection-runner.js';
 import { createProjections } from '../projection-registry.js';
 import { ReadModelsService, type ReadModelsConfig } from '../read-models.service.js';
+import type { FlaggedPolicy } from '../verification.js';
 import { toNew } from './events.js';
 
 export const REF: ReferenceData = loadReferenceData();
@@ -29,16 +30,22 @@ export interface Bench {
   close(): Promise<void>;
 }
 
-export async function openBench(url: string, config: Partial<ReadModelsConfig> = {}): Promise<Bench> {
+/** `opts.ref`: another reference than the city's (a synthetic nation); `opts.flaggedTallies`: the FLAGGED_TALLIES policy. */
+export async function openBench(
+  url: string,
+  config: Partial<ReadModelsConfig> = {},
+  opts: { ref?: ReferenceData; flaggedTallies?: FlaggedPolicy } = {},
+): Promise<Bench> {
+  const ref = opts.ref ?? REF;
   const ds = await openDataSource(url);
   const store = await PostgresEventStore.connect({ connectionString: url, pollIntervalMs: 50 });
   const feed = new ChangeFeed();
   const now = { value: new Date('2024-02-14T00:00:00Z') };
   const cfg: ReadModelsConfig = { CHECKIN_DEADLINE: '07:30', ELECTION_DATE: '2024-02-14', QUICKCOUNT_MIN_TPS: 30, ...config };
-  const reads = new ReadModelsService(ds, REF, loadContests(), cfg, () => now.value, feed);
-  const runners = (opts: RunnerOptions = {}) =>
-    createProjections(REF).map(
-      (p) => new ProjectionRunner(ds, store, p, { onCommitted: (at, e) => feed.committed(p.name, at, e), ...opts }),
+  const reads = new ReadModelsService(ds, ref, loadContests(), cfg, () => now.value, feed);
+  const runners = (runnerOpts: RunnerOptions = {}) =>
+    createProjections(ref, { flaggedTallies: opts.flaggedTallies }).map(
+      (p) => new ProjectionRunner(ds, store, p, { onCommitted: (at, e) => feed.committed(p.name, at, e), ...runnerOpts }),
     );
   const live = runners();
   let lastWritten: Position | undefined;
