@@ -13,21 +13,16 @@ import {
   LiveRequest,
   type ClientToServer,
   type FollowScope,
-  type Positioned,
   type ResumeAnswer,
   type ServerToClient,
 } from '$contract';
 import { currentToken, onTokenRefreshed, refreshNow, signOut } from './api.ts';
 import type { LiveState } from './live-state.svelte.ts';
-import type { AreaNode } from '../area/area-types.ts';
-
-/** The areas contract's message: one area's numbers changed (to that area's room and its parent's). */
-const AREA_UPDATED = 'area:updated';
 
 type LiveSocket = Socket<ServerToClient, ClientToServer>;
 
 /** What a screen follows: the city (everything under the root) or one area of any level. */
-export type WallScope = FollowScope | { level: 'nation' | 'provinsi' | 'kabupaten'; code: string };
+export type WallScope = FollowScope;
 const CITY: WallScope = { level: 'city' };
 const isCity = (s: WallScope) => s.level === 'city';
 const sameScope = (a: WallScope, b: WallScope) => a.level === b.level && ('code' in a ? a.code : '') === ('code' in b ? b.code : '');
@@ -96,10 +91,9 @@ export function startLive(state: LiveState): () => void {
   let narrowedAt: string | null | undefined;
   async function sendFollow(scope: WallScope): Promise<void> {
     if (!isCity(scope) && narrowedAt === undefined) narrowedAt = state.position;
-    // The new levels (nation, provinsi, kabupaten) are the areas contract's; older servers refuse them with an error.
     await socket
       .timeout(RESUME_TIMEOUT_MS)
-      .emitWithAck(LiveRequest.Follow, scope as FollowScope)
+      .emitWithAck(LiveRequest.Follow, scope)
       .catch(() => undefined);
   }
   onFollow = (scope) => {
@@ -163,9 +157,7 @@ export function startLive(state: LiveState): () => void {
   socket.on(LiveMessage.IncidentReported, (m) => enqueue(() => state.setIncident(m.position, m.data)));
   socket.on(LiveMessage.IncidentResolved, (m) => enqueue(() => state.setIncident(m.position, m.data)));
   socket.on(LiveMessage.CoverageUpdated, (m) => enqueue(() => state.setCoverage(m.position, m.data)));
-  socket.on(AREA_UPDATED as typeof LiveMessage.SummaryUpdated, (m) =>
-    enqueue(() => state.setArea(m.position, (m as unknown as Positioned<AreaNode>).data)),
-  );
+  socket.on(LiveMessage.AreaUpdated, (m) => enqueue(() => state.setArea(m.position, m.data)));
   socket.on(LiveMessage.MessagesUpdated, () => state.messagesChanged());
   socket.on(LiveMessage.Heartbeat, (h) => enqueue(() => state.heartbeat(h) && void resume(), false));
 
