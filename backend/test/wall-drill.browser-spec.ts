@@ -293,6 +293,13 @@ describeInChromium('wall drill-down in Chromium', () => {
       await waitForAttr(page, `kelurahan-${AIR_KUTI}`, 'data-reported', '1');
       await waitForAttr(page, hasBoundaries ? `tps-marker-${elsewhere}` : `tps-dot-${elsewhere}`, 'data-state', 'reported');
       expect(await page.evaluate(() => (window as unknown as { sameDocument?: boolean }).sameDocument)).toBe(true);
+
+      // Nothing above the root: the province of the city is not an area of this deployment; the root's code is `/`.
+      await page.goto(`${t.url}/wilayah/16`);
+      await waitForText(page, 'area-unknown', 'Wilayah dengan kode 16 tidak ada di Kota Lubuklinggau.');
+      await page.goto(`${t.url}/wilayah/1673`);
+      await page.waitForURL(`${t.url}/`);
+      await waitForText(page, 'tps-reported', '2 / 635');
     }, 90_000);
   });
 });
