@@ -10,6 +10,7 @@ import {
   type Summary,
   type TpsView,
 } from '$contract';
+import type { AreaNode } from '../area/area-types.ts';
 
 export type ConnectionStatus = 'connecting' | 'live' | 'lagging' | 'down';
 
@@ -29,6 +30,8 @@ export class LiveState {
   readonly kelurahan = new SvelteMap<string, KelurahanSummary>();
   readonly tps = new SvelteMap<string, TpsView>();
   readonly incidents = new SvelteMap<string, IncidentView>();
+  /** Areas of any level the drill-down has shown, by code ('' is the nation), from GET /api/areas and `area:updated`. */
+  readonly areas = new SvelteMap<string, AreaNode>();
   status = $state<ConnectionStatus>('connecting');
   /** Client time (epoch ms) of the last applied change. */
   lastUpdate = $state<number | null>(null);
@@ -92,8 +95,19 @@ export class LiveState {
   messagesChanged(): void {
     this.messagesTick++;
   }
+  setArea(position: string | null, a: AreaNode): void {
+    if (this.fresh(`area:${a.code}`, position)) this.areas.set(a.code, a);
+  }
   setIncident(position: string | null, i: IncidentView): void {
     if (this.fresh(`inc:${i.incidentId}`, position)) this.incidents.set(i.incidentId, i);
+  }
+
+  /**
+   * Back to following everything after following one area: messages outside that area were not received meanwhile, so
+   * the next resume starts from where the narrowing began (never later than what is held).
+   */
+  rewindTo(position: string | null): void {
+    if (comparePositionStrings(position, this.position) < 0) this.position = position;
   }
 
   /** After a broadcast batch was applied. */

@@ -1,6 +1,8 @@
 /** Path-based routes; the backend answers index.html for every one of them. */
 export type Route =
   | { name: 'wall' }
+  /** One area of the drill-down (provinsi 2, kabupaten/kota 4, kecamatan 6, kelurahan 10 digits) or one TPS (13). */
+  | { name: 'area'; code: string }
   | { name: 'kelurahan'; code: string }
   | { name: 'audit'; view: AuditView }
   | { name: 'posko'; tab: PoskoTab }
@@ -24,6 +26,8 @@ function matchAudit(path: string): AuditView | null {
 export function match(path: string): Route {
   if (path === '/' || path === '') return { name: 'wall' };
   if (path === '/masuk') return { name: 'signin' };
+  const area = /^\/wilayah\/(\d{2}|\d{4}|\d{6}|\d{10}|\d{13})\/?$/.exec(path);
+  if (area) return { name: 'area', code: area[1] };
   const kel = /^\/kelurahan\/(\d{10})\/?$/.exec(path);
   if (kel) return { name: 'kelurahan', code: kel[1] };
   const posko = /^\/posko(?:\/(insiden|absensi|pesan|tps|verifikasi|kertas))?\/?$/.exec(path);

@@ -12,6 +12,7 @@ import {
   LiveMessage,
   LiveRequest,
   type ClientToServer,
+  type FollowScope,
   type ResumeAnswer,
   type ServerToClient,
 } from '$contract';
@@ -19,6 +20,25 @@ import { currentToken, onTokenRefreshed, refreshNow, signOut } from './api.ts';
 import type { LiveState } from './live-state.svelte.ts';
 
 type LiveSocket = Socket<ServerToClient, ClientToServer>;
+
+/** What a screen follows: the city (everything under the root) or one area of any level. */
+export type WallScope = FollowScope;
+const CITY: WallScope = { level: 'city' };
+const isCity = (s: WallScope) => s.level === 'city';
+const sameScope = (a: WallScope, b: WallScope) => a.level === b.level && ('code' in a ? a.code : '') === ('code' in b ? b.code : '');
+
+let wanted: WallScope = CITY;
+let onFollow: ((scope: WallScope) => void) | null = null;
+
+/**
+ * The shown screen's area: the live socket follows it now and after every reconnect (only its and its children's
+ * changes arrive then). Screens that need the whole city call it with `{ level: 'city' }` (the wall does on leaving).
+ */
+export function followArea(scope: WallScope): void {
+  if (sameScope(scope, wanted)) return;
+  wanted = scope;
+  onFollow?.(scope);
+}
 
 const BATCH_MS = 50;
 const RESUME_TIMEOUT_MS = 15_000;
@@ -64,9 +84,33 @@ export function startLive(state: LiveState): () => void {
     }
   }
 
+  /**
+   * Set while the socket follows less than the city: the position it had then. Messages outside the followed area
+   * did not arrive since, so following the city again resumes from there, not from the newest message applied.
+   */
+  let narrowedAt: string | null | undefined;
+  async function sendFollow(scope: WallScope): Promise<void> {
+    if (!isCity(scope) && narrowedAt === undefined) narrowedAt = state.position;
+    await socket
+      .timeout(RESUME_TIMEOUT_MS)
+      .emitWithAck(LiveRequest.Follow, scope)
+      .catch(() => undefined);
+  }
+  onFollow = (scope) => {
+    if (!socket.connected) return; // the connect handler follows `wanted`
+    void sendFollow(scope).then(() => {
+      if (!isCity(scope) || narrowedAt === undefined) return;
+      state.rewindTo(narrowedAt);
+      narrowedAt = undefined;
+      void resume();
+    });
+  };
+
   socket.on('connect', () => {
     state.connected();
-    void resume();
+    // A new connection sits in the city's room: follow the screen's area first, then resume.
+    const scope = wanted;
+    void (isCity(scope) ? Promise.resolve() : sendFollow(scope)).then(() => resume());
   });
   socket.on('disconnect', (reason) => {
     state.down();
@@ -113,11 +157,13 @@ export function startLive(state: LiveState): () => void {
   socket.on(LiveMessage.IncidentReported, (m) => enqueue(() => state.setIncident(m.position, m.data)));
   socket.on(LiveMessage.IncidentResolved, (m) => enqueue(() => state.setIncident(m.position, m.data)));
   socket.on(LiveMessage.CoverageUpdated, (m) => enqueue(() => state.setCoverage(m.position, m.data)));
+  socket.on(LiveMessage.AreaUpdated, (m) => enqueue(() => state.setArea(m.position, m.data)));
   socket.on(LiveMessage.MessagesUpdated, () => state.messagesChanged());
   socket.on(LiveMessage.Heartbeat, (h) => enqueue(() => state.heartbeat(h) && void resume(), false));
 
   const silence = setInterval(() => state.checkSilence(), 2000);
   return () => {
+    onFollow = null;
     stopReauth();
     clearInterval(silence);
     if (timer) clearTimeout(timer);
