@@ -204,12 +204,12 @@ async function main() {
   try {
     const { file, ref } = await writeReference(dir);
     log(
-      `reference: ${ref.provinsi.length} provinsi, ${ref.kabupaten.length} kabupaten/kota, ${ref.kecamatan.length} kecamatan, ${ref.kelurahan.length} kelurahan, ${ref.tps.length} TPS`,
+      `reference: ${ref.provinsi.length} provinsi, ${ref.kabupaten.length} kabupaten/kota, ${ref.kecamatan.length} kecamatan, ${ref.kelurahan.length} kelurahan, ${ref.tpsTotal} TPS`,
     );
     const url = await cluster.createDatabase('national');
     // The schema, as the backend's start would make it.
     await (await openDataSource(url, 1)).destroy();
-    const tpsIds = ref.tps.map((t) => t.id);
+    const tpsIds = [...ref.tpsById.values()].map((t) => t.id);
     const night = await writeNight(url, tpsIds);
     log(`night: ${night.events} events written in ${seconds(night.writeMs)} s`);
     await addAccounts(url, tpsIds);
@@ -268,7 +268,7 @@ async function main() {
     const result = {
       at: new Date().toISOString(),
       loadAverage: load(),
-      tps: ref.tps.length,
+      tps: ref.tpsTotal,
       kelurahan: ref.kelurahan.length,
       events: night.events,
       writeEventsPerSec: Math.round(night.events / (night.writeMs / 1000)),
