@@ -75,7 +75,8 @@ export class AsOfService implements OnModuleInit, OnModuleDestroy {
   }
 
   private async cutAt(asOf: Date) {
-    await this.replay.catchUp();
+    // A moment before the end of what is folded needs nothing new; a later one folds what the log gained first.
+    if (!(await this.replay.settles(asOf.getTime()))) await this.replay.catchUp();
     return this.replay.cutAt(asOf.getTime());
   }
 }
