@@ -31,6 +31,7 @@ export class AsOfService implements OnModuleInit, OnModuleDestroy {
   private readonly replay: PersistedReplay;
   private readonly ctx: ViewContext;
   private timer: ReturnType<typeof setInterval> | null = null;
+  private kick: ReturnType<typeof setTimeout> | null = null;
 
   constructor(
     @Inject(EVENT_STORE) store: EventStore,
@@ -46,13 +47,16 @@ export class AsOfService implements OnModuleInit, OnModuleDestroy {
   onModuleInit(): void {
     const every = this.config.AS_OF_BUILD_INTERVAL_SECONDS;
     if (!this.config.PROJECTIONS || every === 0) return;
-    this.timer = setInterval(() => {
-      this.replay.catchUp().catch((e: unknown) => this.log.warn(`as-of replay: ${(e as Error).message}`));
-    }, every * 1000);
+    const fold = () => this.replay.catchUp().catch((e: unknown) => this.log.warn(`as-of replay: ${(e as Error).message}`));
+    // Once soon after start (a log written while no node ran is folded before the first question), then on the interval.
+    this.kick = setTimeout(() => void fold(), 2000);
+    this.kick.unref();
+    this.timer = setInterval(() => void fold(), every * 1000);
     this.timer.unref();
   }
 
   async onModuleDestroy(): Promise<void> {
+    if (this.kick) clearTimeout(this.kick);
     if (this.timer) clearInterval(this.timer);
     await this.replay.settled();
   }
@@ -75,7 +79,8 @@ export class AsOfService implements OnModuleInit, OnModuleDestroy {
   }
 
   private async cutAt(asOf: Date) {
-    await this.replay.catchUp();
+    // A moment before the end of what is folded needs nothing new; a later one folds what the log gained first.
+    if (!(await this.replay.settles(asOf.getTime()))) await this.replay.catchUp();
     return this.replay.cutAt(asOf.getTime());
   }
 }

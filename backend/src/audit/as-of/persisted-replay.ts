@@ -63,6 +63,7 @@ export class PersistedReplay {
   readonly chunkSize: number;
   private readonly pageSize: number;
   private tail: Tail | null = null;
+  private loading: Promise<Tail> | null = null;
   private running: Promise<void> = Promise.resolve();
 
   constructor(
@@ -91,6 +92,14 @@ export class PersistedReplay {
   /** Waits for the run in flight, if any (shutdown). */
   settled(): Promise<void> {
     return this.running.catch(() => undefined);
+  }
+
+  /**
+   * Whether the events folded so far settle the cut at `asOfMs`: one of them was recorded after it, so later events
+   * cannot count (the cut is a prefix of the log) and no catchUp is needed.
+   */
+  async settles(asOfMs: number): Promise<boolean> {
+    return (await this.loadedTail()).maxAt > asOfMs;
   }
 
   /** The longest prefix of the log whose events were all recorded by `asOfMs` (as of the last catchUp). */
@@ -122,38 +131,39 @@ export class PersistedReplay {
   }
 
   private async loadedTail(): Promise<Tail> {
-    if (!this.tail) this.tail = await this.loadTail();
+    if (this.tail) return this.tail;
+    // One load at a time: a question and a catch-up arriving together share it.
+    this.loading ??= this.loadTail().finally(() => (this.loading = null));
+    const loaded = await this.loading;
+    this.tail ??= loaded;
     return this.tail;
   }
 
   private async run(): Promise<void> {
-    try {
-      for (;;) {
-        const tail = await this.loadedTail();
-        const page = await this.store.readAll({
-          after: tail.position ? positionFromString(tail.position) : 'start',
-          direction: 'forwards',
-          maxCount: this.pageSize,
-        });
-        if (!page.length) return;
-        const fromN = tail.n;
-        const write = await this.fold(tail, page);
-        try {
-          await writeBatch(this.ds, fromN, write);
-        } catch (e) {
-          this.tail = null;
-          if (e instanceof StaleStateError) continue; // another node wrote this stretch: continue from its state
-          throw e;
-        }
-        if (page.length < this.pageSize) return;
+    for (;;) {
+      const tail = await this.loadedTail();
+      const page = await this.store.readAll({
+        after: tail.position ? positionFromString(tail.position) : 'start',
+        direction: 'forwards',
+        maxCount: this.pageSize,
+      });
+      if (!page.length) return;
+      // Folded into a copy, which becomes the tail once written: a question meanwhile sees only what is stored.
+      const next = copyTail(tail);
+      const write = await this.fold(next, page);
+      try {
+        await writeBatch(this.ds, tail.n, write);
+      } catch (e) {
+        if (!(e instanceof StaleStateError)) throw e;
+        this.tail = null; // another node wrote this stretch: continue from its state
+        continue;
       }
-    } catch (e) {
-      this.tail = null; // a half-folded tail is never kept: the next run reloads the stored state
-      throw e;
+      this.tail = next;
+      if (page.length < this.pageSize) return;
     }
   }
 
-  /** Folds a page onto the tail (in place) and returns what to write. */
+  /** Folds a page onto `tail` (a copy, changed in place) and returns what to write. */
   private async fold(tail: Tail, page: RecordedEvent[]): Promise<BatchWrite> {
     const ids = [...new Set(page.map(tpsOfEvent).filter((id): id is string => id !== null))];
     const docs = await loadDocs(this.ds, ids);
@@ -221,6 +231,15 @@ export class PersistedReplay {
       chunk: partial,
     };
   }
+}
+
+function copyTail(t: Tail): Tail {
+  const c = t.chunk;
+  return {
+    ...t,
+    kelurahan: new Map(t.kelurahan),
+    chunk: { at: [...c.at], max: [...c.max], pos: [...c.pos], kel: [...c.kel], d: [...c.d], photo: [...c.photo], kec: { ...c.kec } },
+  };
 }
 
 function stateOf(t: Tail): BuilderState {
