@@ -12,12 +12,23 @@ import { readCheckpoints } from './checkpoints.js';
 import { sleep, type ProjectionRunner, type RunnerLogger } from './projection-runner.js';
 
 export interface GroupOptions {
+  /** Events per batch once every runner has caught up (default 500). */
   batchSize?: number;
+  /**
+   * Events per batch while any runner is behind (a start after a pause, a new node taking the lease; default
+   * CATCH_UP_BATCH): each batch costs every projection a transaction and a load and a write of the rows it touches, so
+   * large batches catch up faster. A batch holds an xid while it runs and the PostgreSQL store shows nothing committed
+   * meanwhile (docs/event-store.md), so once caught up the group resubscribes with the live size.
+   */
+  catchUpBatchSize?: number;
   /** As RunnerOptions.gatherMs: the pause after a live batch that lets the next read carry more events. */
   gatherMs?: number;
   retryDelayMs?: number;
   logger?: RunnerLogger;
 }
+
+/** As the rebuild's fold (REBUILD_FOLD, rebuild.ts): the size measured to hide live events for at most about 0.6 s. */
+export const CATCH_UP_BATCH = 2_000;
 
 export class ProjectionGroup {
   private abort = new AbortController();
@@ -71,7 +82,10 @@ export class ProjectionGroup {
         // Where each runner stands, so a batch it already has costs it nothing (not even a transaction).
         const reached = this.runners.map((r) => cps.get(r.checkpointName)?.position ?? null);
         const from = reached.includes(null) ? null : reached.reduce((a, b) => (comparePositions(a!, b!) <= 0 ? a : b));
-        for await (const msg of this.store.subscribeToAll({ after: from ?? 'start', batchSize, signal })) {
+        const live = this.runners.every((r) => r.caughtUp);
+        const size = live ? batchSize : (this.opts.catchUpBatchSize ?? CATCH_UP_BATCH);
+        let resubscribe = false;
+        for await (const msg of this.store.subscribeToAll({ after: from ?? 'start', batchSize: size, signal })) {
           if (msg.kind === 'events') {
             // Every batch in hand is applied even when a stop was asked meanwhile, as a single runner does.
             await this.applyEverywhere(msg.events, reached);
@@ -82,11 +96,16 @@ export class ProjectionGroup {
               r.caughtUp = true;
               log.log(`${r.projection.name} caught up with the log`);
             }
+            // Caught up on catch-up batches: again from the checkpoints, with live batches.
+            if (size !== batchSize) {
+              resubscribe = true;
+              break;
+            }
           }
           delay = retry;
           if (signal.aborted) break;
         }
-        if (!signal.aborted) await sleep(delay, signal);
+        if (!signal.aborted && !resubscribe) await sleep(delay, signal);
       } catch (e) {
         if (signal.aborted) break;
         log.error(`projections: ${e instanceof Error ? e.message : String(e)}; retrying in ${delay} ms`);
