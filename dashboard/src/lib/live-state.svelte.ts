@@ -16,6 +16,8 @@ export type ConnectionStatus = 'connecting' | 'live' | 'lagging' | 'down';
 
 /** No message or heartbeat for this long on an open connection: the screen says it may be behind. */
 export const SILENCE_MS = 15_000;
+/** How long a first resume waits for a screen's start position (LiveState.startPosition). */
+const START_POSITION_WAIT_MS = 5_000;
 
 /**
  * What the wall shows, fed by the one socket module. Each item remembers the position it came with and ignores
@@ -108,6 +110,25 @@ export class LiveState {
    */
   rewindTo(position: string | null): void {
     if (comparePositionStrings(position, this.position) < 0) this.position = position;
+  }
+
+  /**
+   * Set by a screen that reads its own numbers (the wall's drill-down under a national or provincial root): resolves
+   * to the position of its first answer, or null for the whole picture. Until a first resume is applied, the socket
+   * then resumes from that position (only what changed since) instead of a snapshot of every kelurahan and TPS, which
+   * at national size is hundreds of megabytes.
+   */
+  startPosition: Promise<string | null> | null = null;
+
+  /** Before a resume: adopt the start position, if a screen gave one and nothing was applied yet. */
+  async takeStartPosition(): Promise<void> {
+    const pending = this.startPosition;
+    if (!pending || this.ready || this.position !== null) return;
+    // Never held up for long by a slow answer: without it the socket takes the whole picture, as before.
+    const late = new Promise<null>((done) => setTimeout(() => done(null), START_POSITION_WAIT_MS));
+    const p = await Promise.race([pending.catch(() => null), late]);
+    this.startPosition = null;
+    if (p !== null && !this.ready && this.position === null) this.position = p;
   }
 
   /** After a broadcast batch was applied. */
