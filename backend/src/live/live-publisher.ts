@@ -63,7 +63,8 @@ export class LivePublisher {
     for (const k of kelurahan)
       this.ns.to(both(roomsOfKelurahan(this.ref, k.code))).emit(LiveMessage.KelurahanUpdated, { position: stamp, data: k });
     // Each area to its own room and its parent's: a screen following X gets X's and its children's numbers only.
-    for (const a of areas) this.ns.to(both(roomsOfAreaUpdate(this.ref, a.code))).emit(LiveMessage.AreaUpdated, { position: stamp, data: a });
+    for (const a of areas)
+      this.ns.to(both(roomsOfAreaUpdate(this.ref, a.code))).emit(LiveMessage.AreaUpdated, { position: stamp, data: a });
     for (const i of incidents) {
       const name = i.status === 'resolved' ? LiveMessage.IncidentResolved : LiveMessage.IncidentReported;
       this.ns.to(both(roomsOfKelurahan(this.ref, i.kelurahanCode))).emit(name, { position: stamp, data: i });

@@ -38,7 +38,6 @@ export class AreaIndex {
     for (const e of this.areas.values()) e.children.sort();
     this.kelurahanCodes = ref.kelurahan.map((k) => k.code).sort();
     this.kecamatanCodes = ref.kecamatan.map((k) => k.code).sort();
-    this.areas.get('')!.name = ref.root.level === 'nation' ? ref.root.name : 'Indonesia';
   }
 
   /** Whether `code` is an area of the reference at or below its root. */

@@ -2,10 +2,12 @@
  * Totals at every level on a small synthetic nation (3 provinces), on real PostgreSQL: after tallies, corrections,
  * held tallies, check-ins and incidents in uneven batches, every area row (nation, provinsi, kabupaten, kecamatan) is
  * the sum of its kelurahan rows and of the latest counted tallies; a build from zero in one batch (as a rebuild does)
- * gives identical rows; the area reads answer from them.
+ * gives identical rows, and so does migration 120's one-off sum of existing kelurahan rows; the area reads answer from
+ * them.
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { createTestDatabase, type TestDatabase } from '../../test/support/test-db.js';
+import { AreaTotals1700000000120 } from '../database/migrations/1700000000120-area-totals.js';
 import { parseReferenceCsv, type ReferenceData } from '../reference/reference-data.js';
 import { syntheticNationCsv } from '../reference/synthetic-nation.js';
 import type { TpsEvent } from '../tps/tps.events.js';
@@ -78,6 +80,23 @@ describe('totals at every level (synthetic nation)', () => {
     await fromZero.applyBatch(recorded);
     const zero = await dumpTables(bench.ds, 'area_zero');
     expect({ tally: zero.rm_area_tally, status: zero.rm_area_status }).toEqual({
+      tally: built.rm_area_tally,
+      status: built.rm_area_status,
+    });
+  });
+
+  it('gives the same rows when migration 120 sums existing kelurahan rows (an upgrade) as the projection kept', async () => {
+    const built = await dumpTables(bench.ds);
+    const q = bench.ds.createQueryRunner();
+    try {
+      const migration = new AreaTotals1700000000120();
+      await migration.down(q);
+      await migration.up(q);
+    } finally {
+      await q.release();
+    }
+    const migrated = await dumpTables(bench.ds);
+    expect({ tally: migrated.rm_area_tally, status: migrated.rm_area_status }).toEqual({
       tally: built.rm_area_tally,
       status: built.rm_area_status,
     });

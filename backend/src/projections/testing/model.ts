@@ -83,7 +83,13 @@ export function expectedAreaRows(dump: Record<string, unknown[]>): { rm_area_tal
   for (const r of dump.rm_kelurahan_tally as Row[]) {
     for (const code of ancestorsOf(r.kelurahan_code as string)) {
       const key = `${code}|${r.contest as string}`;
-      const row = tally.get(key) ?? { area_code: code, contest: r.contest, parent_code: parentOf(code), candidates: {}, official_candidates: {} };
+      const row = tally.get(key) ?? {
+        area_code: code,
+        contest: r.contest,
+        parent_code: parentOf(code),
+        candidates: {},
+        official_candidates: {},
+      };
       for (const [k, v] of Object.entries(r)) if (NUMERIC(k)) row[k] = Number(row[k] ?? 0) + Number(v);
       addJson(row.candidates as Record<string, unknown>, r.candidates as Record<string, unknown>);
       addJson(row.official_candidates as Record<string, unknown>, r.official_candidates as Record<string, unknown>);
