@@ -7,6 +7,7 @@ import type { Page } from 'playwright-core';
 import { goodTally, OFFICER_PIN, startTestApp, type TestApp } from './support/app.js';
 import {
   ARTIFACTS_DIR,
+  SocketSwitch,
   BOUNDARIES_FILE,
   REPO_ROOT,
   describeInChromium,
@@ -241,6 +242,7 @@ describeInChromium('wall drill-down in Chromium', () => {
     let t: TestApp;
     let operator: string;
     let page: Page;
+    const sockets = new SocketSwitch();
     const KEC = '167306';
     const ULAK_LEBAR = '1673061002';
     const AIR_KUTI = '1673011001';
@@ -250,6 +252,7 @@ describeInChromium('wall drill-down in Chromium', () => {
       t = await startTestApp(hasBoundaries ? { MAP_BOUNDARIES: BOUNDARIES_FILE } : {}, 'drillcity');
       operator = await t.login('operator', 'operator123');
       page = await launched.newPage();
+      await sockets.install(page);
     });
     afterAll(async () => {
       await page?.close();
@@ -277,7 +280,21 @@ describeInChromium('wall drill-down in Chromium', () => {
       await expectWallShows(page, kec, (c) => `kelurahan-${c.code}`);
       await page.screenshot({ path: join(ARTIFACTS_DIR, 'drill-city-kecamatan-1920x1080.png') });
 
-      const kel = await areaOf(t, operator, ULAK_LEBAR, last);
+      // A report while the socket is cut: once it is back, the kecamatan and its kelurahan show it.
+      await sockets.cut();
+      let later: string;
+      try {
+        await page.locator('[data-testid="conn-warning"][data-status="down"]').waitFor();
+        later = await report(t, `${ULAK_LEBAR}002`);
+      } finally {
+        sockets.restore();
+      }
+      await page.locator('[data-testid="conn-warning"]').waitFor({ state: 'detached' });
+      const kecLater = await areaOf(t, operator, KEC, later);
+      expect(kecLater.area.tpsReported).toBe(kec.area.tpsReported + 1);
+      await expectWallShows(page, kecLater, (c) => `kelurahan-${c.code}`);
+
+      const kel = await areaOf(t, operator, ULAK_LEBAR, later);
       await page.locator(`[data-testid="map"] [data-testid="kelurahan-${ULAK_LEBAR}"]`).dispatchEvent('click');
       await page.waitForURL(`${t.url}/wilayah/${ULAK_LEBAR}`);
       await waitForText(page, 'tps-reported', `${fmt(kel.area.tpsReported)} / ${fmt(kel.area.tpsTotal)}`);
@@ -296,7 +313,7 @@ describeInChromium('wall drill-down in Chromium', () => {
       // Up to the root only: the city is the first crumb, and it is the city's wall again, with what it missed.
       await page.locator('[data-testid="crumb-kabupaten"]').click();
       await page.waitForURL(`${t.url}/`);
-      await waitForText(page, 'tps-reported', '2 / 635');
+      await waitForText(page, 'tps-reported', '3 / 635');
       await waitForAttr(page, 'map', 'data-mode', hasBoundaries ? 'geo' : 'schematic');
       expect(await page.locator('[data-testid="map"] [data-testid^="kelurahan-"]').count()).toBe(72);
       await waitForAttr(page, `kelurahan-${AIR_KUTI}`, 'data-reported', '1');
@@ -308,7 +325,7 @@ describeInChromium('wall drill-down in Chromium', () => {
       await waitForText(page, 'area-unknown', 'Wilayah dengan kode 16 tidak ada di Kota Lubuklinggau.');
       await page.goto(`${t.url}/wilayah/1673`);
       await page.waitForURL(`${t.url}/`);
-      await waitForText(page, 'tps-reported', '2 / 635');
+      await waitForText(page, 'tps-reported', '3 / 635');
     }, 90_000);
   });
 });

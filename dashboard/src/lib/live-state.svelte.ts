@@ -43,6 +43,11 @@ export class LiveState {
    */
   tpsTick = $state(0);
   messagesTick = $state(0);
+  /**
+   * Counts applied resumes. A resume carries no areas: a screen showing areas (the drill-down) reads them again when
+   * it moves, since `area:updated` messages may have been missed while the socket was away.
+   */
+  resumes = $state(0);
   /** True once a snapshot has been applied: before that the screen says it is loading. */
   ready = $state(false);
 
@@ -151,6 +156,7 @@ export class LiveState {
     for (const t of a.tps) this.setTps(a.position, t);
     for (const i of a.incidents) this.setIncident(a.position, i);
     this.ready = true;
+    this.resumes++;
     // A message read while the socket was away has no TPS to resume: let the screens that list messages reload.
     this.messagesTick++;
     this.status = 'live';
