@@ -163,6 +163,29 @@ describeInChromium('wall drill-down in Chromium', () => {
       expect(got.http + got.ws).toBeLessThanOrEqual(MB);
     });
 
+    it('loads every level below the root in at most 1 MB too', async () => {
+      const session = await page.evaluate(() => localStorage.getItem('sipantaumilu.session'));
+      const kel = [...syntheticNationCsv(NATION)][1].split(',')[4];
+      const sizes: Record<string, number> = {};
+      for (const code of [kel.slice(0, 2), kel.slice(0, 4), kel.slice(0, 6), kel, `${kel}001`]) {
+        const cold = await launchChromium();
+        try {
+          const fresh = await cold.newPage();
+          await fresh.addInitScript((s) => localStorage.setItem('sipantaumilu.session', s ?? ''), session);
+          const bytes = countBytes(fresh);
+          await fresh.goto(`${t.url}/wilayah/${code}`);
+          await fresh.locator(`[data-testid="wall"][data-code="${code}"][data-live="live"]`).waitFor();
+          await fresh.locator('[data-testid="tps-reported"]').waitFor();
+          const got = await bytes();
+          sizes[code] = got.http + got.ws;
+        } finally {
+          await cold.close();
+        }
+      }
+      console.log(`first load per level (bytes, HTTP + WebSocket): ${JSON.stringify(sizes)}`);
+      expect(Object.entries(sizes).filter(([, n]) => n > MB)).toEqual([]);
+    }, 120_000);
+
     it('drills nation > provinsi > kabupaten > kecamatan > kelurahan > TPS with the API counts, and back by the breadcrumbs', async () => {
       // Some numbers to show: a few TPS of the first kelurahan report.
       const first = [...syntheticNationCsv(NATION)][1].split(',');
