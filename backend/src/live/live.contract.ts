@@ -432,6 +432,9 @@ export interface ResumeAnswer {
   incidents: IncidentView[];
   /** Set when a snapshot left incidents out: GET /api/incidents?cursor=<this> continues the list. */
   incidentsNextCursor?: string | null;
+  /** Set when a snapshot left kelurahan / TPS out (past 1,000: never for the city): GET /api/kelurahan?cursor=, /api/tps?cursor=. */
+  kelurahanNextCursor?: string;
+  tpsNextCursor?: string;
 }
 
 /** How many incidents a resume carries at most (the wall shows 40). */

@@ -40,19 +40,23 @@ export async function resume(rm: ReadModels, after: unknown, role?: Role, opts: 
   }
   // Over its allowance of full resumes (socket-limits.ts), a client gets a refusal, not the whole picture again.
   if (opts.snapshotAllowed === false) throw new ResumeError(SNAPSHOT_REFUSED);
+  // Bounded like the city lists (UNPAGED_LIST_LIMIT: the whole city); past that the cursors say where the paged routes
+  // (/api/kelurahan, /api/tps) continue, so a national reference never builds one huge answer.
   const [summary, kelurahan, tps, incidents] = await Promise.all([
     rm.summary(),
-    rm.kelurahanList(),
-    rm.tpsList(),
+    rm.kelurahanPage(),
+    rm.tpsPage(),
     incidentPage(rm, { limit: RESUME_INCIDENTS }),
   ]);
   return {
     mode: 'snapshot',
     position,
     summary,
-    kelurahan,
-    tps: tps.map((t) => tpsViewFor(role, t)),
+    kelurahan: kelurahan.items,
+    tps: tps.items.map((t) => tpsViewFor(role, t)),
     incidents: incidents.items,
     incidentsNextCursor: incidents.nextCursor,
+    ...(kelurahan.nextCursor ? { kelurahanNextCursor: kelurahan.nextCursor } : {}),
+    ...(tps.nextCursor ? { tpsNextCursor: tps.nextCursor } : {}),
   };
 }
