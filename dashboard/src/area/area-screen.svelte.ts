@@ -40,6 +40,20 @@ export class AreaScreen {
     }
   }
 
+  /** Reads the area and its first page of children again (after a reconnect: `area:updated` may have been missed). */
+  async reload(): Promise<void> {
+    try {
+      const v = await fetchArea(this.code);
+      this.take(v);
+      this.view = v;
+      this.childCodes = v.children.map((c) => c.code);
+      this.nextCursor = v.nextCursor;
+      this.estimate = v.area.estimate;
+    } catch {
+      // the next reconnect or push tries again
+    }
+  }
+
   /** The next page of children (past 500). */
   async more(): Promise<void> {
     if (!this.nextCursor || !this.view) return;

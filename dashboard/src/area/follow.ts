@@ -26,4 +26,7 @@ export function scopeOf(view: AreaView): WallScope {
   return view.parents.length === 0 || level === 'nation' ? { level: 'city' } : { level, code };
 }
 
+/** The configured root is one kabupaten/kota (the city): its whole picture is small enough for every screen. */
+export const rootIsKabupaten = (view: AreaView): boolean => (view.parents[0] ?? view.area).level === 'kabupaten';
+
 export { followArea };

@@ -16,6 +16,8 @@ export type ConnectionStatus = 'connecting' | 'live' | 'lagging' | 'down';
 
 /** No message or heartbeat for this long on an open connection: the screen says it may be behind. */
 export const SILENCE_MS = 15_000;
+/** How long a first resume waits for a screen's start position (LiveState.startPosition). */
+const START_POSITION_WAIT_MS = 5_000;
 
 /**
  * What the wall shows, fed by the one socket module. Each item remembers the position it came with and ignores
@@ -41,6 +43,11 @@ export class LiveState {
    */
   tpsTick = $state(0);
   messagesTick = $state(0);
+  /**
+   * Counts applied resumes. A resume carries no areas: a screen showing areas (the drill-down) reads them again when
+   * it moves, since `area:updated` messages may have been missed while the socket was away.
+   */
+  resumes = $state(0);
   /** True once a snapshot has been applied: before that the screen says it is loading. */
   ready = $state(false);
 
@@ -110,6 +117,25 @@ export class LiveState {
     if (comparePositionStrings(position, this.position) < 0) this.position = position;
   }
 
+  /**
+   * Set by a screen that reads its own numbers (the wall's drill-down under a national or provincial root): resolves
+   * to the position of its first answer, or null for the whole picture. Until a first resume is applied, the socket
+   * then resumes from that position (only what changed since) instead of a snapshot of every kelurahan and TPS, which
+   * at national size is hundreds of megabytes.
+   */
+  startPosition: Promise<string | null> | null = null;
+
+  /** Before a resume: adopt the start position, if a screen gave one and nothing was applied yet. */
+  async takeStartPosition(): Promise<void> {
+    const pending = this.startPosition;
+    if (!pending || this.ready || this.position !== null) return;
+    // Never held up for long by a slow answer: without it the socket takes the whole picture, as before.
+    const late = new Promise<null>((done) => setTimeout(() => done(null), START_POSITION_WAIT_MS));
+    const p = await Promise.race([pending.catch(() => null), late]);
+    this.startPosition = null;
+    if (p !== null && !this.ready && this.position === null) this.position = p;
+  }
+
   /** After a broadcast batch was applied. */
   changed(): void {
     this.touched();
@@ -130,6 +156,7 @@ export class LiveState {
     for (const t of a.tps) this.setTps(a.position, t);
     for (const i of a.incidents) this.setIncident(a.position, i);
     this.ready = true;
+    this.resumes++;
     // A message read while the socket was away has no TPS to resume: let the screens that list messages reload.
     this.messagesTick++;
     this.status = 'live';

@@ -72,6 +72,7 @@ export function startLive(state: LiveState): () => void {
     if (resuming) return;
     resuming = true;
     try {
+      await state.takeStartPosition();
       const answer = (await socket.timeout(RESUME_TIMEOUT_MS).emitWithAck(LiveRequest.Resume, { after: state.position })) as
         ResumeAnswer | { error: string };
       if ('error' in answer) throw new Error(answer.error);
