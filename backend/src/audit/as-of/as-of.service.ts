@@ -37,6 +37,8 @@ export class AsOfService implements OnModuleInit, OnModuleDestroy {
   private readonly ctx: ViewContext;
   private timer: ReturnType<typeof setInterval> | null = null;
   private kick: ReturnType<typeof setTimeout> | null = null;
+  /** Set at shutdown: a background fold stops after its batch in flight. */
+  private stopping = false;
 
   constructor(
     @Inject(EVENT_STORE) private readonly store: EventStore,
@@ -55,7 +57,9 @@ export class AsOfService implements OnModuleInit, OnModuleDestroy {
     if (!this.config.PROJECTIONS || every === 0) return;
     // The background fold gives way while the live projections catch up (a start on a long log, a rebuild): they come first.
     const fold = () =>
-      this.replay.catchUp(() => this.projectionsBehind()).catch((e: unknown) => this.log.warn(`as-of replay: ${(e as Error).message}`));
+      this.replay
+        .catchUp(async () => this.stopping || (await this.projectionsBehind()))
+        .catch((e: unknown) => this.log.warn(`as-of replay: ${(e as Error).message}`));
     // Once soon after start (a log written while no node ran is folded before the first question), then on the interval.
     this.kick = setTimeout(() => void fold(), 2000);
     this.kick.unref();
@@ -64,6 +68,7 @@ export class AsOfService implements OnModuleInit, OnModuleDestroy {
   }
 
   async onModuleDestroy(): Promise<void> {
+    this.stopping = true;
     if (this.kick) clearTimeout(this.kick);
     if (this.timer) clearInterval(this.timer);
     await this.replay.settled();
