@@ -9,7 +9,9 @@ import { Inject, Injectable, Logger, type OnModuleDestroy, type OnModuleInit } f
 import { DataSource } from 'typeorm';
 import { APP_CONFIG, type RuntimeConfig } from '../../config/config.module.js';
 import { EVENT_STORE, type EventStore } from '../../event-store/event-store.port.js';
+import { positionFromString } from '../../event-store/position.js';
 import type { KelurahanSummary, Summary } from '../../live/live.contract.js';
+import { READ_MODELS, type ReadModels } from '../../projections/read-models.port.js';
 import { placeTps } from '../../projections/tps-status.projection.js';
 import type { Contests } from '../../reference/contests.js';
 import { CONTESTS, REFERENCE_DATA } from '../../reference/reference.module.js';
@@ -23,6 +25,9 @@ export interface AsOfAnswer<T> {
   position: string | null;
 }
 
+/** Read models this far behind the log are catching up: the background fold waits for them. */
+const LIVE_LAG = 200;
+
 type AsOfConfig = Pick<RuntimeConfig, 'QUICKCOUNT_MIN_TPS' | 'AS_OF_SNAPSHOT_EVERY' | 'AS_OF_BUILD_INTERVAL_SECONDS' | 'PROJECTIONS'>;
 
 @Injectable()
@@ -32,9 +37,12 @@ export class AsOfService implements OnModuleInit, OnModuleDestroy {
   private readonly ctx: ViewContext;
   private timer: ReturnType<typeof setInterval> | null = null;
   private kick: ReturnType<typeof setTimeout> | null = null;
+  /** Set at shutdown: a background fold stops after its batch in flight. */
+  private stopping = false;
 
   constructor(
-    @Inject(EVENT_STORE) store: EventStore,
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+    @Inject(READ_MODELS) private readonly rm: ReadModels,
     ds: DataSource,
     @Inject(REFERENCE_DATA) ref: ReferenceData,
     @Inject(CONTESTS) contests: Contests,
@@ -47,7 +55,11 @@ export class AsOfService implements OnModuleInit, OnModuleDestroy {
   onModuleInit(): void {
     const every = this.config.AS_OF_BUILD_INTERVAL_SECONDS;
     if (!this.config.PROJECTIONS || every === 0) return;
-    const fold = () => this.replay.catchUp().catch((e: unknown) => this.log.warn(`as-of replay: ${(e as Error).message}`));
+    // The background fold gives way while the live projections catch up (a start on a long log, a rebuild): they come first.
+    const fold = () =>
+      this.replay
+        .catchUp(async () => this.stopping || (await this.projectionsBehind()))
+        .catch((e: unknown) => this.log.warn(`as-of replay: ${(e as Error).message}`));
     // Once soon after start (a log written while no node ran is folded before the first question), then on the interval.
     this.kick = setTimeout(() => void fold(), 2000);
     this.kick.unref();
@@ -56,6 +68,7 @@ export class AsOfService implements OnModuleInit, OnModuleDestroy {
   }
 
   async onModuleDestroy(): Promise<void> {
+    this.stopping = true;
     if (this.kick) clearTimeout(this.kick);
     if (this.timer) clearInterval(this.timer);
     await this.replay.settled();
@@ -76,6 +89,13 @@ export class AsOfService implements OnModuleInit, OnModuleDestroy {
   /** Events in the replay (for the benchmark and health). */
   get replayedEvents(): number {
     return this.replay.size;
+  }
+
+  /** The read models are more than LIVE_LAG events behind the log. */
+  private async projectionsBehind(): Promise<boolean> {
+    const at = await this.rm.position();
+    const pending = await this.store.readAll({ after: at ? positionFromString(at) : 'start', maxCount: LIVE_LAG });
+    return pending.length >= LIVE_LAG;
   }
 
   private async cutAt(asOf: Date) {

@@ -58,12 +58,17 @@ function night(from: number, to: number): TpsEvent[] {
     ]);
 }
 
-/** Appends in groups of a few events per transaction, so recording times repeat and advance. */
+/**
+ * Appends in groups of a few events per transaction, so recording times repeat and advance; returns once all of them
+ * are visible to readers (the store hides events while an older transaction anywhere on the server is open).
+ */
 async function append(events: TpsEvent[]): Promise<void> {
+  const before = (await readLog()).length;
   for (let i = 0; i < events.length; i += 3)
     await Promise.all(
       events.slice(i, i + 3).map((e) => store.appendToStream(tpsStream(e.data.tpsId), [toNew(e)], { expectedRevision: 'any' })),
     );
+  while ((await readLog()).length < before + events.length) await new Promise((r) => setTimeout(r, 20));
 }
 
 async function readLog(): Promise<RecordedEvent[]> {
@@ -156,6 +161,22 @@ describe('persisted as-of replay', () => {
     await expectSame(a, log, [0, 180, 181, log.length]);
     await b.catchUp();
     await expectSame(b, log, [240, log.length - 1]);
+  });
+
+  it('a background run gives way when asked to, and a question still folds what it needs', async () => {
+    await append(night(120, 125));
+    const log = await readLog();
+    const [{ n }] = await ds.query<{ n: string }[]>(`SELECT n FROM as_of_state`);
+    expect(log.length - Number(n)).toBeGreaterThan(5);
+    const bg = new PersistedReplay(ds, store, place, { ...opts, pageSize: 5 });
+    let asked = 0;
+    await bg.catchUp(() => Promise.resolve(++asked > 1)); // one batch, then it gives way
+    expect([asked, bg.size]).toEqual([2, Number(n) + 5]);
+    // A moment already folded needs no catch-up; a later one does.
+    expect(await bg.settles(log[10].recordedAt.getTime())).toBe(true);
+    expect(await bg.settles(Date.now() + 60_000)).toBe(false);
+    await bg.catchUp();
+    await expectSame(bg, log, [0, log.length]);
   });
 
   it('ignores rows of another format and rebuilds when the format or the interval changes', async () => {

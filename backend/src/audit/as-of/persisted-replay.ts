@@ -83,9 +83,12 @@ export class PersistedReplay {
     return this.tail?.n ?? 0;
   }
 
-  /** Folds what the log gained since the last call; one run at a time per process, the others wait for it. */
-  catchUp(): Promise<void> {
-    this.running = this.running.catch(() => undefined).then(() => this.run());
+  /**
+   * Folds what the log gained since the last call; one run at a time per process, the others wait for it. A background
+   * run passes `yieldWhile`: asked before each batch, true stops the run there (a question later folds the rest).
+   */
+  catchUp(yieldWhile?: () => Promise<boolean>): Promise<void> {
+    this.running = this.running.catch(() => undefined).then(() => this.run(yieldWhile));
     return this.running;
   }
 
@@ -139,8 +142,9 @@ export class PersistedReplay {
     return this.tail;
   }
 
-  private async run(): Promise<void> {
+  private async run(yieldWhile?: () => Promise<boolean>): Promise<void> {
     for (;;) {
+      if (yieldWhile && (await yieldWhile())) return;
       const tail = await this.loadedTail();
       const page = await this.store.readAll({
         after: tail.position ? positionFromString(tail.position) : 'start',
