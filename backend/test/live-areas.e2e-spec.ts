@@ -70,6 +70,10 @@ describe('live areas (e2e, synthetic nation)', () => {
 
     const got: Positioned<AreaNode>[] = [];
     socket.on(LiveMessage.AreaUpdated, (m) => got.push(m));
+    // A province shows its children's totals: no TPS or kelurahan rows reach it (those go to the kabupaten and below).
+    const rows: string[] = [];
+    socket.on(LiveMessage.TpsUpdated, (m) => rows.push(`tps ${m.data.id}`));
+    socket.on(LiveMessage.KelurahanUpdated, (m) => rows.push(`kelurahan ${m.data.code}`));
     // The other province first: a flush carrying it comes before (or with) the one carrying P1's write.
     await tally(tpsIn(P2));
     const at = await tally(tpsIn(P1));
@@ -88,6 +92,39 @@ describe('live areas (e2e, synthetic nation)', () => {
     for (const m of got) {
       expect(m.data.code.startsWith(P1)).toBe(true);
       expect(m.data.code.length === 2 || m.data.code.length === 4).toBe(true);
+    }
+    expect(rows).toEqual([]);
+  });
+
+  it('under a national root, TPS rows go to their kabupaten/kota and below, the root gets its provinces only', async () => {
+    // Another TPS of the province than the one the test above tallied.
+    const id = ref.tps.filter((x) => x.id.startsWith(P1))[1].id;
+    const kab = id.slice(0, 4);
+    const s2 = io(t.url + LIVE_NAMESPACE, { auth: { token: display }, transports: ['websocket'], reconnection: false, forceNew: true });
+    try {
+      await new Promise<void>((resolve, reject) => {
+        s2.once('connect', () => resolve());
+        s2.once('connect_error', reject);
+      });
+      expect(await s2.emitWithAck(LiveRequest.Follow, { level: 'kabupaten', code: kab })).toEqual({ ok: true });
+      // The nation's own screen (the root, followed as the city): its provinces' totals, never a TPS or kelurahan row.
+      expect(await socket.emitWithAck(LiveRequest.Follow, { level: 'city' })).toEqual({ ok: true });
+      const atRoot: string[] = [];
+      socket.on(LiveMessage.TpsUpdated, (m) => atRoot.push(`tps ${m.data.id}`));
+      socket.on(LiveMessage.KelurahanUpdated, (m) => atRoot.push(`kelurahan ${m.data.code}`));
+      const rootAreas: string[] = [];
+      socket.on(LiveMessage.AreaUpdated, (m) => rootAreas.push(m.data.code));
+      const seen: string[] = [];
+      s2.on(LiveMessage.TpsUpdated, (m) => seen.push(m.data.id));
+      await tally(id);
+      await new Promise<void>((resolve) => {
+        const check = () => (seen.includes(id) && rootAreas.includes(P1) ? resolve() : setTimeout(check, 20));
+        check();
+      });
+      expect(seen.every((x) => x.startsWith(kab))).toBe(true);
+      expect(atRoot).toEqual([]);
+    } finally {
+      s2.close();
     }
   });
 

@@ -5,7 +5,7 @@ import type { ReferenceData } from '../reference/reference-data.js';
 import { comparePositionStrings, LiveMessage, type ClientToServer, type ServerToClient } from './live.contract.js';
 import { publicTpsView } from '../read-api/visibility.js';
 import { areaIndexOf } from '../projections/area-index.js';
-import { CITY_ROOM, DETAIL_SUFFIX, roomsOfAreaUpdate, roomsOfKelurahan } from './rooms.js';
+import { CITY_ROOM, DETAIL_SUFFIX, roomsOfAreaUpdate, roomsOfKelurahan, roomsOfKelurahanRows } from './rooms.js';
 
 /** Rooms and their detail twins: for messages both audiences get alike. */
 const both = (rooms: string[]) => [...rooms, ...rooms.map((r) => r + DETAIL_SUFFIX)];
@@ -56,12 +56,12 @@ export class LivePublisher {
 
     // Officer NIPs and exact GPS only to the rooms' detail twins (operators, auditors); the others get the public view.
     for (const t of tps) {
-      const rooms = roomsOfKelurahan(this.ref, t.kelurahanCode);
+      const rooms = roomsOfKelurahanRows(this.ref, t.kelurahanCode);
       this.ns.to(rooms.map((r) => r + DETAIL_SUFFIX)).emit(LiveMessage.TpsUpdated, { position: stamp, data: t });
       this.ns.to(rooms).emit(LiveMessage.TpsUpdated, { position: stamp, data: publicTpsView(t) });
     }
     for (const k of kelurahan)
-      this.ns.to(both(roomsOfKelurahan(this.ref, k.code))).emit(LiveMessage.KelurahanUpdated, { position: stamp, data: k });
+      this.ns.to(both(roomsOfKelurahanRows(this.ref, k.code))).emit(LiveMessage.KelurahanUpdated, { position: stamp, data: k });
     // Each area to its own room and its parent's: a screen following X gets X's and its children's numbers only.
     for (const a of areas)
       this.ns.to(both(roomsOfAreaUpdate(this.ref, a.code))).emit(LiveMessage.AreaUpdated, { position: stamp, data: a });

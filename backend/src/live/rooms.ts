@@ -40,10 +40,28 @@ export function audienceRoom(room: string, role: Role | undefined): string {
   return seesOfficerDetails(role) ? room + DETAIL_SUFFIX : room;
 }
 
-/** Every room that wants news about something in this kelurahan: the city, its kecamatan and itself. */
+/**
+ * Every room that wants news about something in this kelurahan (an incident): the root, the provinsi and
+ * kabupaten/kota below it, its kecamatan and itself.
+ */
 export function roomsOfKelurahan(ref: ReferenceData, kelurahanCode: string): string[] {
   const kec = ref.kelurahanByCode.get(kelurahanCode)?.kecamatanCode;
-  return [CITY_ROOM, ...(kec ? [`kec:${kec}`] : []), `kel:${kelurahanCode}`];
+  const between = [kelurahanCode.slice(0, 2), kelurahanCode.slice(0, 4)]
+    .filter((code) => code.length > ref.root.code.length)
+    .map((code) => roomOf({ level: code.length === 2 ? 'provinsi' : 'kabupaten', code }));
+  return [CITY_ROOM, ...between, ...(kec ? [`kec:${kec}`] : []), `kel:${kelurahanCode}`];
+}
+
+/**
+ * The rooms that show this kelurahan's own rows (`tps:updated`, `kelurahan:updated`): its kabupaten/kota (the city
+ * room when that is the root, as for Kota Lubuklinggau), its kecamatan and itself. A province or the nation shows
+ * its children's totals (`area:updated`), so under a national root a TPS change does not go to every screen.
+ */
+export function roomsOfKelurahanRows(ref: ReferenceData, kelurahanCode: string): string[] {
+  const kabupaten = kelurahanCode.slice(0, 4);
+  const all = roomsOfKelurahan(ref, kelurahanCode);
+  // From the kabupaten/kota down: the city room when it is the root, else its own room and what lies below.
+  return kabupaten === ref.root.code ? all : all.slice(all.indexOf(roomOf({ level: 'kabupaten', code: kabupaten })));
 }
 
 /**
