@@ -238,8 +238,15 @@ describeInChromium("officers' app: the outbox on a bad network", () => {
       await page.locator('[data-screen="home"]').waitFor();
       await waitForOutbox(page, 0);
       await page.locator('[data-done="hasil"]', { hasText: 'terkirim' }).waitFor();
-      const tps = await t.call('GET', `/api/tps/${WRONG_FORM}`, { token: auditor });
-      expect(tps.body.flags.map((f: { code: string }) => f.code)).toContain('BALLOTS_BALANCE');
+      // The TPS view is a read model: read it until it has caught up with the tally (bounded; it lags under load).
+      const codes = async () =>
+        ((await t.call('GET', `/api/tps/${WRONG_FORM}`, { token: auditor })).body.flags ?? []).map((f: { code: string }) => f.code);
+      let flags: string[] = await codes();
+      for (const end = Date.now() + 10_000; !flags.includes('BALLOTS_BALANCE') && Date.now() < end;) {
+        await new Promise((r) => setTimeout(r, 200));
+        flags = await codes();
+      }
+      expect(flags).toContain('BALLOTS_BALANCE');
     } finally {
       await phone.close();
     }
