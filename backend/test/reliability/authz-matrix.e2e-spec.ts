@@ -28,6 +28,9 @@ const MATRIX: [string, string, Record<Who, number>][] = [
   ['GET', '/api/kelurahan', row(ANY, 200)],
   ['GET', '/api/kelurahan/1673061002', row(ANY, 200)],
   ['GET', '/api/tps', row(ANY, 200)],
+  ['GET', '/api/areas', row(ANY, 200)],
+  ['GET', '/api/areas/167306', row(ANY, 200)],
+  ['GET', '/api/areas/1673061002/tps', row(ANY, 200)],
   ['GET', `/api/tps/${TPS}`, row(ANY, 200)],
   ['GET', '/api/coverage', row(ANY, 200)],
   ['GET', '/api/incidents', row(ANY, 200)],
@@ -119,6 +122,7 @@ describe('authorization matrix: every route and the live channel against every r
         ([m, p]) =>
           `${m} ${p
             .replace(TPS + '-1', '{incidentId}')
+            .replace(/\/areas\/\d+/, '/areas/{code}')
             .replace(/\/\d{13}(?=\/|$)/, '/{tpsId}')
             .replace(/\/\d{10}$/, '/{code}')
             .replace(/\/messages\/[0-9a-f-]{36}\//, '/messages/{messageId}/')
