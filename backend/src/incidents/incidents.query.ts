@@ -1,6 +1,7 @@
 /**
- * GET /api/incidents: the posko's filters in SQL over the incidents read model, then the deadline rule, the order
- * (compareIncidents, or overdue first with `sort=overdue`) and cursor paging over what the filters left.
+ * GET /api/incidents: the posko's filters in SQL over the incidents read model. The default order (compareIncidents)
+ * and its cursor paging are SQL's too; the overdue filter and `sort=overdue` need the clock, so with them the deadline
+ * rule, the order and the paging run here over what the filters left.
  */
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
@@ -78,7 +79,7 @@ export class IncidentsQuery {
   /**
    * The matching incidents in order, `limit` of them after `after`, the cursor of the next page and the total. The
    * overdue filter and order need the clock, so they run here over the rows the SQL filters left (a city has hundreds
-   * of incidents, not millions).
+   * of incidents; a national queue is narrowed by area or state first); otherwise SQL orders and pages.
    */
   async list(
     f: IncidentFilter,
@@ -86,6 +87,7 @@ export class IncidentsQuery {
     policy: DeadlinePolicy,
     now: Date,
   ): Promise<{ items: ListedIncident[]; next: PageCursor | null; total: number }> {
+    if (f.overdue === undefined && !page.overdueFirst) return this.listInSql(f, page, policy, now);
     const params: unknown[] = [];
     const where = incidentConditions(f, params);
     const found: { doc: IncidentView }[] = await this.ds.query(
@@ -101,4 +103,41 @@ export class IncidentsQuery {
     const next = from.length > page.limit ? cursorOf(items[items.length - 1], page.overdueFirst) : null;
     return { items, next, total: all.length };
   }
+
+  /**
+   * Without the clock in the filter or the order, the order and the page are SQL's: compareIncidents as ORDER BY
+   * (rank, server time, id in byte order, all descending) and the cursor as a row comparison, so a page costs its own
+   * rows and a count, not every incident (20,000 on a national night).
+   */
+  private async listInSql(
+    f: IncidentFilter,
+    page: { limit: number; after?: PageCursor },
+    policy: DeadlinePolicy,
+    now: Date,
+  ): Promise<{ items: ListedIncident[]; next: PageCursor | null; total: number }> {
+    const params: unknown[] = [];
+    const where = incidentConditions(f, params);
+    const filtered = where.length ? `WHERE ${where.join(' AND ')}` : '';
+    const [{ total }]: { total: number }[] = await this.ds.query(`SELECT count(*)::int AS total FROM rm_incident ${filtered}`, params);
+    const paged = [...where];
+    if (page.after) {
+      const a = page.after;
+      const at = (v: unknown) => `$${params.push(v)}`;
+      paged.push(
+        `(${RANK_SQL}, reported_at, incident_id COLLATE "C") < (${at(a.rank)}::int, ${at(a.reportedAt)}::timestamptz, ${at(a.incidentId)} COLLATE "C")`,
+      );
+    }
+    const found: { doc: IncidentView }[] = await this.ds.query(
+      `SELECT doc FROM rm_incident ${paged.length ? `WHERE ${paged.join(' AND ')}` : ''}
+       ORDER BY ${RANK_SQL} DESC, reported_at DESC, incident_id COLLATE "C" DESC LIMIT ${page.limit + 1}`,
+      params,
+    );
+    const all = found.map((r) => withDeadlines(r.doc, policy, now));
+    const items = all.slice(0, page.limit);
+    const next = all.length > page.limit ? cursorOf(items[items.length - 1], false) : null;
+    return { items, next, total };
+  }
 }
+
+/** incidentRank in SQL: open critical and high incidents first. */
+const RANK_SQL = `(CASE WHEN status = 'open' AND doc->>'severity' IN ('critical', 'high') THEN 1 ELSE 0 END)`;
