@@ -69,9 +69,12 @@ export class AsOfService implements OnModuleInit, OnModuleDestroy {
 
   async onModuleDestroy(): Promise<void> {
     this.stopping = true;
+    this.replay.stop();
     if (this.kick) clearTimeout(this.kick);
     if (this.timer) clearInterval(this.timer);
-    await this.replay.settled();
+    // Not awaited to the end: the fold stops at its next step, and a page cut off by the shutdown is one transaction
+    // that rolls back; the next start folds it again (a slow database made the wait outlast the 15-second shutdown).
+    await Promise.race([this.replay.settled(), new Promise((r) => setTimeout(r, 2000).unref())]);
   }
 
   async summary(asOf: Date, contest = this.ctx.contests.defaultCode): Promise<AsOfAnswer<Summary>> {

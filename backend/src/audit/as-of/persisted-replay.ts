@@ -65,6 +65,7 @@ export class PersistedReplay {
   private tail: Tail | null = null;
   private loading: Promise<Tail> | null = null;
   private running: Promise<void> = Promise.resolve();
+  private stopped = false;
 
   constructor(
     private readonly ds: DataSource,
@@ -93,6 +94,14 @@ export class PersistedReplay {
   }
 
   /** Waits for the run in flight, if any (shutdown). */
+  /**
+   * Stops folding at the next step (a shutdown): a fold runs several round trips per page, and a slow database made
+   * waiting for the whole page outlast the 15-second shutdown. What was not written is folded by the next start.
+   */
+  stop(): void {
+    this.stopped = true;
+  }
+
   settled(): Promise<void> {
     return this.running.catch(() => undefined);
   }
@@ -144,17 +153,19 @@ export class PersistedReplay {
 
   private async run(yieldWhile?: () => Promise<boolean>): Promise<void> {
     for (;;) {
-      if (yieldWhile && (await yieldWhile())) return;
+      if (this.stopped || (yieldWhile && (await yieldWhile()))) return;
       const tail = await this.loadedTail();
+      if (this.stopped) return;
       const page = await this.store.readAll({
         after: tail.position ? positionFromString(tail.position) : 'start',
         direction: 'forwards',
         maxCount: this.pageSize,
       });
-      if (!page.length) return;
+      if (!page.length || this.stopped) return;
       // Folded into a copy, which becomes the tail once written: a question meanwhile sees only what is stored.
       const next = copyTail(tail);
       const write = await this.fold(next, page);
+      if (this.stopped) return;
       try {
         await writeBatch(this.ds, tail.n, write);
       } catch (e) {

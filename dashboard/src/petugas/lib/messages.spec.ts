@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { hasMessage, messageFor } from './messages.ts';
 
 /** Codes of screens a monitor never calls (audit, projections, map, live channel, area reads, the supervisor's review and paper double entry). */
-const NOT_FOR_OFFICERS = /^(AUDIT|PROJECTION|MAP|RESUME|READ|FOLLOW|KELURAHAN|REVIEW|PAPER)\./;
+const NOT_FOR_OFFICERS = /^(AUDIT|PROJECTION|MAP|RESUME|READ|FOLLOW|KELURAHAN|AREA|REVIEW|PAPER)\./;
 
 function sources(dir: string): string[] {
   return readdirSync(dir).flatMap((f) => {
