@@ -45,7 +45,8 @@ describeInChromium('audit screens in Chromium', () => {
 
   beforeAll(async () => {
     mkdirSync(ARTIFACTS_DIR, { recursive: true });
-    t = await startTestApp({ ELECTION_DATE: '2024-02-14' }, 'auditui');
+    // No background as-of fold: the test rewrites recorded_at after writing (see audit.e2e-spec.ts).
+    t = await startTestApp({ ELECTION_DATE: '2024-02-14', AS_OF_BUILD_INTERVAL_SECONDS: '0' }, 'auditui');
     const tok: Record<string, string> = {
       A: await t.login(A, '123456'),
       C: await t.login(C, '123456'),
