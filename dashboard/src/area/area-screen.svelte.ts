@@ -29,12 +29,7 @@ export class AreaScreen {
 
   async load(): Promise<void> {
     try {
-      const v = await fetchArea(this.code);
-      this.take(v);
-      this.view = v;
-      this.childCodes = v.children.map((c) => c.code);
-      this.nextCursor = v.nextCursor;
-      this.estimate = v.area.estimate;
+      await this.read();
     } catch (e) {
       this.error = e instanceof ApiError && e.code === 'AREA.NOT_FOUND' ? 'not_found' : e instanceof ApiError ? e.code : 'network';
     }
@@ -43,15 +38,20 @@ export class AreaScreen {
   /** Reads the area and its first page of children again (after a reconnect: `area:updated` may have been missed). */
   async reload(): Promise<void> {
     try {
-      const v = await fetchArea(this.code);
-      this.take(v);
-      this.view = v;
-      this.childCodes = v.children.map((c) => c.code);
-      this.nextCursor = v.nextCursor;
-      this.estimate = v.area.estimate;
+      await this.read();
     } catch {
       // the next reconnect or push tries again
     }
+  }
+
+  /** The area and its first page of children, into this screen's state. */
+  private async read(): Promise<void> {
+    const v = await fetchArea(this.code);
+    this.take(v);
+    this.view = v;
+    this.childCodes = v.children.map((c) => c.code);
+    this.nextCursor = v.nextCursor;
+    this.estimate = v.area.estimate;
   }
 
   /** The next page of children (past 500). */
