@@ -40,6 +40,12 @@ describe('areas API (e2e, city)', () => {
     );
   });
 
+  it('names the root without sign-in (GET /api/root, for the sign-in page), the same as the area view', async () => {
+    const r = await t.call('GET', '/api/root');
+    expect(r.status).toBe(200);
+    expect(r.body).toEqual({ level: 'kabupaten', code: '1673', name: 'Kota Lubuklinggau' });
+  });
+
   it('drills down to a kecamatan and a kelurahan, with the parent chain', async () => {
     const kec = await t.call('GET', `/api/areas/${KEC}`, { token: display });
     expect(kec.body).toMatchObject({

@@ -132,6 +132,8 @@ describeInChromium('wall drill-down in Chromium', () => {
         .split(',')[4];
       await report(t, `${somewhere}001`);
       await page.goto(`${t.url}/masuk`);
+      // Before anyone signed in on this browser: the page names the root from the public GET /api/root.
+      await waitForText(page, 'signin-area', 'Posko Pemantauan Pemilu · Indonesia');
       await signIn(page, 'display', 'display123');
       await page.waitForURL(`${t.url}/`);
       await page.locator('[data-testid="wall"][data-level="nation"]').waitFor();
@@ -285,6 +287,8 @@ describeInChromium('wall drill-down in Chromium', () => {
     it('drills from the city wall into a kecamatan and a kelurahan, and back up to the city', async () => {
       const last = await report(t, `${ULAK_LEBAR}001`);
       await page.goto(`${t.url}/masuk`);
+      await waitForText(page, 'signin-area', 'Posko Pemantauan Pemilu · Kota Lubuklinggau');
+      await page.screenshot({ path: join(ARTIFACTS_DIR, 'drill-city-signin-1920x1080.png') });
       await signIn(page, 'display', 'display123');
       await page.waitForURL(`${t.url}/`);
       // The city's wall as it always was: all 72 kelurahan on the map, titled by the city.

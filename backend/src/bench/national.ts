@@ -38,7 +38,12 @@ import { startServer, type ServerChild } from './server-child.js';
 import { latency, sleep, type Latency } from './stats.js';
 
 const { values } = parseArgs({
-  options: { tps: { type: 'string', default: '820000' }, samples: { type: 'string', default: '40' } },
+  options: {
+    tps: { type: 'string', default: '820000' },
+    samples: { type: 'string', default: '40' },
+    // Leaves the scratch database and the reference file in place (printed), to profile a server against them.
+    keep: { type: 'boolean', default: false },
+  },
 });
 const TPS = Number(values.tps);
 const SAMPLES = Number(values.samples);
@@ -52,6 +57,8 @@ interface RouteFigure {
   bytes: number;
   coldMs: number;
   warm: Latency;
+  /** The backend's peak resident memory once this route's requests were answered (VmHWM: it only grows). */
+  peakRssMb: number;
 }
 
 async function writeReference(dir: string) {
@@ -212,9 +219,16 @@ async function measureRoutes(server: ServerChild, token: string, ref: ReturnType
     const ms: number[] = [];
     for (let i = 0; i < SAMPLES; i++) ms.push((await getJson(server.url, r.paths[i % r.paths.length], token)).ms);
     const c = cold.get(r.name)!;
-    const f = { route: r.name, status: c.status, bytes: c.bytes, coldMs: Math.round(c.ms), warm: latency(ms) };
+    const f = {
+      route: r.name,
+      status: c.status,
+      bytes: c.bytes,
+      coldMs: Math.round(c.ms),
+      warm: latency(ms),
+      peakRssMb: server.peakRssMb(),
+    };
     log(
-      `${f.route}: ${f.status}, ${Math.round(f.bytes / 1024)} kB, cold ${f.coldMs} ms, warm p50 ${f.warm.p50} p95 ${f.warm.p95} max ${f.warm.max} ms`,
+      `${f.route}: ${f.status}, ${Math.round(f.bytes / 1024)} kB, cold ${f.coldMs} ms, warm p50 ${f.warm.p50} p95 ${f.warm.p95} max ${f.warm.max} ms, peak RSS ${f.peakRssMb} MB`,
     );
     out.push(f);
   }
@@ -231,6 +245,7 @@ async function main() {
       `reference: ${ref.provinsi.length} provinsi, ${ref.kabupaten.length} kabupaten/kota, ${ref.kecamatan.length} kecamatan, ${ref.kelurahan.length} kelurahan, ${ref.tpsTotal} TPS`,
     );
     const url = await cluster.createDatabase('national');
+    if (values.keep) log(`scratch database: ${url}`);
     // The schema, as the backend's start would make it.
     await (await openDataSource(url, 1)).destroy();
     const tpsIds = [...ref.tpsById.values()].map((t) => t.id);
@@ -268,7 +283,8 @@ async function main() {
     // The as-of replay is folded in the background (docs/audit.md; on a night it keeps up as events come, here it
     // starts with the whole log): the reads are measured once it has, as on a night, and its own time is a figure.
     const foldMs = await asOfFolded(url, night.events);
-    log(`as-of replay folded ${night.events} events ${seconds(foldMs)} s after the restart's health`);
+    const rssAfterFoldMb = server.peakRssMb();
+    log(`as-of replay folded ${night.events} events ${seconds(foldMs)} s after the restart's health; peak RSS ${rssAfterFoldMb} MB`);
     const routeFigures = await measureRoutes(server, token, ref);
 
     const asOf: { at: string; ms: number; status: number }[] = [];
@@ -277,7 +293,7 @@ async function main() {
       asOf.push({ at: p.endedAt, ms: Math.round(r.ms), status: r.status });
       log(`asOf ${p.endedAt} (after ${p.phase}): ${r.status} in ${Math.round(r.ms)} ms`);
     }
-    const rssMb = { afterStart: rssAfterStartMb, peakServing: server.peakRssMb(), peakCatchUp: catchUpRssMb };
+    const rssMb = { afterStart: rssAfterStartMb, peakAsOfFold: rssAfterFoldMb, peakServing: server.peakRssMb(), peakCatchUp: catchUpRssMb };
     await server.stop();
     server = null;
 
@@ -313,8 +329,11 @@ async function main() {
     console.log(JSON.stringify(result, null, 2));
   } finally {
     await server?.stop();
-    await cluster.stop();
-    rmSync(dir, { recursive: true, force: true });
+    if (values.keep) log(`kept: the scratch database and ${dir}/nation.csv (DATABASE_URL as above)`);
+    else {
+      await cluster.stop();
+      rmSync(dir, { recursive: true, force: true });
+    }
   }
 }
 

@@ -69,7 +69,7 @@ export interface ReadModels {
   /** These kelurahan only (unknown codes left out), in the order given: what the live channel pushes. */
   kelurahanSummaries(codes: string[], contest?: string): Promise<KelurahanSummary[]>;
   kelurahan(code: string, contest?: string): Promise<(KelurahanSummary & { tps: TpsView[] }) | null>;
-  /** An area of any level at or below the reference's root, null when it is none (docs/api.md "Areas"). */
+  /** An area of any level at or below the reference's root, null when it is none (docs/projections.md "Areas"). */
   area(code: string, opts: { contest?: string; limit: number; after?: string }): Promise<AreaView | null>;
   areaTps(code: string, opts: { limit: number; after?: string; state?: TpsState }): Promise<AreaTpsPage | null>;
   /** These areas' numbers (any level; codes outside the reference left out): what `area:updated` carries. */

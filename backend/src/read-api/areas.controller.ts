@@ -1,5 +1,5 @@
 /**
- * The read API of any area (docs/api.md "Areas"): GET /api/areas (the reference's root), /api/areas/:code (a provinsi,
+ * The read API of any area (docs/projections.md "Areas"): GET /api/areas (the reference's root), /api/areas/:code (a provinsi,
  * kabupaten/kota, kecamatan or kelurahan at or below the root) and /api/areas/:code/tps, each a page at a time with
  * an opaque cursor. Any signed-in role; officer details as tpsViewFor allows.
  */

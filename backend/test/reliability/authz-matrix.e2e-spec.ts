@@ -23,6 +23,7 @@ const MATRIX: [string, string, Record<Who, number>][] = [
   ['GET', '/api/health', PUBLIC],
   ['GET', '/api/metrics', PUBLIC],
   ['GET', '/api/docs.json', PUBLIC],
+  ['GET', '/api/root', PUBLIC],
   ['GET', '/api/summary', row(ANY, 200)],
   ['GET', '/api/kecamatan', row(ANY, 200)],
   ['GET', '/api/kelurahan', row(ANY, 200)],

@@ -91,6 +91,11 @@ export async function signIn(nip: string, pin: string): Promise<Session> {
   return session!;
 }
 
+/** GET of a public route (no token sent, nothing ended on refusal). */
+export function publicGet<T>(path: string): Promise<T> {
+  return request<T>('GET', path, undefined, null);
+}
+
 /** GET with the token; a 401 ends the session. */
 export async function apiGet<T>(path: string): Promise<T> {
   try {

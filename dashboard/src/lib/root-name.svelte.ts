@@ -1,7 +1,10 @@
 /**
  * The name of the configured root (the city, a province, "Indonesia") for the screens' titles: the server's summary
- * names it once signed in; the sign-in page, before any answer, shows the name remembered from the last session.
+ * names it once signed in; the sign-in page asks the public GET /api/root, and until it answers (or when offline)
+ * shows the name remembered from the last session.
  */
+import { publicGet } from './api.ts';
+
 const STORE = 'sipantaumilu.rootName';
 
 class RootName {
@@ -14,6 +17,15 @@ class RootName {
       localStorage.setItem(STORE, name);
     } catch {
       // private mode: the title just waits for the next answer
+    }
+  }
+
+  /** Asks the server (public, no sign-in); a failure keeps what is remembered. */
+  async load(): Promise<void> {
+    try {
+      this.remember((await publicGet<{ name: string }>('/api/root')).name);
+    } catch {
+      // offline or an older server: the remembered name stays
     }
   }
 
