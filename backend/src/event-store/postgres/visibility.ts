@@ -9,9 +9,14 @@ import type { LogVisibility } from '../event-store.port.js';
 /** Counting stops here: enough to say "frozen", cheap on the position index. */
 export const HIDDEN_CAP = 10_000;
 
-/** Committed events at or past the rule's horizon: in the table, not yet readable. */
+/**
+ * Committed events at or past the rule's horizon: in the table, not yet readable. The ORDER BY makes it a scan of the
+ * position index from the horizon: without it the planner, not knowing the horizon, expects a third of the log to
+ * match and scans the table (2.3 s on a 1.7-million-event national night; 0.1 ms with the index).
+ */
 const HIDDEN_SQL = `SELECT count(*)::int AS n FROM (
-    SELECT 1 FROM es.events WHERE transaction_id >= pg_snapshot_xmin(pg_current_snapshot()) LIMIT ${HIDDEN_CAP + 1}) AS hidden`;
+    SELECT 1 FROM es.events WHERE transaction_id >= pg_snapshot_xmin(pg_current_snapshot())
+    ORDER BY transaction_id LIMIT ${HIDDEN_CAP + 1}) AS hidden`;
 
 /**
  * The oldest transaction holding an xid, cluster-wide (the one that sets the horizon). Only an assigned xid holds the
