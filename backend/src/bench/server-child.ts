@@ -40,7 +40,8 @@ function extraEnv(): Record<string, string> {
 export async function startServer(env: Record<string, string>, log: (m: string) => void): Promise<ServerChild> {
   const port = await freePort();
   const prof = process.env.BENCH_CPU_PROF;
-  const args = [...(prof ? ['--cpu-prof', '--cpu-prof-dir', prof] : []), MAIN];
+  // The heap cap of `npm start`, the systemd unit and the image (docs/operations.md "Memory").
+  const args = ['--max-old-space-size=640', ...(prof ? ['--cpu-prof', '--cpu-prof-dir', prof] : []), MAIN];
   const child: ChildProcess = spawn(process.execPath, args, {
     env: {
       PATH: process.env.PATH ?? '',
