@@ -10,12 +10,11 @@ import { createWriteStream, existsSync } from 'node:fs';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { parseArgs } from 'node:util';
-import pg from 'pg';
-import { from as copyFrom } from 'pg-copy-streams';
 import { hashPin } from '../auth/pin-hash.js';
 import { openDataSource } from '../database/data-source.js';
 import { loadReferenceData } from '../reference/reference-data.js';
 import { nationShapeFor, syntheticNationCsv } from '../reference/synthetic-nation.js';
+import { writeOfficerAccounts } from './accounts.js';
 import { openCluster } from './pg.js';
 import { startServer } from './server-child.js';
 import { sleep } from './stats.js';
@@ -43,24 +42,9 @@ try {
   await (await openDataSource(url, 2)).destroy(); // migrations
   const hash = await hashPin(PIN);
   const t0 = performance.now();
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  function* lines(): Generator<string> {
-    let batch = '';
-    for (const t of ref.tpsById.values()) {
-      batch += `${t.id}\tPemantau ${t.id} (sintetis)\tofficer\t${t.id}\t${hash}\n`;
-      if (batch.length > 1 << 20) {
-        yield batch;
-        batch = '';
-      }
-    }
-    yield `bench-operator\tOperator (sintetis)\toperator\t\\N\t${hash}\n`;
-    yield batch;
-  }
-  await pipeline(Readable.from(lines()), client.query(copyFrom(`COPY users (nip, name, role, tps_id, pin_hash) FROM STDIN`)));
-  await client.query('ANALYZE users');
-  const [{ n }] = (await client.query<{ n: number }>(`SELECT count(*)::int AS n FROM users WHERE role = 'officer'`)).rows;
-  await client.end();
+  const n = await writeOfficerAccounts(url, ref.tpsById.keys(), hash, [
+    { nip: 'bench-operator', name: 'Operator (sintetis)', role: 'operator' },
+  ]);
   log(`${n} officer accounts written in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
 
   const started = performance.now();

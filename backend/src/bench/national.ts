@@ -33,6 +33,7 @@ import { parseReferenceCsv } from '../reference/reference-data.js';
 import { nationShapeFor, syntheticNationCsv } from '../reference/synthetic-nation.js';
 import { createRng } from '../simulator/prng.js';
 import { checkInEvent, incidentEvent, tallyEvent } from './events.js';
+import { writeOfficerAccounts } from './accounts.js';
 import { openCluster } from './pg.js';
 import { startServer, type ServerChild } from './server-child.js';
 import { latency, sleep, type Latency } from './stats.js';
@@ -115,26 +116,6 @@ async function writeNight(url: string, tpsIds: string[]) {
     await store.close();
   }
   return { events: written, writeMs: performance.now() - t0, phases };
-}
-
-/** One officer account per TPS, as `officers:import` stores them (one PIN hash for all: the bench never signs in). */
-async function addAccounts(url: string, tpsIds: string[]) {
-  const ds = await openDataSource(url, 2);
-  try {
-    const pin = await hashPin(randomBytes(8).toString('hex'));
-    for (let i = 0; i < tpsIds.length; i += 50_000) {
-      const ids = tpsIds.slice(i, i + 50_000);
-      await ds.query(
-        `INSERT INTO users (nip, name, role, tps_id, pin_hash)
-         SELECT 'N' || id, 'Petugas ' || id, 'officer', id, $2 FROM unnest($1::text[]) AS id`,
-        [ids, pin],
-      );
-    }
-    // The reader whose token the bench mints (the guard checks every token against its account).
-    await ds.query(`INSERT INTO users (nip, name, role, pin_hash) VALUES ('bench-auditor', 'Auditor (bench)', 'auditor', $1)`, [pin]);
-  } finally {
-    await ds.destroy();
-  }
 }
 
 async function getJson(base: string, path: string, token: string) {
@@ -251,8 +232,11 @@ async function main() {
     const tpsIds = [...ref.tpsById.values()].map((t) => t.id);
     const night = await writeNight(url, tpsIds);
     log(`night: ${night.events} events written in ${seconds(night.writeMs)} s`);
-    await addAccounts(url, tpsIds);
-    log(`${tpsIds.length} officer accounts stored`);
+    // The reader whose token the bench mints (the guard checks every token against its account).
+    const accounts = await writeOfficerAccounts(url, tpsIds, await hashPin(randomBytes(8).toString('hex')), [
+      { nip: 'bench-auditor', name: 'Auditor (bench)', role: 'auditor' },
+    ]);
+    log(`${accounts} officer accounts stored`);
 
     const jwtSecret = randomBytes(32).toString('hex');
     const env = {
