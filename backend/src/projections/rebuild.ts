@@ -9,9 +9,9 @@ import type { DataSource, QueryRunner } from 'typeorm';
 import type { EventStore, RecordedEvent } from '../event-store/event-store.port.js';
 import { comparePositions } from '../event-store/position.js';
 import { DomainError } from '../http/domain-error.js';
-import { deleteCheckpoint, lockCheckpoint, readCheckpoint, setCheckpoint } from './checkpoints.js';
+import { advanceCheckpoint, deleteCheckpoint, lockCheckpoint, readCheckpoint, setCheckpoint } from './checkpoints.js';
 import { ProjectionRunner } from './projection-runner.js';
-import { lockTables, table, type Projection } from './projection.js';
+import { handledBy, lockTables, table, type Projection } from './projection.js';
 
 const SHADOW = 'proj_rebuild';
 const RETIRED = 'proj_retired';
@@ -28,15 +28,25 @@ export const REBUILD_PAGE = 10_000;
  * 2.5 s; folds of 2,000 took at most 0.6 s each and 2.3 s in all; of 1,000, 0.45 s and 2.8 s (docs/projections.md).
  */
 export const REBUILD_FOLD = 2_000;
+/**
+ * What a projection's bulk fold holds in memory before it writes (TPS docs for tps-status, rows for the audit
+ * projections): REBUILD_MEMORY_LIMIT in the app's config. 100,000 TPS docs are about ... MB of heap.
+ */
+export const REBUILD_MEMORY_LIMIT = 100_000;
 const PAGES_IN_FLIGHT = 2;
 
 export interface RebuildOptions {
   /** Events per read of the log (default REBUILD_PAGE). */
   pageSize?: number;
-  /** Events per fold transaction (default REBUILD_FOLD, at most the page size). */
+  /** Events per fold transaction, and rows per write of a bulk fold (default REBUILD_FOLD, at most the page size). */
   foldSize?: number;
-  /** Called after each fold transaction committed, with the number of events it applied. */
-  onFold?: (projection: string, applied: number) => void;
+  /** What a bulk fold holds in memory before writing (default REBUILD_MEMORY_LIMIT). */
+  memoryLimit?: number;
+  /**
+   * Called after each fold transaction committed, with the number of events it applied. A bulk fold's writes report
+   * the rows each wrote, and the last write of each flush the events folded since the one before.
+   */
+  onFold?: (projection: string, applied: number, rowsWritten?: number) => void;
 }
 
 export interface RebuildResult {
@@ -96,25 +106,61 @@ export async function rebuildProjections(
     }
 
     // 2. The whole log into the copies, read once. Each projection folds the pages in order on its own connection, so
-    // the projections (and the read of the next page) run side by side; at most PAGES_IN_FLIGHT pages are held.
+    // the projections (and the read of the next page) run side by side; at most PAGES_IN_FLIGHT pages are held. A
+    // projection with a bulk path folds into memory and writes only when full and at the end (writeBulk); the others
+    // fold each page with `apply` in short transactions.
+    const memoryLimit = opts.memoryLimit ?? REBUILD_MEMORY_LIMIT;
+    const bulks = shadows.map((s) => s.projection.bulk?.({ db: ds, schema: SHADOW, memoryLimit, writeRows: foldSize }) ?? null);
+    const sinceFlush = shadows.map(() => 0);
     const foldMs = shadows.map(() => 0);
     const chains = shadows.map(() => Promise.resolve());
     const inFlight: Promise<unknown>[] = [];
+    let folded = 0;
+    let lastEvent: RecordedEvent | null = null;
+    const writeBulk = async (i: number, final: boolean) => {
+      const writes = bulks[i]!.flush(final);
+      const applied = sinceFlush[i];
+      sinceFlush[i] = 0;
+      // The copies' checkpoint moves once, in the last write of the last flush: a crash before it leaves copies that
+      // the next rebuild drops and starts over (step 1).
+      if (final && writes.length === 0) writes.push({ rows: 0, run: async () => undefined });
+      for (const [n, w] of writes.entries()) {
+        const last = n === writes.length - 1;
+        await inTransaction(ds, async (tx) => {
+          await w.run(tx);
+          if (final && last && lastEvent) {
+            await lockCheckpoint(tx, shadows[i].checkpointName);
+            await advanceCheckpoint(tx, shadows[i].checkpointName, lastEvent.position, lastEvent.recordedAt, folded);
+          }
+        });
+        opts.onFold?.(shadows[i].projection.name, last ? applied : 0, w.rows);
+      }
+    };
     try {
       let next = store.readAll({ after: 'start', maxCount: pageSize });
       for (;;) {
         const events = await next;
         if (events.length === 0) break;
-        next = store.readAll({ after: events[events.length - 1].position, maxCount: pageSize });
+        folded += events.length;
+        lastEvent = events[events.length - 1];
+        next = store.readAll({ after: lastEvent.position, maxCount: pageSize });
         // Awaited on the next turn; if a fold fails first, this read's rejection must not go unhandled.
         next.catch(() => undefined);
         shadows.forEach((s, i) => {
           chains[i] = chains[i].then(async () => {
             const t0 = performance.now();
-            // One read, several short transactions: each fold hides newer live events only while it runs.
-            for (let at = 0; at < events.length; at += foldSize) {
-              const applied = await s.applyBatch(events.slice(at, at + foldSize));
-              opts.onFold?.(s.projection.name, applied?.applied ?? 0);
+            const bulk = bulks[i];
+            if (bulk) {
+              const mine = handledBy(s.projection, events);
+              if (mine.length > 0) await bulk.fold(mine);
+              sinceFlush[i] += events.length;
+              if (bulk.full) await writeBulk(i, false);
+            } else {
+              // One read, several short transactions: each fold hides newer live events only while it runs.
+              for (let at = 0; at < events.length; at += foldSize) {
+                const applied = await s.applyBatch(events.slice(at, at + foldSize));
+                opts.onFold?.(s.projection.name, applied?.applied ?? 0);
+              }
             }
             foldMs[i] += performance.now() - t0;
           });
@@ -124,6 +170,14 @@ export async function rebuildProjections(
         inFlight.push(page);
         if (inFlight.length >= PAGES_IN_FLIGHT) await inFlight.shift();
       }
+      bulks.forEach((bulk, i) => {
+        if (!bulk) return;
+        chains[i] = chains[i].then(async () => {
+          const t0 = performance.now();
+          await writeBulk(i, true);
+          foldMs[i] += performance.now() - t0;
+        });
+      });
     } finally {
       // Nothing may still write into the copies once this function has left (or unlocked).
       await Promise.allSettled(chains);

@@ -1,0 +1,40 @@
+/**
+ * A bulk fold for projections that only add one row per event (audit anchors, corrections): the rows of each page are
+ * held until `memoryLimit` of them wait, then COPYed into the copy in writes of `writeRows`.
+ */
+import type { QueryRunner } from 'typeorm';
+import type { RecordedEvent } from '../event-store/event-store.port.js';
+import { chunks, copyObjects } from './copy-rows.js';
+import { table, type BulkContext, type BulkFold, type BulkWrite } from './projection.js';
+
+export class RowsBulk implements BulkFold {
+  private pending: object[] = [];
+
+  constructor(
+    private readonly ctx: BulkContext,
+    private readonly tableName: string,
+    /** The rows of the next events (in log order; it may keep state across pages, as the anchors' chain head). */
+    private readonly rowsOf: (events: RecordedEvent[]) => object[],
+    /** Runs in the last write, after every row is in (the anchors' check against the live ones). */
+    private readonly finish?: (tx: QueryRunner) => Promise<void>,
+  ) {}
+
+  get full(): boolean {
+    return this.pending.length >= this.ctx.memoryLimit;
+  }
+
+  async fold(events: RecordedEvent[]): Promise<void> {
+    for (const row of this.rowsOf(events)) this.pending.push(row);
+  }
+
+  flush(final: boolean): BulkWrite[] {
+    const target = table(this.ctx.schema, this.tableName);
+    const writes: BulkWrite[] = chunks(this.pending, this.ctx.writeRows).map((rows) => ({
+      rows: rows.length,
+      run: (tx) => copyObjects(tx, target, rows),
+    }));
+    this.pending = [];
+    if (final && this.finish) writes.push({ rows: 0, run: this.finish });
+    return writes;
+  }
+}
