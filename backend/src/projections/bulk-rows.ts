@@ -1,6 +1,7 @@
 /**
- * A bulk fold for projections that only add one row per event (audit anchors, corrections): the rows of each page are
- * held until `memoryLimit` of them wait, then COPYed into the copy in writes of `writeRows`.
+ * A bulk fold for projections that only add one row per event (audit anchors, corrections): nothing is gained by
+ * holding their rows (no row is written twice), so they are COPYed into the copy as soon as a write's worth
+ * (`writeRows`) waits, while the log is still being read and folded.
  */
 import type { QueryRunner } from 'typeorm';
 import type { RecordedEvent } from '../event-store/event-store.port.js';
@@ -20,7 +21,7 @@ export class RowsBulk implements BulkFold {
   ) {}
 
   get full(): boolean {
-    return this.pending.length >= this.ctx.memoryLimit;
+    return this.pending.length >= this.ctx.writeRows;
   }
 
   async fold(events: RecordedEvent[]): Promise<void> {

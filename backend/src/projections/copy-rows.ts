@@ -12,8 +12,13 @@ import type { QueryRunner } from 'typeorm';
 export function copyField(v: unknown): string {
   if (v === null || v === undefined) return '\\N';
   const s = typeof v === 'string' ? v : JSON.stringify(v);
-  return s.replace(/\\/g, '\\\\').replace(/\t/g, '\\t').replace(/\n/g, '\\n').replace(/\r/g, '\\r');
+  // One test, and one pass only when needed: most values (JSON docs included) have nothing to escape.
+  return SPECIAL.test(s) ? s.replace(SPECIALS, (c) => ESCAPED[c]) : s;
 }
+
+const SPECIAL = /[\\\t\n\r]/;
+const SPECIALS = /[\\\t\n\r]/g;
+const ESCAPED: Record<string, string> = { '\\': '\\\\', '\t': '\\t', '\n': '\\n', '\r': '\\r' };
 
 /** COPYs `rows` (values in `columns` order) into `target`, a trusted table name (projection.ts `table`). */
 export async function copyRows(tx: QueryRunner, target: string, columns: readonly string[], rows: readonly unknown[][]): Promise<void> {

@@ -6,6 +6,7 @@ import { afterAll, beforeAll, expect, it } from '@jest/globals';
 import { createTestDatabase, type TestDatabase } from '../../test/support/test-db.js';
 import type { TpsEvent } from '../tps/tps.events.js';
 import { readCheckpoint } from './checkpoints.js';
+import { copyRows } from './copy-rows.js';
 import { createProjections } from './projection-registry.js';
 import type { Projection } from './projection.js';
 import { rebuildProjections } from './rebuild.js';
@@ -139,4 +140,23 @@ it('with memory to spare, writes each TPS row once', async () => {
     0,
   );
   expect(tpsRows).toBe(TPS.length + totalsRows);
+});
+
+it('COPYs values with tabs, newlines, backslashes and nulls as they are', async () => {
+  const tx = bench.ds.createQueryRunner();
+  await tx.connect();
+  try {
+    await tx.startTransaction();
+    await tx.query(`CREATE TEMP TABLE copied (n int, s text, j jsonb) ON COMMIT DROP`);
+    const rows = [
+      [1, 'a\tb\nc\\d\re', { quote: '"', tab: '\t', slash: '\\', line: '\n' }],
+      [2, null, null],
+      [3, '\\N', ['x', 1, true]],
+    ];
+    await copyRows(tx, 'copied', ['n', 's', 'j'], rows);
+    expect(await tx.query(`SELECT n, s, j FROM copied ORDER BY n`)).toEqual(rows.map(([n, s, j]) => ({ n, s, j })));
+  } finally {
+    await tx.rollbackTransaction();
+    await tx.release();
+  }
 });

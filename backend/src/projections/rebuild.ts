@@ -9,7 +9,7 @@ import type { DataSource, QueryRunner } from 'typeorm';
 import type { EventStore, RecordedEvent } from '../event-store/event-store.port.js';
 import { comparePositions } from '../event-store/position.js';
 import { DomainError } from '../http/domain-error.js';
-import { advanceCheckpoint, deleteCheckpoint, lockCheckpoint, readCheckpoint, setCheckpoint } from './checkpoints.js';
+import { deleteCheckpoint, lockCheckpoint, readCheckpoint, setCheckpoint } from './checkpoints.js';
 import { ProjectionRunner } from './projection-runner.js';
 import { handledBy, lockTables, table, type Projection } from './projection.js';
 
@@ -118,22 +118,24 @@ export async function rebuildProjections(
     let folded = 0;
     let lastEvent: RecordedEvent | null = null;
     const writeBulk = async (i: number, final: boolean) => {
-      const writes = bulks[i]!.flush(final);
+      const writes = bulks[i]?.flush(final) ?? [];
       const applied = sinceFlush[i];
       sinceFlush[i] = 0;
-      // The copies' checkpoint moves once, in the last write of the last flush: a crash before it leaves copies that
-      // the next rebuild drops and starts over (step 1).
-      if (final && writes.length === 0) writes.push({ rows: 0, run: async () => undefined });
+      // The copies' checkpoint is set once, in the last write at the end of the log (a crash before it leaves copies
+      // that the next rebuild drops and starts over, step 1), for the per-fold path too: its folds skip the events it
+      // does not handle.
+      if (final) writes.push({ rows: 0, run: async () => undefined });
       for (const [n, w] of writes.entries()) {
         const last = n === writes.length - 1;
         await inTransaction(ds, async (tx) => {
           await w.run(tx);
           if (final && last && lastEvent) {
             await lockCheckpoint(tx, shadows[i].checkpointName);
-            await advanceCheckpoint(tx, shadows[i].checkpointName, lastEvent.position, lastEvent.recordedAt, folded);
+            const at = { position: lastEvent.position, eventsApplied: folded, lastEventAt: lastEvent.recordedAt };
+            await setCheckpoint(tx, shadows[i].checkpointName, { name: shadows[i].checkpointName, ...at, updatedAt: new Date() });
           }
         });
-        opts.onFold?.(shadows[i].projection.name, last ? applied : 0, w.rows);
+        if (bulks[i]) opts.onFold?.(shadows[i].projection.name, last ? applied : 0, w.rows);
       }
     };
     try {
@@ -156,10 +158,12 @@ export async function rebuildProjections(
               sinceFlush[i] += events.length;
               if (bulk.full) await writeBulk(i, false);
             } else {
-              // One read, several short transactions: each fold hides newer live events only while it runs.
+              // One read, several short transactions: each fold hides newer live events only while it runs. A fold
+              // with none of the projection's events needs no transaction (the checkpoint is set at the end).
               for (let at = 0; at < events.length; at += foldSize) {
-                const applied = await s.applyBatch(events.slice(at, at + foldSize));
-                opts.onFold?.(s.projection.name, applied?.applied ?? 0);
+                const fold = events.slice(at, at + foldSize);
+                const applied = handledBy(s.projection, fold).length > 0 ? ((await s.applyBatch(fold))?.applied ?? 0) : fold.length;
+                opts.onFold?.(s.projection.name, applied);
               }
             }
             foldMs[i] += performance.now() - t0;
@@ -170,8 +174,7 @@ export async function rebuildProjections(
         inFlight.push(page);
         if (inFlight.length >= PAGES_IN_FLIGHT) await inFlight.shift();
       }
-      bulks.forEach((bulk, i) => {
-        if (!bulk) return;
+      shadows.forEach((_s, i) => {
         chains[i] = chains[i].then(async () => {
           const t0 = performance.now();
           await writeBulk(i, true);
