@@ -1,7 +1,8 @@
 /**
  * Rebuild from position zero while the old tables keep serving: 1. copy the projections' tables' shape into the schema
- * `proj_rebuild`, without their secondary indexes; 2. read the log once, in large pages, and fold each page into every projection's copies under their
- * own checkpoints, in short transactions (REBUILD_FOLD events each), then build the secondary indexes; 3. per projection, in one transaction: lock the live checkpoint (the live runner waits), fold what
+ * `proj_rebuild`, without their secondary indexes; 2. read the log once, in large pages, and fold each page into every projection's copies:
+ * in memory across pages and written by COPY where the projection has a bulk path (`Projection.bulk`), else with its
+ * `apply`, in short transactions either way (REBUILD_FOLD events or rows each), then build the secondary indexes; 3. per projection, in one transaction: lock the live checkpoint (the live runner waits), fold what
  * arrived meanwhile, move the copies into `public` in place of the old tables, and hand the copies' checkpoint to the
  * live name. Readers block only for that last transaction.
  */
@@ -11,7 +12,7 @@ import { comparePositions } from '../event-store/position.js';
 import { DomainError } from '../http/domain-error.js';
 import { deleteCheckpoint, lockCheckpoint, readCheckpoint, setCheckpoint } from './checkpoints.js';
 import { ProjectionRunner } from './projection-runner.js';
-import { handledBy, lockTables, table, type Projection } from './projection.js';
+import { handledBy, lockTables, table, type BulkWrite, type Projection } from './projection.js';
 
 const SHADOW = 'proj_rebuild';
 const RETIRED = 'proj_retired';
@@ -34,6 +35,8 @@ export const REBUILD_FOLD = 2_000;
  */
 export const REBUILD_MEMORY_LIMIT = 100_000;
 const PAGES_IN_FLIGHT = 2;
+/** Connections one bulk flush writes over (the development machine has two cores). */
+const BULK_WRITERS = 2;
 
 export interface RebuildOptions {
   /** Events per read of the log (default REBUILD_PAGE). */
@@ -107,7 +110,7 @@ export async function rebuildProjections(
 
     // 2. The whole log into the copies, read once. Each projection folds the pages in order on its own connection, so
     // the projections (and the read of the next page) run side by side; at most PAGES_IN_FLIGHT pages are held. A
-    // projection with a bulk path folds into memory and writes only when full and at the end (writeBulk); the others
+    // projection with a bulk path folds into memory and writes only when full and at the end (write); the others
     // fold each page with `apply` in short transactions.
     const memoryLimit = opts.memoryLimit ?? REBUILD_MEMORY_LIMIT;
     const bulks = shadows.map((s) => s.projection.bulk?.({ db: ds, schema: SHADOW, memoryLimit, writeRows: foldSize }) ?? null);
@@ -117,7 +120,7 @@ export async function rebuildProjections(
     const inFlight: Promise<unknown>[] = [];
     let folded = 0;
     let lastEvent: RecordedEvent | null = null;
-    const writeBulk = async (i: number, final: boolean) => {
+    const write = async (i: number, final: boolean) => {
       const writes = bulks[i]?.flush(final) ?? [];
       const applied = sinceFlush[i];
       sinceFlush[i] = 0;
@@ -125,8 +128,7 @@ export async function rebuildProjections(
       // that the next rebuild drops and starts over, step 1), for the per-fold path too: its folds skip the events it
       // does not handle.
       if (final) writes.push({ rows: 0, run: async () => undefined });
-      for (const [n, w] of writes.entries()) {
-        const last = n === writes.length - 1;
+      const run = async (w: BulkWrite, last: boolean) => {
         await inTransaction(ds, async (tx) => {
           await w.run(tx);
           if (final && last && lastEvent) {
@@ -136,7 +138,16 @@ export async function rebuildProjections(
           }
         });
         if (bulks[i]) opts.onFold?.(shadows[i].projection.name, last ? applied : 0, w.rows);
-      }
+      };
+      // A flush's writes touch distinct rows, so BULK_WRITERS connections share them; the last runs after all others.
+      const body = writes.slice(0, -1);
+      let taken = 0;
+      const workers = Array.from({ length: Math.min(BULK_WRITERS, body.length) }, async () => {
+        while (taken < body.length) await run(body[taken++], false);
+      });
+      const failed = (await Promise.allSettled(workers)).find((r) => r.status === 'rejected');
+      if (failed) throw failed.reason;
+      if (writes.length > 0) await run(writes[writes.length - 1], true);
     };
     try {
       let next = store.readAll({ after: 'start', maxCount: pageSize });
@@ -156,7 +167,7 @@ export async function rebuildProjections(
               const mine = handledBy(s.projection, events);
               if (mine.length > 0) await bulk.fold(mine);
               sinceFlush[i] += events.length;
-              if (bulk.full) await writeBulk(i, false);
+              if (bulk.full) await write(i, false);
             } else {
               // One read, several short transactions: each fold hides newer live events only while it runs. A fold
               // with none of the projection's events needs no transaction (the checkpoint is set at the end).
@@ -177,7 +188,7 @@ export async function rebuildProjections(
       shadows.forEach((_s, i) => {
         chains[i] = chains[i].then(async () => {
           const t0 = performance.now();
-          await writeBulk(i, true);
+          await write(i, true);
           foldMs[i] += performance.now() - t0;
         });
       });
