@@ -16,8 +16,8 @@ export class RowsBulk implements BulkFold {
     private readonly tableName: string,
     /** The rows of the next events (in log order; it may keep state across pages, as the anchors' chain head). */
     private readonly rowsOf: (events: RecordedEvent[]) => object[],
-    /** Runs in the last write, after every row is in (the anchors' check against the live ones). */
-    private readonly finish?: (tx: QueryRunner) => Promise<void>,
+    /** Runs at the end, once every row is in (the anchors' check against the live ones). */
+    private readonly check?: (tx: QueryRunner) => Promise<void>,
   ) {}
 
   get full(): boolean {
@@ -28,14 +28,17 @@ export class RowsBulk implements BulkFold {
     for (const row of this.rowsOf(events)) this.pending.push(row);
   }
 
-  flush(final: boolean): BulkWrite[] {
+  flush(): BulkWrite[] {
     const target = table(this.ctx.schema, this.tableName);
     const writes: BulkWrite[] = chunks(this.pending, this.ctx.writeRows).map((rows) => ({
       rows: rows.length,
       run: (tx) => copyObjects(tx, target, rows),
     }));
     this.pending = [];
-    if (final && this.finish) writes.push({ rows: 0, run: this.finish });
     return writes;
+  }
+
+  async finish(tx: QueryRunner): Promise<void> {
+    await this.check?.(tx);
   }
 }

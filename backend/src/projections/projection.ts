@@ -56,13 +56,18 @@ export interface BulkWrite {
 /**
  * A rebuild's fold into memory: the rebuild hands it every page (only the events the projection handles, in log order)
  * and, whenever `full` or at the end of the log, takes what it holds out as writes, runs each in its own transaction and
- * moves the copies' checkpoint once, in the last one. The tables it ends with equal what `apply` builds (tested).
+ * at the end moves the copies' checkpoint once. The tables it ends with equal what `apply` builds (tested).
  */
 export interface BulkFold {
   fold(events: RecordedEvent[]): Promise<void>;
   readonly full: boolean;
-  /** Empties memory into writes, in order; `final` (the end of the log): also what is kept for the whole rebuild. */
+  /**
+   * Empties memory into writes of distinct rows (the rebuild runs them side by side); `final` (the end of the log): also
+   * what is kept for the whole rebuild.
+   */
   flush(final: boolean): BulkWrite[];
+  /** Runs at the end, in the transaction that moves the checkpoint, once every write is in (a check may refuse). */
+  finish?(tx: QueryRunner): Promise<void>;
 }
 
 /** The events of a batch the projection handles (its types, on its streams), in order. */

@@ -12,7 +12,7 @@ import { comparePositions } from '../event-store/position.js';
 import { DomainError } from '../http/domain-error.js';
 import { deleteCheckpoint, lockCheckpoint, readCheckpoint, setCheckpoint } from './checkpoints.js';
 import { ProjectionRunner } from './projection-runner.js';
-import { handledBy, lockTables, table, type BulkWrite, type Projection } from './projection.js';
+import { handledBy, lockTables, table, type Projection } from './projection.js';
 
 const SHADOW = 'proj_rebuild';
 const RETIRED = 'proj_retired';
@@ -121,33 +121,43 @@ export async function rebuildProjections(
     let folded = 0;
     let lastEvent: RecordedEvent | null = null;
     const write = async (i: number, final: boolean) => {
-      const writes = bulks[i]?.flush(final) ?? [];
+      const bulk = bulks[i];
+      const writes = bulk?.flush(final) ?? [];
       const applied = sinceFlush[i];
       sinceFlush[i] = 0;
-      // The copies' checkpoint is set once, in the last write at the end of the log (a crash before it leaves copies
-      // that the next rebuild drops and starts over, step 1), for the per-fold path too: its folds skip the events it
-      // does not handle.
-      if (final) writes.push({ rows: 0, run: async () => undefined });
-      const run = async (w: BulkWrite, last: boolean) => {
-        await inTransaction(ds, async (tx) => {
-          await w.run(tx);
-          if (final && last && lastEvent) {
-            await lockCheckpoint(tx, shadows[i].checkpointName);
-            const at = { position: lastEvent.position, eventsApplied: folded, lastEventAt: lastEvent.recordedAt };
-            await setCheckpoint(tx, shadows[i].checkpointName, { name: shadows[i].checkpointName, ...at, updatedAt: new Date() });
-          }
-        });
-        if (bulks[i]) opts.onFold?.(shadows[i].projection.name, last ? applied : 0, w.rows);
-      };
-      // A flush's writes touch distinct rows, so BULK_WRITERS connections share them; the last runs after all others.
-      const body = writes.slice(0, -1);
+      const name = shadows[i].projection.name;
+      // A flush's writes touch distinct rows, so BULK_WRITERS connections share them, each write its own transaction.
       let taken = 0;
-      const workers = Array.from({ length: Math.min(BULK_WRITERS, body.length) }, async () => {
-        while (taken < body.length) await run(body[taken++], false);
+      const workers = Array.from({ length: Math.min(BULK_WRITERS, writes.length) }, async () => {
+        while (taken < writes.length) {
+          const w = writes[taken++];
+          await inTransaction(ds, (tx) => w.run(tx));
+          opts.onFold?.(name, 0, w.rows);
+        }
       });
       const failed = (await Promise.allSettled(workers)).find((r) => r.status === 'rejected');
       if (failed) throw failed.reason;
-      if (writes.length > 0) await run(writes[writes.length - 1], true);
+      if (!final) {
+        if (bulk) opts.onFold?.(name, applied, 0);
+        return;
+      }
+      // At the end of the log, once every write is in: the projection's last check and the copies' checkpoint, in one
+      // transaction. The checkpoint is set only here (a crash before it leaves copies that the next rebuild drops and
+      // starts over, step 1), for the per-fold path too: its folds skip the events it does not handle.
+      await inTransaction(ds, async (tx) => {
+        await bulk?.finish?.(tx);
+        if (!lastEvent) return;
+        const cp = shadows[i].checkpointName;
+        await lockCheckpoint(tx, cp);
+        await setCheckpoint(tx, cp, {
+          name: cp,
+          position: lastEvent.position,
+          eventsApplied: folded,
+          lastEventAt: lastEvent.recordedAt,
+          updatedAt: new Date(),
+        });
+      });
+      if (bulk) opts.onFold?.(name, applied, 0);
     };
     try {
       let next = store.readAll({ after: 'start', maxCount: pageSize });
