@@ -30,8 +30,8 @@ export const REBUILD_PAGE = 10_000;
  */
 export const REBUILD_FOLD = 2_000;
 /**
- * What a projection's bulk fold holds in memory before it writes (TPS docs for tps-status, rows for the audit
- * projections): REBUILD_MEMORY_LIMIT in the app's config. 100,000 TPS docs are about ... MB of heap.
+ * TPS docs the tps-status bulk fold holds in memory before it writes them out: REBUILD_MEMORY_LIMIT in the app's
+ * config. Measured: about 1.75 KB of heap per TPS with a check-in and a tally (100,000: 174 MB; 20,000: 35 MB).
  */
 export const REBUILD_MEMORY_LIMIT = 100_000;
 const PAGES_IN_FLIGHT = 2;

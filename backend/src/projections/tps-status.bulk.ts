@@ -52,7 +52,10 @@ export class TpsStatusBulk implements BulkFold {
       for (const r of found) stored.set(r.tps_id, r.doc);
     }
     const after = foldTps(this.ref, this.policy, events, (id) => this.held.get(id)?.doc ?? stored.get(id));
-    for (const [id, f] of after) this.held.set(id, { ...f, stored: this.held.get(id)?.stored ?? stored.get(id) ?? null });
+    // Only the position of the last event is kept (the event itself is several times the doc's size).
+    for (const [id, { doc, last }] of after) {
+      this.held.set(id, { doc, last: { position: last.position }, stored: this.held.get(id)?.stored ?? stored.get(id) ?? null });
+    }
   }
 
   flush(final: boolean): BulkWrite[] {

@@ -24,7 +24,7 @@ export function placeTps(ref: ReferenceData, id: string) {
 /** A TPS's doc after a batch and the last event that touched it (its row's position). */
 export interface FoldedTps {
   doc: TpsDoc;
-  last: RecordedEvent;
+  last: Pick<RecordedEvent, 'position'>;
 }
 
 /** The TPS a batch touches: each event's own, and the one whose photo a photo repeats (that TPS is flagged too). */
