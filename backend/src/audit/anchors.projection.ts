@@ -5,7 +5,19 @@
  */
 import type { RecordedEvent } from '../event-store/event-store.port.js';
 import { DomainError } from '../http/domain-error.js';
-import { NO_EFFECT, posParams, rows, table, type BatchContext, type BatchEffect, type Projection } from '../projections/projection.js';
+import type { QueryRunner } from 'typeorm';
+import { RowsBulk } from '../projections/bulk-rows.js';
+import {
+  NO_EFFECT,
+  posParams,
+  rows,
+  table,
+  type BatchContext,
+  type BatchEffect,
+  type BulkContext,
+  type BulkFold,
+  type Projection,
+} from '../projections/projection.js';
 import { TPS_EVENT_TYPES } from '../tps/tps.events.js';
 import { logLink, storedHash } from './chain-verifier.js';
 import { GENESIS_HASH } from './event-hash.js';
@@ -39,10 +51,48 @@ export function anchorRows(head: string, events: RecordedEvent[]): AnchorRow[] {
 
 const pos = (r: { commit_pos: string; prepare_pos: string }) => `${r.commit_pos}/${r.prepare_pos}`;
 
+/** A rebuild derived something else than the live anchor `a`: it stops, and the anchors are kept. */
+function disagreement(a: Pick<AnchorRow, 'commit_pos' | 'prepare_pos' | 'stream' | 'revision'>): DomainError {
+  return new DomainError(
+    'AUDIT.ANCHORS_DISAGREE',
+    409,
+    `The log no longer matches its audit anchors at ${pos(a)} (${a.stream} revision ${a.revision}); the anchors are kept: run audit:verify`,
+    { position: pos(a), stream: a.stream, revision: a.revision },
+  );
+}
+
 export class AuditAnchorsProjection implements Projection {
   readonly name = 'audit-anchors';
   readonly handles: ReadonlySet<string> = new Set(TPS_EVENT_TYPES);
   readonly tables = ['audit_anchor'] as const;
+
+  /**
+   * The rebuild's path: the chain runs on in memory across pages, the rows go in by COPY, and once all are in, one
+   * query compares them with the live anchors over the same range (refuseToLaunder's check, for the whole log at once).
+   */
+  bulk(ctx: BulkContext): BulkFold {
+    let head = GENESIS_HASH;
+    let last: string[] | null = null;
+    const rowsOf = (events: RecordedEvent[]) => {
+      const out = anchorRows(head, events);
+      head = out[out.length - 1]?.log_head ?? head;
+      if (out.length > 0) last = posParams(events[events.length - 1].position);
+      return out;
+    };
+    const check = async (tx: QueryRunner) => {
+      if (!last) return;
+      const [a] = await rows<AnchorRow>(
+        tx,
+        `SELECT l.commit_pos::text, l.prepare_pos::text, l.stream, l.revision::int FROM public.audit_anchor l
+         LEFT JOIN ${table(ctx.schema, 'audit_anchor')} d ON d.commit_pos = l.commit_pos AND d.prepare_pos = l.prepare_pos
+         WHERE (l.commit_pos, l.prepare_pos) <= ($1::numeric, $2::numeric) AND d.log_head IS DISTINCT FROM l.log_head
+         ORDER BY l.commit_pos, l.prepare_pos LIMIT 1`,
+        last,
+      );
+      if (a) throw disagreement(a);
+    };
+    return new RowsBulk(ctx, 'audit_anchor', rowsOf, check);
+  }
 
   async apply({ tx, schema }: BatchContext, events: RecordedEvent[]): Promise<BatchEffect> {
     const t = table(schema, 'audit_anchor');
@@ -90,14 +140,7 @@ export class AuditAnchorsProjection implements Projection {
     const mine = new Map(derived.map((a) => [pos(a), a]));
     for (const a of live) {
       const d = mine.get(pos(a));
-      if (!d || d.log_head !== a.log_head) {
-        throw new DomainError(
-          'AUDIT.ANCHORS_DISAGREE',
-          409,
-          `The log no longer matches its audit anchors at ${pos(a)} (${a.stream} revision ${a.revision}); the anchors are kept: run audit:verify`,
-          { position: pos(a), stream: a.stream, revision: a.revision },
-        );
-      }
+      if (!d || d.log_head !== a.log_head) throw disagreement(a);
     }
   }
 }

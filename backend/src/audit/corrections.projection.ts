@@ -3,7 +3,17 @@
  * indexed range read newest-first at any scale instead of a scan of the whole log.
  */
 import type { RecordedEvent } from '../event-store/event-store.port.js';
-import { NO_EFFECT, posParams, table, type BatchContext, type BatchEffect, type Projection } from '../projections/projection.js';
+import { RowsBulk } from '../projections/bulk-rows.js';
+import {
+  NO_EFFECT,
+  posParams,
+  table,
+  type BatchContext,
+  type BatchEffect,
+  type BulkContext,
+  type BulkFold,
+  type Projection,
+} from '../projections/projection.js';
 import { placeTps, tpsIdOf } from '../projections/tps-status.projection.js';
 import type { ReferenceData } from '../reference/reference-data.js';
 import type { TallyCorrected } from '../tps/tps.events.js';
@@ -54,6 +64,11 @@ export class CorrectionsProjection implements Projection {
   readonly tables = ['audit_correction'] as const;
 
   constructor(private readonly ref: ReferenceData) {}
+
+  /** The rebuild's path: the same rows, by COPY. */
+  bulk(ctx: BulkContext): BulkFold {
+    return new RowsBulk(ctx, 'audit_correction', (events) => events.map((e) => correctionRow(this.ref, e)));
+  }
 
   async apply({ tx, schema }: BatchContext, events: RecordedEvent[]): Promise<BatchEffect> {
     // Upsert by position: re-applying a batch after a checkpoint reset writes the same rows again.

@@ -37,8 +37,9 @@ export async function nationalRebuild(url: string, events: number, kelurahan: nu
   const tallies = Math.min(tpsIds.length, Math.floor(events / 1.05));
   const corrections = Math.floor(tallies * 0.05);
   const checkIns = Math.max(0, events - tallies - corrections);
-  // The rebuild holds one connection for its locks and folds the four projections side by side, one connection each.
-  const ds = await openDataSource(url, 6);
+  // The rebuild holds one connection for its locks, folds the five projections side by side, one connection each, and
+  // writes a bulk flush over two.
+  const ds = await openDataSource(url, 8);
   const store = await PostgresEventStore.connect({ connectionString: url, poolSize: 4, statementTimeoutMs: 120_000 });
   try {
     const rng = createRng(99);

@@ -73,6 +73,9 @@ export const configSchema = z.object({
   // After a live batch the runners wait this long before reading again, so that under load one transaction carries
   // many events instead of one each (docs/projections.md); it bounds the extra latency a quiet moment sees.
   PROJECTION_GATHER_MS: z.coerce.number().int().min(0).max(1000).default(15),
+  // What a rebuild's bulk fold holds in memory per projection before writing it out (TPS docs, or rows of the audit
+  // projections): the bound on a rebuild's memory, in the server too (docs/projections.md).
+  REBUILD_MEMORY_LIMIT: z.coerce.number().int().min(1).default(100_000),
   // Requests per minute (0 = off), counted in Redis when REDIS_URL is set; docs/security.md explains the defaults. Per
   // IP, writes are only a high ceiling: the benchmark sends 2,000 tallies/s from one address, and a posko's officers
   // share one NAT.

@@ -8,9 +8,8 @@ import { projectionBatchDuration } from '../metrics/metrics.js';
 import type { DataSource, QueryRunner } from 'typeorm';
 import type { EventStore, RecordedEvent } from '../event-store/event-store.port.js';
 import { comparePositions, type Position } from '../event-store/position.js';
-import { TPS_STREAM_PREFIX } from '../tps/tps.events.js';
 import { advanceCheckpoint, lockCheckpoint, readCheckpoint } from './checkpoints.js';
-import { NO_EFFECT, type BatchEffect, type Projection } from './projection.js';
+import { handledBy, NO_EFFECT, type BatchEffect, type Projection } from './projection.js';
 
 export interface RunnerLogger {
   log(message: string): void;
@@ -94,9 +93,7 @@ export class ProjectionRunner {
     const fresh = events.filter((e) => checkpoint === null || comparePositions(e.position, checkpoint) > 0);
     if (fresh.length === 0) return null;
     // 3. Fold the events this projection handles into its tables; the rest only move the checkpoint.
-    const mine = fresh.filter(
-      (e) => this.projection.handles.has(e.type) && e.stream.startsWith(this.projection.streamPrefix ?? TPS_STREAM_PREFIX),
-    );
+    const mine = handledBy(this.projection, fresh);
     const effect = mine.length > 0 ? await this.projection.apply({ tx, schema: this.schema }, mine) : NO_EFFECT;
     // 4. Move the checkpoint in the same transaction.
     const last = fresh[fresh.length - 1];

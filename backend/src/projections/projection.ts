@@ -1,6 +1,7 @@
-import type { QueryRunner } from 'typeorm';
+import type { DataSource, QueryRunner } from 'typeorm';
 import type { RecordedEvent } from '../event-store/event-store.port.js';
 import { positionToString, type Position } from '../event-store/position.js';
+import { TPS_STREAM_PREFIX } from '../tps/tps.events.js';
 
 /** Where a batch writes: the live tables (`public`) or a rebuild's shadow copies (`proj_rebuild`). */
 export interface BatchContext {
@@ -32,6 +33,46 @@ export interface Projection {
   /** The streams it reads (default the TPS streams, `tps-`). */
   readonly streamPrefix?: string;
   apply(ctx: BatchContext, events: RecordedEvent[]): Promise<BatchEffect>;
+  /** A rebuild's faster path into its empty copies (rebuild.ts); without it, a rebuild folds every page with `apply`. */
+  bulk?(ctx: BulkContext): BulkFold;
+}
+
+export interface BulkContext {
+  /** Reads of the copies (what an earlier flush wrote), outside any write transaction. */
+  db: DataSource;
+  schema: string;
+  /** At most this many TPS docs (or the projection's own unit) held in memory before `full` says flush. */
+  memoryLimit: number;
+  /** Rows per write the flush returns (each is one transaction: the rebuild's fold size). */
+  writeRows: number;
+}
+
+/** One write of a flush: the work of one short transaction the rebuild opens, and the rows it writes. */
+export interface BulkWrite {
+  rows: number;
+  run(tx: QueryRunner): Promise<void>;
+}
+
+/**
+ * A rebuild's fold into memory: the rebuild hands it every page (only the events the projection handles, in log order)
+ * and, whenever `full` or at the end of the log, takes what it holds out as writes, runs each in its own transaction and
+ * at the end moves the copies' checkpoint once. The tables it ends with equal what `apply` builds (tested).
+ */
+export interface BulkFold {
+  fold(events: RecordedEvent[]): Promise<void>;
+  readonly full: boolean;
+  /**
+   * Empties memory into writes of distinct rows (the rebuild runs them side by side); `final` (the end of the log): also
+   * what is kept for the whole rebuild.
+   */
+  flush(final: boolean): BulkWrite[];
+  /** Runs at the end, in the transaction that moves the checkpoint, once every write is in (a check may refuse). */
+  finish?(tx: QueryRunner): Promise<void>;
+}
+
+/** The events of a batch the projection handles (its types, on its streams), in order. */
+export function handledBy(projection: Projection, events: RecordedEvent[]): RecordedEvent[] {
+  return events.filter((e) => projection.handles.has(e.type) && e.stream.startsWith(projection.streamPrefix ?? TPS_STREAM_PREFIX));
 }
 
 /** Runs a query and returns its rows, whatever the statement (TypeORM returns [rows, count] for UPDATE otherwise). */

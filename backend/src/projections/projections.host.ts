@@ -33,7 +33,10 @@ export class ProjectionsHost implements OnApplicationBootstrap, OnModuleDestroy 
     @Inject(EVENT_STORE) private readonly store: EventStore,
     @Inject(REFERENCE_DATA) ref: ReferenceData,
     @Inject(APP_CONFIG)
-    private readonly config: Pick<RuntimeConfig, 'PROJECTIONS' | 'PROJECTION_GATHER_MS' | 'databaseUrl' | 'FLAGGED_TALLIES'>,
+    private readonly config: Pick<
+      RuntimeConfig,
+      'PROJECTIONS' | 'PROJECTION_GATHER_MS' | 'databaseUrl' | 'FLAGGED_TALLIES' | 'REBUILD_MEMORY_LIMIT'
+    >,
     private readonly feed: ChangeFeed,
   ) {
     this.projections = createProjections(ref, { flaggedTallies: config.FLAGGED_TALLIES });
@@ -115,7 +118,7 @@ export class ProjectionsHost implements OnApplicationBootstrap, OnModuleDestroy 
       throw new DomainError('PROJECTION.UNKNOWN', 404, `no projection named ${name}`, { known: this.projections.map((p) => p.name) });
     }
     this.logger.log(`rebuilding ${chosen.map((p) => p.name).join(', ')} from position zero`);
-    const results = await rebuildProjections(this.ds, this.store, chosen);
+    const results = await rebuildProjections(this.ds, this.store, chosen, { memoryLimit: this.config.REBUILD_MEMORY_LIMIT });
     if (chosen.some((p) => p.name === 'tps-status')) await recordPolicy(this.ds, this.config.FLAGGED_TALLIES);
     for (const r of results) this.logger.log(`rebuilt ${r.name}: ${r.eventsApplied} events in ${r.ms} ms, now at ${r.position}`);
     return results;

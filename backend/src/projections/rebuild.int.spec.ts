@@ -108,7 +108,8 @@ it('keeps serving reads and following the log while it rebuilds', async () => {
 
 it('folds a page in short transactions: none applies more than the fold size (each hides live events while it runs)', async () => {
   const folds: number[] = [];
-  const [tpsStatus] = createProjections(REF);
+  // The per-fold path (a projection without a bulk path); rebuild-bulk.int.spec.ts bounds the bulk path's writes.
+  const tpsStatus = Object.assign(Object.create(createProjections(REF)[0]) as Projection, { bulk: undefined });
   const r = await rebuildProjection(bench.ds, bench.store, tpsStatus, {
     pageSize: 50,
     foldSize: 8,

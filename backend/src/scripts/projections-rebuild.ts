@@ -15,7 +15,8 @@ import { openScriptDatabase, openScriptStore, runScript } from './script-databas
 async function main(): Promise<number> {
   const name = process.argv[2];
   // The same FLAGGED_TALLIES as the app's, so the rebuilt totals follow its policy.
-  const policy = loadConfig().FLAGGED_TALLIES;
+  const config = loadConfig();
+  const policy = config.FLAGGED_TALLIES;
   const projections = createProjections(loadReferenceData(), { flaggedTallies: policy });
   const chosen = name ? projections.filter((p) => p.name === name) : projections;
   if (chosen.length === 0) {
@@ -27,7 +28,7 @@ async function main(): Promise<number> {
     const store = await openScriptStore(database);
     try {
       console.log(`rebuilding ${chosen.map((p) => p.name).join(', ')} from position zero ...`);
-      for (const r of await rebuildProjections(database.db, store, chosen)) {
+      for (const r of await rebuildProjections(database.db, store, chosen, { memoryLimit: config.REBUILD_MEMORY_LIMIT })) {
         console.log(`rebuilt ${r.name}: ${r.eventsApplied} events in ${r.ms} ms; now at position ${r.position ?? '(empty log)'}`);
       }
       if (chosen.some((p) => p.name === 'tps-status')) await recordPolicy(database.db, policy);

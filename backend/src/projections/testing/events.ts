@@ -66,6 +66,47 @@ export const ev = {
     type: 'IncidentResolved',
     data: { incidentId, tpsId, note, resolvedAt },
   }),
+  /** A C.Hasil photo; `duplicateOf`: the earlier TPS whose photo (hash `of`) it repeats. */
+  photo: (tpsId: string, hash: string, duplicateOf: { tpsId: string; photoId: string } | null = null, page = 1): TpsEvent => ({
+    type: 'FormPhotoAttached',
+    data: {
+      tpsId,
+      contest: 'PPWP',
+      page,
+      hash: hash.padEnd(64, 'a'),
+      size: 1000,
+      mediaType: 'image/jpeg',
+      width: 800,
+      height: 600,
+      cameraTime: null,
+      dhash: '0000000000000000',
+      duplicateOf: duplicateOf && {
+        code: 'PHOTO.REUSED',
+        tpsId: duplicateOf.tpsId,
+        photoId: duplicateOf.photoId.padEnd(64, 'a'),
+        distance: 0,
+      },
+    },
+  }),
+  review: (tpsId: string, revision: number, decision: 'accept' | 'hold', contest = 'PPWP'): TpsEvent => ({
+    type: 'TallyReviewed',
+    data: { tpsId, contest, revision, decision, reason: 'checked against the photo', by: 'supervisor-1', at: '2024-02-14T20:00:00+07:00' },
+  }),
+  official: (tpsId: string, votes: Record<string, number>, contest = 'PPWP'): TpsEvent => ({
+    type: 'OfficialResultImported',
+    data: {
+      tpsId,
+      contest,
+      source: 'csv',
+      ts: '2024-02-15T10:00:00+07:00',
+      votes,
+      administrasi: null,
+      images: [],
+      statusSuara: null,
+      statusAdm: null,
+      flags: [],
+    },
+  }),
 };
 
 export function toNew(e: TpsEvent): NewEvent {
