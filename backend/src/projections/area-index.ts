@@ -82,6 +82,12 @@ export class AreaIndex {
     for (let i = start; i < this.kelurahanCodes.length && this.kelurahanCodes[i].startsWith(code); i++) yield this.kelurahanCodes[i];
   }
 
+  /** How many kelurahan the area (any level) holds: two binary searches. */
+  kelurahanCount(code: string): number {
+    // ':' sorts right after '9': the first code past every code that starts with `code`.
+    return lowerBound(this.kelurahanCodes, code + ':') - lowerBound(this.kelurahanCodes, code);
+  }
+
   /** The TPS ids of a kelurahan in id order, found by their numbers (001-999) in the reference's TPS lookup. */
   tpsOf(kelurahanCode: string): string[] {
     const want = this.ref.tpsCount.get(kelurahanCode) ?? 0;
