@@ -80,7 +80,13 @@ describe('read API (e2e)', () => {
   it('answers coverage whole for the city, a page at a time with ?limit= (cursor headers), and for any ?area=', async () => {
     const whole = (await t.call('GET', '/api/coverage', { token: display })).body;
     // The test app's election day (2024-02-14) is past its deadline: every TPS but the one checked in is missing.
-    expect([whole.rows.length, whole.rowsTotal, whole.nextCursor, whole.missing.length, whole.missingTotal]).toEqual([72, 72, null, 634, 634]);
+    expect([whole.rows.length, whole.rowsTotal, whole.nextCursor, whole.missing.length, whole.missingTotal]).toEqual([
+      72,
+      72,
+      null,
+      634,
+      634,
+    ]);
     expect(whole.area).toEqual({ level: 'kabupaten', code: '1673', name: 'Kota Lubuklinggau' });
     const first = await t.call('GET', '/api/coverage?limit=50', { token: display });
     expect([first.body.rows.length, first.headers.get('x-next-cursor')]).toEqual([50, first.body.nextCursor]);

@@ -420,7 +420,10 @@ describe('reports of any area on a small synthetic nation (e2e)', () => {
       const token = await t.login(tps.id, '123456');
       if (i % 5 === 0) expect((await t.call('POST', `/api/tps/${tps.id}/check-in`, { token, body: {} })).status).toBe(201);
       if (i % 4 !== 0) continue;
-      const r = await t.call('POST', `/api/tps/${tps.id}/tally`, { token, body: votes([60 + (i % 17), 80 - (i % 17) - (i % 5), 35 + (i % 5)]) });
+      const r = await t.call('POST', `/api/tps/${tps.id}/tally`, {
+        token,
+        body: votes([60 + (i % 17), 80 - (i % 17) - (i % 5), 35 + (i % 5)]),
+      });
       expect([r.status, r.body.code, r.body.fields]).toEqual([201, undefined, undefined]);
       last = r.body.position;
     }

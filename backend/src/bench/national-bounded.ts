@@ -124,8 +124,14 @@ function routes(ref: ReferenceData): { name: string; paths: string[] }[] {
     { name: 'GET /api/rollcall?area={provinsi}', paths: prov.map((c) => `/api/rollcall?area=${c}`) },
     { name: 'GET /api/rollcall?area={kabupaten}', paths: kab.map((c) => `/api/rollcall?area=${c}`) },
     { name: 'GET /api/rollcall?area={kelurahan}', paths: kel.map((c) => `/api/rollcall?area=${c}`) },
-    { name: 'GET /api/reports/results?area={provinsi}&level=kabupaten', paths: prov.map((c) => `/api/reports/results?area=${c}&level=kabupaten`) },
-    { name: 'GET /api/reports/results?area={kabupaten}&level=kelurahan', paths: kab.map((c) => `/api/reports/results?area=${c}&level=kelurahan`) },
+    {
+      name: 'GET /api/reports/results?area={provinsi}&level=kabupaten',
+      paths: prov.map((c) => `/api/reports/results?area=${c}&level=kabupaten`),
+    },
+    {
+      name: 'GET /api/reports/results?area={kabupaten}&level=kelurahan',
+      paths: kab.map((c) => `/api/reports/results?area=${c}&level=kelurahan`),
+    },
     { name: 'GET /api/reports/results (nation by provinsi)', paths: ['/api/reports/results'] },
     { name: 'GET /api/reports/summary.pdf?area={provinsi}', paths: prov.map((c) => `/api/reports/summary.pdf?area=${c}`) },
   ];
@@ -145,7 +151,9 @@ async function main() {
     const checkedIn = ids.filter((id, i) => id.startsWith(first) || i % 2 === 0);
     const t0 = performance.now();
     const events = await writeMorning(url, checkedIn);
-    log(`${events} check-ins written in ${Math.round((performance.now() - t0) / 1000)} s (all of provinsi ${first}, every other TPS elsewhere)`);
+    log(
+      `${events} check-ins written in ${Math.round((performance.now() - t0) / 1000)} s (all of provinsi ${first}, every other TPS elsewhere)`,
+    );
     await addAccounts(url, ids);
     log(`${ids.length} officer accounts stored`);
     const jwtSecret = randomBytes(32).toString('hex');
@@ -160,7 +168,10 @@ async function main() {
     server = await startServer(env, log);
     await caughtUp(url, events, createProjections(ref).length);
     log('caught up');
-    const token = await new TokenService({ jwtSecret, TOKEN_TTL_SECONDS: 43_200 } as RuntimeConfig).sign({ sub: 'bench-admin', role: 'admin' });
+    const token = await new TokenService({ jwtSecret, TOKEN_TTL_SECONDS: 43_200 } as RuntimeConfig).sign({
+      sub: 'bench-admin',
+      role: 'admin',
+    });
     const figures = [];
     for (const r of routes(ref)) {
       const cold = await timed(server.url, r.paths[0], token);
@@ -171,11 +182,23 @@ async function main() {
       const counts = head
         ? Object.fromEntries(['rowsTotal', 'missingTotal', 'total'].filter((k) => k in head).map((k) => [k, head[k]]))
         : {};
-      const f = { route: r.name, status: cold.status, kB: Math.round(cold.bytes / 1024), coldMs: Math.round(cold.ms), warm, ...counts, load: load() };
-      log(`${f.route}: ${f.status}, ${f.kB} kB, cold ${f.coldMs} ms, warm p50 ${warm.p50} p95 ${warm.p95} max ${warm.max} ms ${JSON.stringify(counts)} load ${f.load.join(' ')}`);
+      const f = {
+        route: r.name,
+        status: cold.status,
+        kB: Math.round(cold.bytes / 1024),
+        coldMs: Math.round(cold.ms),
+        warm,
+        ...counts,
+        load: load(),
+      };
+      log(
+        `${f.route}: ${f.status}, ${f.kB} kB, cold ${f.coldMs} ms, warm p50 ${warm.p50} p95 ${warm.p95} max ${warm.max} ms ${JSON.stringify(counts)} load ${f.load.join(' ')}`,
+      );
       figures.push(f);
     }
-    console.log(JSON.stringify({ at: new Date().toISOString(), tps: ref.tpsTotal, checkIns: events, samples: SAMPLES, routes: figures }, null, 2));
+    console.log(
+      JSON.stringify({ at: new Date().toISOString(), tps: ref.tpsTotal, checkIns: events, samples: SAMPLES, routes: figures }, null, 2),
+    );
   } finally {
     await server?.stop();
     await cluster.stop();

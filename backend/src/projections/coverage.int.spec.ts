@@ -112,7 +112,9 @@ describe('the city', () => {
 });
 
 describe('a small synthetic nation', () => {
-  const ref = parseReferenceCsv([...syntheticNationCsv({ provinsi: 3, kabupaten: 6, kecamatan: 12, kelurahan: 40, tps: 300 }, 5)].join('\n'));
+  const ref = parseReferenceCsv(
+    [...syntheticNationCsv({ provinsi: 3, kabupaten: 6, kecamatan: 12, kelurahan: 40, tps: 300 }, 5)].join('\n'),
+  );
   let db: TestDatabase;
   let bench: Bench;
   // Whole kabupaten checked in (the first), scattered TPS elsewhere: pages must skip complete kelurahan and areas.
@@ -120,7 +122,10 @@ describe('a small synthetic nation', () => {
   const checkedIn = ref.tps.filter((t, i) => t.id.startsWith(firstKab) || i % 4 === 0).map((t) => t.id);
   const done = new Set(checkedIn);
   // Code order (the reference lists the synthetic provinces from 99 down).
-  const want = ref.tps.map((t) => t.id).filter((id) => !done.has(id)).sort();
+  const want = ref.tps
+    .map((t) => t.id)
+    .filter((id) => !done.has(id))
+    .sort();
 
   beforeAll(async () => {
     db = await createTestDatabase('coveragenation');
@@ -135,7 +140,13 @@ describe('a small synthetic nation', () => {
   });
 
   it('pages the missing TPS of every area at every level, equal to the plain filter, the total from the area row', async () => {
-    const areas = ['', ...ref.provinsi.map((p) => p.code), ...ref.kabupaten.map((k) => k.code), ref.kecamatan[5].code, ref.kelurahan[17].code];
+    const areas = [
+      '',
+      ...ref.provinsi.map((p) => p.code),
+      ...ref.kabupaten.map((k) => k.code),
+      ref.kecamatan[5].code,
+      ref.kelurahan[17].code,
+    ];
     for (const code of areas) {
       const expected = want.filter((id) => id.startsWith(code));
       for (const limit of [1, 9, 1000]) {

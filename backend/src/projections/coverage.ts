@@ -49,7 +49,11 @@ export async function readCoverage(
   return {
     deadline: at.deadline,
     area: ctx.index.areaRef(q.area),
-    rows: coverageRows(ctx.ref, new Map(status.map((s) => [s.kelurahan_code, { checkedIn: s.tps_checked_in, reported: s.tps_reported }])), page),
+    rows: coverageRows(
+      ctx.ref,
+      new Map(status.map((s) => [s.kelurahan_code, { checkedIn: s.tps_checked_in, reported: s.tps_reported }])),
+      page,
+    ),
     rowsTotal: ctx.index.kelurahanCount(q.area),
     nextCursor: codes.length > q.limit ? encodeCursor(page[page.length - 1]) : null,
     missing: missing.tps.map((t) => ({ tpsId: t.id, kelurahanCode: t.kelurahanCode, officer: null })),

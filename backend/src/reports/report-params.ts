@@ -72,8 +72,7 @@ export function parseResultsQuery(query: Record<string, unknown>, ref: Reference
   const p = new QueryParams(query);
   const area = areaParam(p, ref);
   const level = p.word('level', new RegExp(`^(${ROW_LEVELS.join('|')})$`), `must be one of ${ROW_LEVELS.join(', ')}`) as
-    | RowLevel
-    | undefined;
+    RowLevel | undefined;
   const format = (p.word('format', /^(csv|xlsx)$/, 'must be csv or xlsx') ?? 'csv') as 'csv' | 'xlsx';
   const contest = contestParam(p, contests);
   p.done();

@@ -43,7 +43,10 @@ export class ResultsSource {
     const codes = level === 'kelurahan' ? [...this.index.kelurahanOf(area.code)] : this.descendants(area.code, CODE_LENGTH[level]);
     const sums = await loadNodeSums(tx, codes, contest);
     const c = this.contests.byCode.get(contest);
-    return codes.map((code) => ({ ...this.place(level, code), totals: areaTotals(contest, c, sums.get(code), this.ref.tpsCount.get(code) ?? 0) }));
+    return codes.map((code) => ({
+      ...this.place(level, code),
+      totals: areaTotals(contest, c, sums.get(code), this.ref.tpsCount.get(code) ?? 0),
+    }));
   }
 
   /** TPS rows inside the area in id order, read a page at a time on the snapshot's connection. */
