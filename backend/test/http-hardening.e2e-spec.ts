@@ -92,5 +92,11 @@ describe('HTTP edge hardening (e2e)', () => {
     expect(keys).toBeGreaterThanOrEqual(6);
     const summary = doc.paths['/api/summary'].get.parameters ?? [];
     expect(summary.filter((p) => p.name === 'asOf')).toEqual([expect.objectContaining({ in: 'query', required: false })]);
+    // The bounded lists say how to narrow and page them.
+    for (const path of ['/api/coverage', '/api/rollcall'])
+      expect([path, (doc.paths[path].get.parameters ?? []).map((p) => p.name).sort()]).toEqual([
+        path,
+        ['area', 'cursor', 'limit', 'minPosition'],
+      ]);
   });
 });

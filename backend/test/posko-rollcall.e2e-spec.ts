@@ -32,7 +32,7 @@ describe('posko roll call, contact attempts and reserve monitors (e2e, real Post
 
   it('lists nothing before the check-in deadline and, after it, every TPS without a check-in with its monitor’s name and phone', async () => {
     const before = await rollCall();
-    expect(before).toMatchObject({ deadline: `${ELECTION_DATE}T07:30:00+07:00`, passed: false, rows: [] });
+    expect(before).toMatchObject({ deadline: `${ELECTION_DATE}T07:30:00+07:00`, passed: false, rows: [], total: 0, nextCursor: null });
 
     const came = await t.call('POST', `/api/tps/${ARRIVED}/check-in`, { token: tok.arrived, body: {} });
     expect(came.status).toBe(201);
@@ -54,6 +54,39 @@ describe('posko roll call, contact attempts and reserve monitors (e2e, real Post
     roles.anonymous = (await t.call('GET', '/api/rollcall')).status;
     expect(roles).toEqual({ officer: 403, auditor: 403, display: 403, admin: 200, anonymous: 401 });
     expect((await t.call('GET', `/api/tps/${TPS}/officer`, { token: tok.display })).status).toBe(403);
+  });
+
+  it('pages the roll call (limit, cursor, X-Next-Cursor and Link) with its total, scoped by ?area=; refuses bad parameters', async () => {
+    const whole = await rollCall();
+    expect([whole.total, whole.rows.length, whole.nextCursor, whole.area.code]).toEqual([634, 634, null, '1673']);
+    const seen: string[] = [];
+    let path = '/api/rollcall?limit=250';
+    for (let n = 0; n < 5 && path; n++) {
+      const r = await t.call('GET', path, { token: tok.operator });
+      const body = r.body as RollCall;
+      expect([r.status, body.total]).toEqual([200, 634]);
+      seen.push(...body.rows.map((x) => x.tpsId));
+      expect(r.headers.get('x-next-cursor')).toBe(body.nextCursor);
+      path = body.nextCursor ? (/^<([^>]+)>; rel="next"$/.exec(r.headers.get('link') ?? '')?.[1] ?? 'no link') : '';
+    }
+    expect(seen).toEqual(whole.rows.map((x) => x.tpsId));
+
+    const kel = (await t.call('GET', '/api/rollcall?area=1673061002', { token: tok.operator })).body as RollCall;
+    expect(kel.area).toEqual({ level: 'kelurahan', code: '1673061002', name: expect.any(String) });
+    expect(kel.rows.map((x) => x.tpsId)).toEqual(whole.rows.map((x) => x.tpsId).filter((id) => id.startsWith('1673061002')));
+    expect(kel.total).toBe(14);
+    const kec = (await t.call('GET', '/api/rollcall?area=167306', { token: tok.operator })).body as RollCall;
+    expect(kec.total).toBe(kec.rows.length);
+    expect(kec.rows.every((x) => x.tpsId.startsWith('167306'))).toBe(true);
+
+    const bad = await t.call('GET', '/api/rollcall?area=12345&limit=0&cursor=zz', { token: tok.operator });
+    expect([bad.status, bad.body.code, bad.body.fields.map((d: { path: string }) => d.path).sort()]).toEqual([
+      400,
+      'REQUEST.INVALID',
+      ['area', 'cursor', 'limit'],
+    ]);
+    const none = await t.call('GET', '/api/rollcall?area=1674', { token: tok.operator });
+    expect([none.status, none.body.code]).toEqual([404, 'AREA.NOT_FOUND']);
   });
 
   it('records contact attempts as events of the TPS, shown on the roll call; refuses bad outcomes and other roles', async () => {

@@ -1,6 +1,8 @@
 /// <reference lib="dom" />
-// The posko console in Chromium: the incident queue and its actions, the roll call, messages; the wall's overdue mark.
-import { existsSync, mkdirSync } from 'node:fs';
+// The posko console in Chromium: the incident queue and its actions, the roll call (and its pages on a small nation),
+// messages; the wall's overdue mark.
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { startTestApp, type TestApp } from './support/app.js';
@@ -15,6 +17,8 @@ import {
   type LaunchedBrowser,
 } from './support/browser.js';
 import { GOOD } from './petugas-phone.js';
+import { parseReferenceCsv } from '../src/reference/reference-data.js';
+import { syntheticNationCsv } from '../src/reference/synthetic-nation.js';
 
 const KEL = '1673061002'; // Ulak Lebar, 15 TPS
 const TPS = `${KEL}005`;
@@ -198,5 +202,71 @@ describeInChromium('posko console in Chromium', () => {
       votes: { '01': 60, '02': 80, '03': 35 },
       enteredByPosko: { by: 'operator', source: 'phone' },
     });
+  });
+});
+
+describeInChromium('posko roll call on a small synthetic nation, a page at a time', () => {
+  // 60 TPS in 3 provinces; 4 check in, so 56 are missing: more than a page of 20 (the page's `?limit=`).
+  const NATION = { provinsi: 3, kabupaten: 4, kecamatan: 6, kelurahan: 12, tps: 60 };
+  let t: TestApp;
+  let dir: string;
+  let launched: LaunchedBrowser;
+  let page: Page;
+  let ids: string[];
+
+  beforeAll(async () => {
+    if (!existsSync(join(REPO_ROOT, 'dashboard/dist/index.html')))
+      throw new Error('the dashboard is not built: run `npm run build -w dashboard` first');
+    mkdirSync(ARTIFACTS_DIR, { recursive: true });
+    dir = mkdtempSync(join(tmpdir(), 'sp-rollcall-'));
+    const file = join(dir, 'nation.csv');
+    const csv = [...syntheticNationCsv(NATION, 3)];
+    writeFileSync(file, csv.join('\n') + '\n');
+    ids = parseReferenceCsv(csv.join('\n'))
+      .tps.map((x) => x.id)
+      .sort();
+    t = await startTestApp({ REFERENCE_FILE: file }, 'posko_rollcall_nation');
+    for (const id of [ids[0], ids[1], ids[30], ids[59]]) {
+      const r = await t.call('POST', `/api/tps/${id}/check-in`, { token: await t.login(id, '123456'), body: {} });
+      expect(r.status).toBe(201);
+    }
+    launched = await launchChromium();
+    page = await launched.context.newPage();
+    page.setDefaultTimeout(20_000);
+    await page.goto(`${t.url}/masuk`);
+    await signIn(page, 'operator', 'operator123');
+    await page.waitForURL(`${t.url}/`);
+  });
+  afterAll(async () => {
+    await launched?.close();
+    await t?.close();
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('shows the first page and the total, then loads the rest with "Muat lebih banyak", in code order', async () => {
+    const missing = ids.filter((_, i) => ![0, 1, 30, 59].includes(i));
+    await page.goto(`${t.url}/posko/absensi?limit=20`);
+    await waitForText(page, 'rollcall-summary', /^56 TPS belum check-in setelah batas 07[.:]30 WIB$/);
+    await waitForText(page, 'rollcall-count', /^Menampilkan 20 dari 56/);
+    const shown = () => page.locator('[data-testid^="rollcall-row-"]').evaluateAll((els) => els.map((e) => e.getAttribute('data-testid')));
+    expect(await shown()).toEqual(missing.slice(0, 20).map((id) => `rollcall-row-${id}`));
+    await page.locator('[data-testid="rollcall-count"]').scrollIntoViewIfNeeded();
+    await page.screenshot({ path: join(ARTIFACTS_DIR, 'posko-rollcall-page1.png') });
+
+    await page.locator('[data-testid="rollcall-more"]').click();
+    await waitForText(page, 'rollcall-count', /^Menampilkan 40 dari 56/);
+    await page.locator('[data-testid="rollcall-more"]').click();
+    await waitForText(page, 'rollcall-count', /^Menampilkan 56 dari 56/);
+    await page.locator('[data-testid="rollcall-more"]').waitFor({ state: 'detached' });
+    expect(await shown()).toEqual(missing.map((id) => `rollcall-row-${id}`));
+
+    // A check-in's push reloads every page shown so far: the TPS leaves, the rest stay.
+    const arrives = missing[45];
+    const r = await t.call('POST', `/api/tps/${arrives}/check-in`, { token: await t.login(arrives, '123456'), body: {} });
+    expect(r.status).toBe(201);
+    await page.locator(`[data-testid="rollcall-row-${arrives}"]`).waitFor({ state: 'detached' });
+    await waitForText(page, 'rollcall-count', /^Menampilkan 55 dari 55/);
+    await page.locator('[data-testid="rollcall-count"]').scrollIntoViewIfNeeded();
+    await page.screenshot({ path: join(ARTIFACTS_DIR, 'posko-rollcall-all-pages.png') });
   });
 });

@@ -77,6 +77,34 @@ describe('read API (e2e)', () => {
     }
   });
 
+  it('answers coverage whole for the city, a page at a time with ?limit= (cursor headers), and for any ?area=', async () => {
+    const whole = (await t.call('GET', '/api/coverage', { token: display })).body;
+    // The test app's election day (2024-02-14) is past its deadline: every TPS but the one checked in is missing.
+    expect([whole.rows.length, whole.rowsTotal, whole.nextCursor, whole.missing.length, whole.missingTotal]).toEqual([
+      72,
+      72,
+      null,
+      634,
+      634,
+    ]);
+    expect(whole.area).toEqual({ level: 'kabupaten', code: '1673', name: 'Kota Lubuklinggau' });
+    const first = await t.call('GET', '/api/coverage?limit=50', { token: display });
+    expect([first.body.rows.length, first.headers.get('x-next-cursor')]).toEqual([50, first.body.nextCursor]);
+    const next = /^<([^>]+)>; rel="next"$/.exec(first.headers.get('link') ?? '')![1];
+    const second = await t.call('GET', next, { token: display });
+    expect([...first.body.rows, ...second.body.rows]).toEqual(whole.rows);
+    expect([second.body.nextCursor, second.headers.get('x-next-cursor'), second.body.missingTotal]).toEqual([null, null, 634]);
+    const kel = (await t.call('GET', `/api/coverage?area=${KEL}`, { token: display })).body;
+    expect(kel.rows).toEqual(whole.rows.filter((r: { kelurahanCode: string }) => r.kelurahanCode === KEL));
+    expect(kel.missing.map((m: { tpsId: string }) => m.tpsId)).toEqual(
+      whole.missing.map((m: { tpsId: string }) => m.tpsId).filter((id: string) => id.startsWith(KEL)),
+    );
+    expect(kel.missingTotal).toBe(14);
+    expect((await t.call('GET', '/api/coverage?area=16', { token: display })).body.code).toBe('AREA.NOT_FOUND');
+    const bad = await t.call('GET', '/api/coverage?area=1&limit=1001&cursor=x!', { token: display });
+    expect([bad.status, bad.body.fields.map((f: { path: string }) => f.path).sort()]).toEqual([400, ['area', 'cursor', 'limit']]);
+  });
+
   it('rejects bad queries, unknown areas and anonymous callers', async () => {
     const cases: [string, number, string][] = [
       ['/api/tps?status=sleeping', 400, 'REQUEST.INVALID'],

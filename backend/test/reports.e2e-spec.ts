@@ -1,7 +1,8 @@
 /**
  * Reports and exports (issue 18) on the booted app: every row of the results CSV and XLSX (read back with csv-parse and
  * exceljs) equals /api/summary, /api/kecamatan, /api/kelurahan and /api/tps at the same log position; the incidents
- * export equals /api/incidents; the PDF's text (pdftotext) shows the totals, the position and the log head.
+ * export equals /api/incidents; the PDF's text (pdftotext) shows the totals, the position and the log head. On a small
+ * synthetic nation: a provinsi and a kabupaten/kota report at every finer level, rows summing to /api/areas/{code}.
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { execFileSync } from 'node:child_process';
@@ -13,7 +14,8 @@ import ExcelJS from 'exceljs';
 import type { AreaTotals, KelurahanSummary } from '../src/live/live.contract.js';
 import { importOfficialResults } from '../src/official/official-import.js';
 import type { Contests } from '../src/reference/contests.js';
-import type { ReferenceData } from '../src/reference/reference-data.js';
+import { parseReferenceCsv, type ReferenceData } from '../src/reference/reference-data.js';
+import { syntheticNationCsv } from '../src/reference/synthetic-nation.js';
 import { CONTESTS, REFERENCE_DATA } from '../src/reference/reference.module.js';
 import { TpsCommandHandler } from '../src/tps/tps-command.handler.js';
 import { goodTally, startTestApp, type TestApp } from './support/app.js';
@@ -388,5 +390,114 @@ describe('reports (e2e)', () => {
     execFileSync('pdftoppm', ['-png', '-r', '60', '-f', '1', '-l', '1', file, join(ARTIFACTS, 'report-summary')]);
     const kel = await get(`/api/reports/summary.pdf?area=${KEL}`);
     expect(kel.status).toBe(200);
+  });
+});
+
+describe('reports of any area on a small synthetic nation (e2e)', () => {
+  // 3 provinces > 6 kabupaten/kota > 12 kecamatan > 30 kelurahan > 150 TPS; every fourth TPS tallies, every fifth checks in.
+  const csv = [...syntheticNationCsv({ provinsi: 3, kabupaten: 6, kecamatan: 12, kelurahan: 30, tps: 150 }, 9)];
+  const ref = parseReferenceCsv(csv.join('\n'));
+  let t: TestApp;
+  let dir: string;
+  let operator: string;
+  const get = async (path: string) => {
+    const res = await fetch(t.url + path, { headers: { authorization: `Bearer ${operator}` } });
+    return { status: res.status, headers: res.headers, bytes: Buffer.from(await res.arrayBuffer()) };
+  };
+  const api = async (path: string) => (await t.call('GET', path, { token: operator })).body;
+  const csvRows = (bytes: Buffer) => parse<Record<string, string>>(bytes.toString('utf8'), { bom: true, comment: '#', columns: true });
+  /** The columns that add up: every number but the turnout ratio. */
+  const summed = (row: Record<string, number | null>) => Object.fromEntries(Object.entries(row).filter(([k]) => k !== 'Partisipasi'));
+
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'reports-nation-'));
+    writeFileSync(join(dir, 'nation.csv'), csv.join('\n') + '\n');
+    t = await startTestApp({ REFERENCE_FILE: join(dir, 'nation.csv'), QUICKCOUNT_MIN_TPS: '2' }, 'reports_nation');
+    operator = await t.login('operator', 'operator123');
+    let last = '';
+    for (const [i, tps] of ref.tps.entries()) {
+      if (i % 4 !== 0 && i % 5 !== 0) continue;
+      const token = await t.login(tps.id, '123456');
+      if (i % 5 === 0) expect((await t.call('POST', `/api/tps/${tps.id}/check-in`, { token, body: {} })).status).toBe(201);
+      if (i % 4 !== 0) continue;
+      const r = await t.call('POST', `/api/tps/${tps.id}/tally`, {
+        token,
+        body: votes([60 + (i % 17), 80 - (i % 17) - (i % 5), 35 + (i % 5)]),
+      });
+      expect([r.status, r.body.code, r.body.fields]).toEqual([201, undefined, undefined]);
+      last = r.body.position;
+    }
+    expect((await t.call('GET', `/api/summary?minPosition=${last}`, { token: operator })).status).toBe(200);
+  });
+  afterAll(async () => {
+    await t?.close();
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('a provinsi and a kabupaten/kota by every finer level: rows equal /api/areas, sum to the area total', async () => {
+    const prov = ref.provinsi[1].code;
+    const kab = ref.kabupaten.find((k) => k.code.startsWith(prov))!.code;
+    const cases: [string, string[]][] = [
+      [prov, ['kabupaten', 'kecamatan', 'kelurahan', 'tps']],
+      [kab, ['kecamatan', 'kelurahan', 'tps']],
+    ];
+    for (const [code, levels] of cases) {
+      const view = await api(`/api/areas/${code}`);
+      expect(view.area.tpsReported).toBeGreaterThan(0);
+      for (const level of levels) {
+        const r = await get(`/api/reports/results?area=${code}&level=${level}`);
+        expect([code, level, r.status]).toEqual([code, level, 200]);
+        const rows = csvRows(r.bytes);
+        const body = rows.filter((x) => x.Tingkat === level);
+        const [total] = rows.filter((x) => x.Tingkat === 'total');
+        expect(fromFile(total)).toEqual(expected(view.area));
+        // Every area (or TPS) of that level inside the area, in code order.
+        const want = ref.tps
+          .map((x) => x.id)
+          .filter((id) => id.startsWith(code))
+          .map((id) => (level === 'tps' ? id : id.slice(0, { kabupaten: 4, kecamatan: 6, kelurahan: 10 }[level])));
+        expect(body.map((x) => x.Kode)).toEqual([...new Set(want)].sort());
+        const sum: Record<string, number> = {};
+        for (const row of body) for (const [k, v] of Object.entries(summed(fromFile(row)))) sum[k] = (sum[k] ?? 0) + (v ?? 0);
+        expect([code, level, sum]).toEqual([code, level, summed(expected(view.area))]);
+      }
+      // The children's rows are exactly the drill-down's children.
+      const children = csvRows((await get(`/api/reports/results?area=${code}`)).bytes).filter((x) => x.Tingkat !== 'total');
+      expect(children.map((x) => x.Kode)).toEqual(view.children.map((c: { code: string }) => c.code));
+      for (const [i, c] of view.children.entries()) expect(fromFile(children[i])).toEqual(expected(c));
+      expect(children.map((x) => x.Nama)).toEqual(view.children.map((c: { name: string }) => c.name));
+    }
+  });
+
+  it('the nation by provinsi by default; the XLSX of a provinsi has a sheet per level; the PDF of a kabupaten/kota', async () => {
+    const root = await api('/api/areas');
+    const rows = csvRows((await get('/api/reports/results')).bytes);
+    expect(rows.map((x) => x.Tingkat)).toEqual([...ref.provinsi.map(() => 'provinsi'), 'total']);
+    expect(fromFile(rows[rows.length - 1])).toEqual(expected(root.area));
+    const prov = ref.provinsi[0].code;
+    const x = await get(`/api/reports/results?area=${prov}&level=tps&format=xlsx`);
+    expect([x.status, x.headers.get('content-disposition')]).toEqual([200, `attachment; filename="hasil-${prov}-tps.xlsx"`]);
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.load(x.bytes as unknown as ExcelJS.Buffer);
+    expect(wb.worksheets.map((w) => w.name)).toEqual(['Keterangan', 'Kabupaten', 'Kecamatan', 'Kelurahan', 'TPS']);
+    const coarse = await get(`/api/reports/results?area=${prov}&level=provinsi`);
+    expect([coarse.status, JSON.parse(coarse.bytes.toString()).fields[0].path]).toEqual([400, 'level']);
+    const none = await get('/api/reports/results?area=16');
+    expect([none.status, JSON.parse(none.bytes.toString()).fields[0].path]).toEqual([400, 'area']);
+
+    const kab = ref.kabupaten[0];
+    const pdf = await get(`/api/reports/summary.pdf?area=${kab.code}`);
+    expect(pdf.status).toBe(200);
+    const file = join(ARTIFACTS, 'report-summary-kabupaten.pdf');
+    writeFileSync(file, pdf.bytes);
+    const text = execFileSync('pdftotext', ['-layout', file, '-'], { encoding: 'utf8' });
+    expect(text).toContain(kab.name);
+    expect(text).toContain('Rincian per kecamatan');
+    const nation = await get('/api/reports/summary.pdf');
+    writeFileSync(join(ARTIFACTS, 'report-summary-nation.pdf'), nation.bytes);
+    const nationText = execFileSync('pdftotext', ['-layout', join(ARTIFACTS, 'report-summary-nation.pdf'), '-'], { encoding: 'utf8' });
+    expect([nation.status, nation.headers.get('content-disposition')]).toEqual([200, 'attachment; filename="ringkasan-nasional.pdf"']);
+    expect(nationText).toContain('Rincian per provinsi');
+    for (const p of ref.provinsi) expect(nationText).toContain(p.name);
   });
 });

@@ -370,24 +370,39 @@ export interface MissingOfficer {
   officer: string | null;
 }
 
+/**
+ * GET /api/coverage[?area=]: bounded at any size (docs/scaling.md). The city's answer is whole: its 72 kelurahan rows
+ * and every missing TPS (a city has at most 635).
+ */
 export interface Coverage {
   deadline: string;
+  /** The area answered for: the reference's root, or `?area=`. */
+  area: AreaRef;
+  /** A page of the area's kelurahan in code order (at most 1,000; `?limit=&cursor=` for the rest). */
   rows: CoverageRow[];
+  /** How many kelurahan the area has. */
+  rowsTotal: number;
+  /** Where the next page of rows starts (also the X-Next-Cursor and Link headers); null on the last page. */
+  nextCursor: string | null;
+  /** The first 1,000 TPS without a check-in once the deadline has passed (empty before it), in reference order. */
   missing: MissingOfficer[];
+  /** How many TPS of the area have no check-in after the deadline (0 before it); the whole list is GET /api/rollcall. */
+  missingTotal: number;
   position: string | null;
 }
 
 /**
  * The live coverage push: city counts plus the rows of the kelurahan this change touched (merge them by
- * kelurahanCode). The whole picture, with every missing TPS listed, is `GET /api/coverage`: at national scale it is
- * 83,000 rows and up to 820,000 missing TPS, far too much to push to every screen on every tick.
+ * kelurahanCode). The whole picture is `GET /api/coverage` (rows a page at a time, the missing list capped) and
+ * `GET /api/rollcall` (every missing TPS, paged): at national scale 83,000 rows and up to 820,000 missing TPS, far too
+ * much to push to every screen on every tick.
  */
 export interface CoverageUpdate {
   deadline: string;
   assigned: number;
   checkedIn: number;
   reported: number;
-  /** TPS without a check-in once the deadline has passed (0 before it), as `missing.length` of GET /api/coverage. */
+  /** TPS without a check-in once the deadline has passed (0 before it), as `missingTotal` of GET /api/coverage. */
   missing: number;
   rows: CoverageRow[];
 }

@@ -28,6 +28,21 @@ describe('area index', () => {
     expect(i.selfAndAncestors('1673061002')).toEqual(['1673061002', '167306', '1673']);
   });
 
+  it('counts and lists the kelurahan and kecamatan of an area at every level, from a code on', () => {
+    const i = areaIndexOf(nation);
+    const kel = nation.kelurahan.map((k) => k.code).sort();
+    const kec = nation.kecamatan.map((k) => k.code).sort();
+    for (const code of ['', ...nation.provinsi.map((p) => p.code), ...nation.kabupaten.map((k) => k.code), kec[3], kel[7]]) {
+      const inside = kel.filter((k) => k.startsWith(code));
+      expect([code, i.kelurahanCount(code), [...i.kelurahanOf(code)]]).toEqual([code, inside.length, inside]);
+      if (code.length <= 6) expect([code, [...i.kecamatanOf(code)]]).toEqual([code, kec.filter((k) => k.startsWith(code))]);
+    }
+    expect([...i.kecamatanOf('', kec[4])]).toEqual(kec.slice(4));
+    expect([...i.kelurahanOf('', kel[11])]).toEqual(kel.slice(11));
+    expect(i.kelurahanCount('9999')).toBe(0);
+    expect(areaIndexOf(city).kelurahanCount('1673')).toBe(72);
+  });
+
   it('lists a kelurahan’s TPS by id from the reference, special (9xx) numbers included', () => {
     const i = areaIndexOf(city);
     for (const k of city.kelurahan)

@@ -77,9 +77,19 @@ export class AreaIndex {
   }
 
   /** The kelurahan of an area (any level) in code order, from the first whose code is >= `from`. */
-  *kelurahanOf(code: string, from = ''): Generator<string> {
-    const start = Math.max(lowerBound(this.kelurahanCodes, code), lowerBound(this.kelurahanCodes, from));
-    for (let i = start; i < this.kelurahanCodes.length && this.kelurahanCodes[i].startsWith(code); i++) yield this.kelurahanCodes[i];
+  kelurahanOf(code: string, from = ''): Generator<string> {
+    return within(this.kelurahanCodes, code, from);
+  }
+
+  /** The kecamatan of an area (a kecamatan or above) in code order, from the first whose code is >= `from`. */
+  kecamatanOf(code: string, from = ''): Generator<string> {
+    return within(this.kecamatanCodes, code, from);
+  }
+
+  /** How many kelurahan the area (any level) holds: two binary searches. */
+  kelurahanCount(code: string): number {
+    // ':' sorts right after '9': the first code past every code that starts with `code`.
+    return lowerBound(this.kelurahanCodes, code + ':') - lowerBound(this.kelurahanCodes, code);
   }
 
   /** The TPS ids of a kelurahan in id order, found by their numbers (001-999) in the reference's TPS lookup. */
@@ -92,6 +102,12 @@ export class AreaIndex {
     }
     return out;
   }
+}
+
+/** The codes of a sorted list that start with `code`, from the first >= `from`. */
+function* within(sorted: readonly string[], code: string, from: string): Generator<string> {
+  const start = Math.max(lowerBound(sorted, code), lowerBound(sorted, from));
+  for (let i = start; i < sorted.length && sorted[i].startsWith(code); i++) yield sorted[i];
 }
 
 /** The first index whose value is >= `key` in a sorted array. */

@@ -1,15 +1,12 @@
 /**
- * Area totals: `loadNodeSums` reads the rows the projection keeps for every level (one per area); `loadAreaSums` sums
- * the kelurahan rows per city, kecamatan or kelurahan (the reports' query); `areaTotals` dresses the sums with names,
- * shares and reference counts.
+ * Area totals: `loadNodeSums` reads the rows the projection keeps for every level (one per area: the read API's and the
+ * reports' query); `areaTotals` dresses the sums with names, shares and reference counts.
  */
 import type { QueryRunner } from 'typeorm';
 import type { AreaTotals, CandidateTotal } from '../live/live.contract.js';
 import type { Contest } from '../reference/contests.js';
 import { rows } from './projection.js';
 import type { QuickCountSums } from './quick-count.js';
-
-export type AreaLevel = 'city' | 'kecamatan' | 'kelurahan';
 
 export interface AreaSums {
   tpsReported: number;
@@ -28,8 +25,6 @@ export interface AreaSums {
   officialDiffering: number;
 }
 
-const KEY: Record<AreaLevel, string> = { city: `'city'`, kecamatan: 'kecamatan_code', kelurahan: 'kelurahan_code' };
-
 const emptySums = (): AreaSums => ({
   tpsReported: 0,
   tpsFlagged: 0,
@@ -46,62 +41,6 @@ const emptySums = (): AreaSums => ({
   officialCandidates: {},
   officialDiffering: 0,
 });
-
-/** Sums per area code (`city` for the city); `only` narrows to one kelurahan. */
-export async function loadAreaSums(tx: QueryRunner, level: AreaLevel, contest: string, only?: string): Promise<Map<string, AreaSums>> {
-  const key = KEY[level];
-  const where = only ? `AND kelurahan_code = $2` : '';
-  const params = only ? [contest, only] : [contest];
-  const out = new Map<string, AreaSums>();
-  const at = (code: string) => out.get(code) ?? out.set(code, emptySums()).get(code)!;
-
-  const totals = await rows<Record<string, string>>(
-    tx,
-    `SELECT ${key} AS code, sum(tps_reported) AS reported, sum(tps_flagged) AS flagged, sum(valid_votes) AS valid,
-       sum(invalid_votes) AS invalid, sum(dpt_covered) AS dpt, sum(sxx) AS sxx, sum(tps_held) AS held,
-       sum(official_tps) AS official_tps, sum(official_valid) AS official_valid, sum(official_differing) AS official_differing
-     FROM rm_kelurahan_tally WHERE contest = $1 ${where} GROUP BY 1`,
-    params,
-  );
-  for (const r of totals) {
-    Object.assign(at(r.code), {
-      tpsReported: Number(r.reported),
-      tpsFlagged: Number(r.flagged),
-      validVotes: Number(r.valid),
-      invalidVotes: Number(r.invalid),
-      dptCovered: Number(r.dpt),
-      sxx: Number(r.sxx),
-      tpsHeld: Number(r.held),
-      officialTps: Number(r.official_tps),
-      officialValid: Number(r.official_valid),
-      officialDiffering: Number(r.official_differing),
-    });
-  }
-  const official = await rows<Record<string, string>>(
-    tx,
-    `SELECT ${key} AS code, e.key AS number, sum(e.value::bigint) AS votes
-     FROM rm_kelurahan_tally t, jsonb_each_text(t.official_candidates) AS e WHERE contest = $1 ${where} GROUP BY 1, 2`,
-    params,
-  );
-  for (const r of official) at(r.code).officialCandidates[r.number] = Number(r.votes);
-  const candidates = await rows<Record<string, string>>(
-    tx,
-    `SELECT ${key} AS code, e.key AS number, sum((e.value->>'y')::bigint) AS y, sum((e.value->>'yy')::bigint) AS yy,
-       sum((e.value->>'xy')::bigint) AS xy
-     FROM rm_kelurahan_tally t, jsonb_each(t.candidates) AS e WHERE contest = $1 ${where} GROUP BY 1, 2`,
-    params,
-  );
-  for (const r of candidates) at(r.code).candidates[r.number] = { y: Number(r.y), yy: Number(r.yy), xy: Number(r.xy) };
-
-  const status = await rows<Record<string, string>>(
-    tx,
-    `SELECT ${key} AS code, sum(tps_checked_in) AS checked_in, sum(open_incidents) AS open
-     FROM rm_kelurahan_status ${only ? 'WHERE kelurahan_code = $1' : ''} GROUP BY 1`,
-    only ? [only] : [],
-  );
-  for (const r of status) Object.assign(at(r.code), { tpsCheckedIn: Number(r.checked_in), openIncidents: Number(r.open) });
-  return out;
-}
 
 export type NodeSums = AreaSums & { tpsWithPhotos: number };
 

@@ -1,7 +1,11 @@
-/** Officer coverage: pure helpers for the check-in deadline and the missing list, and the live push's query. */
-import type { DataSource } from 'typeorm';
-import type { CoverageRow, CoverageUpdate, MissingOfficer } from '../live/live.contract.js';
-import type { ReferenceData, Tps } from '../reference/reference-data.js';
+/** Officer coverage: the check-in deadline, GET /api/coverage of an area, and the live push's query. */
+import type { DataSource, QueryRunner } from 'typeorm';
+import type { Coverage, CoverageRow, CoverageUpdate } from '../live/live.contract.js';
+import type { ReferenceData } from '../reference/reference-data.js';
+import { encodeCursor } from './area-cursor.js';
+import type { AreaIndex } from './area-index.js';
+import { readMissingPage } from './missing-tps.js';
+import { rows } from './projection.js';
 
 /** Injectable clock, so tests can stand on election morning. */
 export const CLOCK = Symbol('CLOCK');
@@ -12,48 +16,50 @@ export function checkinDeadline(electionDate: string, hhmm: string): string {
   return `${electionDate}T${hhmm}:00+07:00`;
 }
 
-type Query = Pick<DataSource, 'query'>;
+/** GET /api/coverage answers at most this many missing TPS (the first in reference order) and their total. */
+export const COVERAGE_MISSING_LIMIT = 1000;
+
+/** Whether the check-in deadline has passed: before it no TPS counts as missing. */
+export const deadlinePassed = (now: Date, deadline: string): boolean => now.getTime() >= Date.parse(deadline);
 
 /**
- * TPS without a check-in once the deadline has passed (empty before it), in reference order. With `status` (the
- * kelurahan's check-in counts) only the kelurahan still short of their TPS count are looked at, so a morning where most
- * monitors checked in costs the missing kelurahan's TPS, not every TPS.
+ * GET /api/coverage of an area (any level; the root by default): a page of its kelurahan rows in code order, the first
+ * COVERAGE_MISSING_LIMIT TPS without a check-in and how many there are. Bounded by the page, whatever the area.
  */
-export function missingOfficers(
-  ref: ReferenceData,
-  checkedIn: ReadonlySet<string>,
-  now: Date,
-  deadline: string,
-  status?: ReadonlyMap<string, { checkedIn: number }>,
-): MissingOfficer[] {
-  if (now.getTime() < Date.parse(deadline)) return [];
-  return shortKelurahan(ref, status).flatMap((k) =>
-    ref
-      .tpsOf(k.code)
-      .filter((t) => !checkedIn.has(t.id))
-      .map((t) => ({ tpsId: t.id, kelurahanCode: t.kelurahanCode, officer: null })),
+export async function readCoverage(
+  tx: QueryRunner,
+  ctx: { ref: ReferenceData; index: AreaIndex },
+  at: { deadline: string; now: Date; position: string | null },
+  q: { area: string; limit: number; after?: string },
+): Promise<Coverage> {
+  const codes: string[] = [];
+  for (const c of ctx.index.kelurahanOf(q.area, q.after ?? '')) {
+    if (c === q.after) continue;
+    if (codes.push(c) > q.limit) break;
+  }
+  const page = codes.slice(0, q.limit);
+  const status = await rows<{ kelurahan_code: string; tps_checked_in: number; tps_reported: number }>(
+    tx,
+    `SELECT kelurahan_code, tps_checked_in, tps_reported FROM rm_kelurahan_status WHERE kelurahan_code = ANY($1)`,
+    [page],
   );
-}
-
-/** Kelurahan with fewer check-ins than TPS (every kelurahan without counts). */
-function shortKelurahan(ref: ReferenceData, status?: ReadonlyMap<string, { checkedIn: number }>) {
-  return status ? ref.kelurahan.filter((k) => (status.get(k.code)?.checkedIn ?? 0) < k.tpsCount) : ref.kelurahan;
-}
-
-/**
- * The TPS without a check-in, read from the kelurahan counts and the checked-in TPS of the short kelurahan only (the
- * write path accepts only reference TPS, so a kelurahan whose count reached its TPS count has none missing).
- */
-export async function loadMissingTps(q: Query, ref: ReferenceData): Promise<Tps[]> {
-  const counts: { kelurahan_code: string; tps_checked_in: number }[] = await q.query(
-    `SELECT kelurahan_code, tps_checked_in FROM rm_kelurahan_status`,
-  );
-  const short = shortKelurahan(ref, new Map(counts.map((c) => [c.kelurahan_code, { checkedIn: c.tps_checked_in }])));
-  const found: { tps_id: string }[] = await q.query(`SELECT tps_id FROM rm_tps WHERE checked_in AND kelurahan_code = ANY($1)`, [
-    short.map((k) => k.code),
-  ]);
-  const checkedIn = new Set(found.map((r) => r.tps_id));
-  return short.flatMap((k) => ref.tpsOf(k.code).filter((t) => !checkedIn.has(t.id)));
+  const missing = deadlinePassed(at.now, at.deadline)
+    ? await readMissingPage(tx, ctx, q.area, { limit: COVERAGE_MISSING_LIMIT })
+    : { tps: [], total: 0 };
+  return {
+    deadline: at.deadline,
+    area: ctx.index.areaRef(q.area),
+    rows: coverageRows(
+      ctx.ref,
+      new Map(status.map((s) => [s.kelurahan_code, { checkedIn: s.tps_checked_in, reported: s.tps_reported }])),
+      page,
+    ),
+    rowsTotal: ctx.index.kelurahanCount(q.area),
+    nextCursor: codes.length > q.limit ? encodeCursor(page[page.length - 1]) : null,
+    missing: missing.tps.map((t) => ({ tpsId: t.id, kelurahanCode: t.kelurahanCode, officer: null })),
+    missingTotal: missing.total,
+    position: at.position,
+  };
 }
 
 /** One monitor per TPS is assigned (docs/domain.md), so `assigned` is the kelurahan's TPS count. Every kelurahan, or `only` these. */
@@ -72,7 +78,7 @@ export function coverageRows(
   }));
 }
 
-/** The live push (CoverageUpdate): city counts and the rows of `codes`, in one statement; never the missing list. */
+/** The live push (CoverageUpdate): the root's counts and the rows of `codes`, in one statement; never the missing list. */
 export async function loadCoverageUpdate(
   ds: DataSource,
   ref: ReferenceData,
@@ -80,13 +86,13 @@ export async function loadCoverageUpdate(
   now: Date,
   codes: string[],
 ): Promise<CoverageUpdate> {
-  // The city sums come as a row with a null code: a sum over one small row per kelurahan (83,000 nationally).
+  // The root's counts are its own row (kept by the tps-status projection at every level), not a sum over kelurahan.
   const found: { kelurahan_code: string | null; checked_in: number; reported: number }[] = await ds.query(
     `SELECT kelurahan_code, tps_checked_in AS checked_in, tps_reported AS reported FROM rm_kelurahan_status
        WHERE kelurahan_code = ANY($1)
      UNION ALL
-     SELECT NULL, coalesce(sum(tps_checked_in), 0)::int, coalesce(sum(tps_reported), 0)::int FROM rm_kelurahan_status`,
-    [codes],
+     SELECT NULL, tps_checked_in, tps_reported FROM rm_area_status WHERE area_code = $2`,
+    [codes, ref.root.code],
   );
   const city = found.find((r) => r.kelurahan_code === null) ?? { checked_in: 0, reported: 0 };
   const status = new Map(
@@ -100,7 +106,7 @@ export async function loadCoverageUpdate(
     assigned,
     checkedIn: city.checked_in,
     reported: city.reported,
-    missing: now.getTime() < Date.parse(deadline) ? 0 : Math.max(0, assigned - city.checked_in),
+    missing: deadlinePassed(now, deadline) ? Math.max(0, assigned - city.checked_in) : 0,
     rows: coverageRows(ref, status, codes),
   };
 }

@@ -139,8 +139,9 @@ describe('area totals', () => {
 describe('coverage', () => {
   it('lists no missing officers before the deadline and every TPS without check-in after it', async () => {
     bench.now.value = new Date(WIB('07:29'));
-    const before = await bench.reads.coverage();
-    expect(before).toMatchObject({ deadline: WIB('07:30'), missing: [] });
+    const before = (await bench.reads.coverage())!;
+    expect(before).toMatchObject({ deadline: WIB('07:30'), missing: [], missingTotal: 0, rowsTotal: 72, nextCursor: null });
+    expect(before.rows).toHaveLength(72);
     expect(before.rows.find((r) => r.kelurahanCode === AIR_KUTI)).toEqual({
       kelurahanCode: AIR_KUTI,
       name: 'Air Kuti',
@@ -149,8 +150,9 @@ describe('coverage', () => {
       reported: 2,
     });
     bench.now.value = new Date(WIB('07:31'));
-    const after = await bench.reads.coverage();
+    const after = (await bench.reads.coverage())!;
     expect(after.missing).toHaveLength(635 - 3);
+    expect(after.missingTotal).toBe(635 - 3);
     expect(after.missing.map((m) => m.tpsId)).toContain(M1);
     expect(after.missing.map((m) => m.tpsId)).not.toContain(A1);
     expect(after.position).toBe(await bench.reads.position());
@@ -159,14 +161,14 @@ describe('coverage', () => {
   it('pushes counts and only the touched kelurahan, agreeing with the whole picture', async () => {
     for (const at of ['07:29', '07:31']) {
       bench.now.value = new Date(WIB(at));
-      const whole = await bench.reads.coverage();
+      const whole = (await bench.reads.coverage())!;
       const push = await bench.reads.coverageUpdate([AIR_KUTI]);
       expect(push).toEqual({
         deadline: whole.deadline,
         assigned: 635,
         checkedIn: whole.rows.reduce((n, r) => n + r.checkedIn, 0),
         reported: whole.rows.reduce((n, r) => n + r.reported, 0),
-        missing: whole.missing.length,
+        missing: whole.missingTotal,
         rows: whole.rows.filter((r) => r.kelurahanCode === AIR_KUTI),
       });
     }

@@ -76,7 +76,11 @@ export interface ReadModels {
   areaNodes(codes: string[], contest?: string): Promise<AreaNode[]>;
   tps(id: string): Promise<TpsView | null>;
   tpsMany(ids: string[]): Promise<TpsView[]>;
-  coverage(): Promise<Coverage>;
+  /**
+   * Check-ins of an area (the root by default; null when `area` is none): a page of its kelurahan rows (at most
+   * UNPAGED_LIST_LIMIT), the first missing TPS and their total.
+   */
+  coverage(q?: { area?: string; limit?: number; after?: string }): Promise<Coverage | null>;
   /** City coverage counts and the rows of these kelurahan only: what the live channel pushes. */
   coverageUpdate(kelurahanCodes: string[]): Promise<CoverageUpdate>;
   /** Incidents in compareIncidents order (live.contract.ts); `after` and `limit` page through them. */

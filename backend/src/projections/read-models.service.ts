@@ -27,7 +27,7 @@ import { encodeCursor } from './area-cursor.js';
 import { areaEstimate, areaNode, readArea, readAreaTps, strataOf, type AreaReadContext } from './area-reads.js';
 import { areaTotals, loadNodeSums, type NodeSums } from './area-totals.js';
 import { ChangeFeed } from './change-feed.js';
-import { CLOCK, checkinDeadline, coverageRows, loadCoverageUpdate, missingOfficers, type Clock } from './coverage.js';
+import { CLOCK, checkinDeadline, loadCoverageUpdate, readCoverage, type Clock } from './coverage.js';
 import { posParams, rows } from './projection.js';
 import { PROJECTION_NAMES } from './projection-registry.js';
 import { inSnapshot, lowestPosition } from './snapshot.js';
@@ -172,24 +172,14 @@ export class ReadModelsService implements ReadModels {
     });
   }
 
-  async coverage(): Promise<Coverage> {
-    return this.snapshot(async (tx, position) => {
-      const status = await rows<{ kelurahan_code: string; tps_checked_in: number; tps_reported: number }>(
-        tx,
-        `SELECT * FROM rm_kelurahan_status`,
-      );
-      const checkedIn = await rows<{ tps_id: string }>(tx, `SELECT tps_id FROM rm_tps WHERE checked_in`);
-      const deadline = checkinDeadline(this.config.ELECTION_DATE, this.config.CHECKIN_DEADLINE);
-      return {
-        deadline,
-        rows: coverageRows(
-          this.ref,
-          new Map(status.map((s) => [s.kelurahan_code, { checkedIn: s.tps_checked_in, reported: s.tps_reported }])),
-        ),
-        missing: missingOfficers(this.ref, new Set(checkedIn.map((r) => r.tps_id)), this.clock(), deadline),
-        position,
-      };
-    });
+  async coverage(q: { area?: string; limit?: number; after?: string } = {}): Promise<Coverage | null> {
+    const area = q.area ?? this.ref.root.code;
+    if (!this.index.has(area)) return null;
+    const deadline = checkinDeadline(this.config.ELECTION_DATE, this.config.CHECKIN_DEADLINE);
+    const now = this.clock();
+    return this.snapshot((tx, position) =>
+      readCoverage(tx, this.areas, { deadline, now, position }, { area, limit: q.limit ?? UNPAGED_LIST_LIMIT, after: q.after }),
+    );
   }
 
   coverageUpdate(kelurahanCodes: string[]): Promise<CoverageUpdate> {

@@ -89,7 +89,7 @@ it('many concurrent snapshot reads during rebuilds: every read and every rebuild
       try {
         const [c, s] = await Promise.all([bench.reads.coverage(), bench.reads.summary()]);
         expect(s.tpsReported).toBe(TPS);
-        expect(c.rows.reduce((a, r) => a + r.checkedIn, 0)).toBe(TPS);
+        expect(c!.rows.reduce((a, r) => a + r.checkedIn, 0)).toBe(TPS);
         reads++;
       } catch (e) {
         failures.push(String(e));

@@ -9,17 +9,15 @@ import type { Response } from 'express';
 import { QueryParams } from '../audit/query-params.js';
 import { CurrentPrincipal } from '../auth/auth.guard.js';
 import type { Principal } from '../auth/principal.js';
-import { DomainError } from '../http/domain-error.js';
 import type { AreaTpsPage, AreaView, TpsState } from '../live/live.contract.js';
 import { AREA_CHILDREN_LIMIT, AREA_TPS_LIMIT } from '../projections/area-reads.js';
 import { READ_MODELS, type ReadModels } from '../projections/read-models.port.js';
 import { REFERENCE_DATA } from '../reference/reference.module.js';
 import type { ReferenceData } from '../reference/reference-data.js';
 import { awaitPosition, POSITION_HEADER } from './read-position.js';
-import { CONTEST_PATTERN, cursorOf, TPS_STATES } from './query.js';
+import { AREA_CODE, AREA_CODE_PROBLEM, areaNotFound as notFound, CONTEST_PATTERN, cursorOf, TPS_STATES } from './query.js';
 import { tpsViewFor } from './visibility.js';
 
-const AREA_CODE = /^(\d{2}|\d{4}|\d{6}|\d{10})$/;
 const q = (name: string, description: string) => ApiQuery({ name, required: false, description });
 
 @Controller('areas')
@@ -77,7 +75,7 @@ export class AreasController {
     const p = new QueryParams(query);
     const contest = p.word('contest', CONTEST_PATTERN, 'must be a contest code like PPWP');
     const limit = p.int('limit', 1, AREA_CHILDREN_LIMIT, AREA_CHILDREN_LIMIT);
-    const after = cursorOf(p, /^(\d{2}|\d{4}|\d{6}|\d{10})$/);
+    const after = cursorOf(p, AREA_CODE);
     const min = p.position('minPosition');
     p.done();
     await awaitPosition(this.rm, min, res);
@@ -90,8 +88,6 @@ export class AreasController {
 
 function checkCode(code: string): void {
   const p = new QueryParams({});
-  if (!AREA_CODE.test(code)) p.problems.push({ path: 'code', problem: 'must be a 2, 4, 6 or 10-digit area code' });
+  if (!AREA_CODE.test(code)) p.problems.push({ path: 'code', problem: AREA_CODE_PROBLEM });
   p.done();
 }
-
-const notFound = (code: string) => new DomainError('AREA.NOT_FOUND', 404, `No area ${code} in this reference`);

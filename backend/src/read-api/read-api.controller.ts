@@ -6,16 +6,14 @@ import { CurrentPrincipal } from '../auth/auth.guard.js';
 import type { Principal } from '../auth/principal.js';
 import { DomainError, ValidationError } from '../http/domain-error.js';
 import type { Coverage, KecamatanSummary, KelurahanSummary, Summary, TpsState, TpsView } from '../live/live.contract.js';
-import { READ_MODELS, type ListPage, type PageRequest, type ReadModels } from '../projections/read-models.port.js';
+import { READ_MODELS, type PageRequest, type ReadModels } from '../projections/read-models.port.js';
 import { UNPAGED_LIST_LIMIT } from '../projections/read-models.service.js';
-import { CONTEST_PATTERN, cursorOf, TPS_STATES } from './query.js';
+import { areaNotFound, areaOf, CONTEST_PATTERN, TPS_STATES } from './query.js';
+import { linkNext, paged, pageParams } from './paging.js';
 import { awaitPosition, POSITION_HEADER } from './read-position.js';
 import { AsOfService } from '../audit/as-of/as-of.service.js';
 import { QueryParams } from '../audit/query-params.js';
 import { tpsViewFor } from './visibility.js';
-
-/** Where the next page of a city list starts (also in `Link: <...>; rel="next"`). */
-export const NEXT_CURSOR_HEADER = 'X-Next-Cursor';
 
 /** Every read route's optional query parameters, so the OpenAPI document does not mark them required. */
 const MIN_POSITION = ApiQuery({
@@ -75,7 +73,7 @@ export class ReadApiController {
     @Res({ passthrough: true }) res: Response,
     @Query() query: Record<string, unknown>,
   ): Promise<KecamatanSummary[]> {
-    const page = pageParams(query, /^\d{6}$/);
+    const page = pageOf(query, /^\d{6}$/);
     await awaitPosition(this.rm, min, res);
     return paged(res, await this.rm.kecamatanPage(contestOf(contest), page));
   }
@@ -94,7 +92,7 @@ export class ReadApiController {
     @Query('asOf') asOf?: string,
   ): Promise<KelurahanSummary[]> {
     const at = asOfParam(asOf, min);
-    const page = pageParams(query, /^\d{10}$/);
+    const page = pageOf(query, /^\d{10}$/);
     if (at) return positioned(res, await this.asOf.kelurahanList(at, contestOf(contest)));
     await awaitPosition(this.rm, min, res);
     return paged(res, await this.rm.kelurahanPage(contestOf(contest), page));
@@ -136,7 +134,7 @@ export class ReadApiController {
     if (kelurahan !== undefined && !/^\d{10}$/.test(kelurahan))
       problems.push({ path: 'kelurahan', problem: 'must be a 10-digit kelurahan code' });
     if (problems.length) throw new ValidationError(problems);
-    const page = pageParams(query, /^\d{13}$/);
+    const page = pageOf(query, /^\d{13}$/);
     await awaitPosition(this.rm, min, res);
     const found = await this.rm.tpsPage({ state: status as TpsState | undefined, kelurahan }, page);
     return paged(res, { ...found, items: found.items.map((t) => tpsViewFor(p.role, t)) });
@@ -157,11 +155,24 @@ export class ReadApiController {
   }
 
   @Get('coverage')
+  @ApiQuery({ name: 'area', required: false, description: 'provinsi, kabupaten/kota, kecamatan or kelurahan code; default the root' })
   @MIN_POSITION
-  async coverage(@Query('minPosition') min: string | undefined, @Res({ passthrough: true }) res: Response): Promise<Coverage> {
+  @PAGE_Q
+  @CURSOR_Q
+  async coverage(
+    @Query('minPosition') min: string | undefined,
+    @Res({ passthrough: true }) res: Response,
+    @Query() query: Record<string, unknown>,
+  ): Promise<Coverage> {
+    const p = new QueryParams({ area: query.area, limit: query.limit, cursor: query.cursor });
+    const area = areaOf(p);
+    const page = pageParams(p, /^\d{10}$/);
+    p.done();
     await awaitPosition(this.rm, min, res);
-    const coverage = await this.rm.coverage();
+    const coverage = await this.rm.coverage({ area, ...page });
+    if (!coverage) throw areaNotFound(area!);
     if (coverage.position) res.setHeader(POSITION_HEADER, coverage.position);
+    linkNext(res, coverage.nextCursor);
     return coverage;
   }
   // GET /api/incidents (this order and paging, plus the posko's filters and deadlines) is in incidents/incidents.controller.ts.
@@ -179,27 +190,12 @@ function asOfParam(asOf: string | undefined, minPosition: string | undefined): D
   return at;
 }
 
-/** `?limit=&cursor=` of the city lists (both optional: without them the first UNPAGED_LIST_LIMIT rows). */
-function pageParams(query: Record<string, unknown>, key: RegExp): PageRequest {
+/** `?limit=&cursor=` of a city list. */
+function pageOf(query: Record<string, unknown>, key: RegExp): PageRequest {
   const p = new QueryParams({ limit: query.limit, cursor: query.cursor });
-  const limit = query.limit === undefined ? undefined : p.int('limit', 1, UNPAGED_LIST_LIMIT, UNPAGED_LIST_LIMIT);
-  const after = cursorOf(p, key);
+  const page = pageParams(p, key);
   p.done();
-  return { limit, after };
-}
-
-/**
- * A page of a city list as the plain array these routes always answered, with where the rest continues in headers:
- * `X-Next-Cursor` and `Link: <...?cursor=...>; rel="next"` (absent on the last page: the city's lists are one page).
- */
-function paged<T>(res: Response, page: ListPage<T>): T[] {
-  if (page.nextCursor) {
-    const url = new URL(res.req.originalUrl, 'http://x');
-    url.searchParams.set('cursor', page.nextCursor);
-    res.setHeader(NEXT_CURSOR_HEADER, page.nextCursor);
-    res.setHeader('Link', `<${url.pathname}${url.search}>; rel="next"`);
-  }
-  return page.items;
+  return page;
 }
 
 function positioned<T>(res: Response, answer: { data: T; position: string | null }): T {

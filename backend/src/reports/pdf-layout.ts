@@ -3,6 +3,7 @@ import type PDFDocument from 'pdfkit';
 import { INCIDENT_CATEGORY_LABEL } from '../tps/incident-labels.js';
 import { turnout, type ResultRow } from './result-rows.js';
 import { wib } from './report-meta.js';
+import { LEVEL_LABEL } from './report-params.js';
 import type { SummaryData } from './summary-data.js';
 
 type Doc = InstanceType<typeof PDFDocument>;
@@ -77,7 +78,7 @@ function barChart(doc: Doc, data: SummaryData): void {
 
 function childTable(doc: Doc, data: SummaryData): void {
   const cands = data.total.totals.candidates.map((c) => c.number);
-  const label = { kecamatan: 'Kecamatan', kelurahan: 'Kelurahan', tps: 'TPS' }[data.childLevel];
+  const label = LEVEL_LABEL[data.childLevel].heading;
   const candWidth = Math.max(40, Math.floor(235 / Math.max(1, cands.length)));
   const widths = [130, 60, ...cands.map(() => candWidth), 45, 45];
   const row = (r: ResultRow) => [
@@ -162,7 +163,7 @@ export function layoutSummary(doc: Doc, data: SummaryData): void {
       { width: WIDTH },
     );
 
-  heading(doc, `Rincian per ${{ kecamatan: 'kecamatan', kelurahan: 'kelurahan', tps: 'TPS' }[data.childLevel]}`);
+  heading(doc, `Rincian per ${data.childLevel === 'tps' ? 'TPS' : LEVEL_LABEL[data.childLevel].heading.toLowerCase()}`);
   childTable(doc, data);
 
   heading(doc, 'Insiden per kategori dan status');

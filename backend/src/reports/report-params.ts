@@ -1,19 +1,21 @@
-/** Query parameters of the report routes: the area (city, kecamatan or kelurahan code), the level of the rows, the file format. */
+/** Query parameters of the report routes: the area (any level at or below the root), the level of the rows, the file format. */
 import { ValidationError } from '../http/domain-error.js';
+import type { HierarchyLevel } from '../live/live.contract.js';
 import { QueryParams } from '../audit/query-params.js';
 import type { Contests } from '../reference/contests.js';
 import type { ReferenceData } from '../reference/reference-data.js';
+import { areaIndexOf } from '../projections/area-index.js';
+import { AREA_CODE, AREA_CODE_PROBLEM } from '../read-api/query.js';
 
-export type AreaLevel = 'city' | 'kecamatan' | 'kelurahan';
-export type RowLevel = 'kecamatan' | 'kelurahan' | 'tps';
-export const ROW_LEVELS: readonly RowLevel[] = ['kecamatan', 'kelurahan', 'tps'];
+/** An area's level: the reference's (a city's root is its kabupaten/kota). */
+export type AreaLevel = HierarchyLevel;
+export type RowLevel = 'provinsi' | 'kabupaten' | 'kecamatan' | 'kelurahan' | 'tps';
+export const ROW_LEVELS: readonly RowLevel[] = ['provinsi', 'kabupaten', 'kecamatan', 'kelurahan', 'tps'];
 
 export interface Area {
   level: AreaLevel;
   code: string;
   name: string;
-  /** Kelurahan codes inside the area, in reference order. */
-  kelurahan: string[];
 }
 
 export interface ResultsQuery {
@@ -24,34 +26,38 @@ export interface ResultsQuery {
   contest: string;
 }
 
-const DEPTH: Record<AreaLevel | RowLevel, number> = { city: 0, kecamatan: 1, kelurahan: 2, tps: 3 };
+const DEPTH: Record<AreaLevel | RowLevel, number> = { nation: 0, provinsi: 1, kabupaten: 2, kecamatan: 3, kelurahan: 4, tps: 5 };
 
 /** The row levels a report of `area` down to `level` carries, coarsest first. */
 export const levelsBetween = (area: AreaLevel, level: RowLevel): RowLevel[] =>
   ROW_LEVELS.filter((l) => DEPTH[l] > DEPTH[area] && DEPTH[l] <= DEPTH[level]);
 
+/** What each row level is called: a table's heading in the PDF, an XLSX sheet's name (no '/': Excel refuses it). */
+export const LEVEL_LABEL: Record<RowLevel, { heading: string; sheet: string }> = {
+  provinsi: { heading: 'Provinsi', sheet: 'Provinsi' },
+  kabupaten: { heading: 'Kabupaten/Kota', sheet: 'Kabupaten' },
+  kecamatan: { heading: 'Kecamatan', sheet: 'Kecamatan' },
+  kelurahan: { heading: 'Kelurahan', sheet: 'Kelurahan' },
+  tps: { heading: 'TPS', sheet: 'TPS' },
+};
+
+/** The level of an area's children (a kelurahan's are its TPS). */
+export const childLevelOf = (area: AreaLevel): RowLevel => ROW_LEVELS.find((l) => DEPTH[l] === DEPTH[area] + 1)!;
+
+/** An area of any level at or below the reference's root (the root without a code), found in the area index. */
 export function resolveArea(ref: ReferenceData, code: string | undefined): Area | null {
-  if (code === undefined || code === ref.city.code) {
-    return { level: 'city', code: ref.city.code, name: ref.city.name, kelurahan: ref.kelurahan.map((k) => k.code) };
-  }
-  const kec = ref.kecamatan.find((k) => k.code === code);
-  if (kec)
-    return {
-      level: 'kecamatan',
-      code,
-      name: kec.name,
-      kelurahan: ref.kelurahan.filter((k) => k.kecamatanCode === code).map((k) => k.code),
-    };
-  const kel = ref.kelurahanByCode.get(code);
-  if (kel) return { level: 'kelurahan', code, name: kel.name, kelurahan: [code] };
-  return null;
+  const index = areaIndexOf(ref);
+  const at = code ?? ref.root.code;
+  if (!index.has(at)) return null;
+  const { level, name } = index.areaRef(at);
+  return { level, code: at, name };
 }
 
 function areaParam(p: QueryParams, ref: ReferenceData): Area | undefined {
-  const code = p.word('area', /^\d{4,10}$/, 'must be the city, a kecamatan or a kelurahan code');
+  const code = p.word('area', AREA_CODE, `${AREA_CODE_PROBLEM} (a provinsi, kabupaten/kota, kecamatan or kelurahan)`);
   if (code !== undefined && p.problems.some((x) => x.path === 'area')) return undefined;
   const area = resolveArea(ref, code);
-  if (!area) p.problems.push({ path: 'area', problem: `no area ${code} in ${ref.city.name}` });
+  if (!area) p.problems.push({ path: 'area', problem: `no area ${code} in ${ref.root.name}` });
   return area ?? undefined;
 }
 
@@ -65,11 +71,12 @@ function contestParam(p: QueryParams, contests: Contests): string {
 export function parseResultsQuery(query: Record<string, unknown>, ref: ReferenceData, contests: Contests): ResultsQuery {
   const p = new QueryParams(query);
   const area = areaParam(p, ref);
-  const level = p.word('level', /^(kecamatan|kelurahan|tps)$/, 'must be kecamatan, kelurahan or tps') as RowLevel | undefined;
+  const level = p.word('level', new RegExp(`^(${ROW_LEVELS.join('|')})$`), `must be one of ${ROW_LEVELS.join(', ')}`) as
+    RowLevel | undefined;
   const format = (p.word('format', /^(csv|xlsx)$/, 'must be csv or xlsx') ?? 'csv') as 'csv' | 'xlsx';
   const contest = contestParam(p, contests);
   p.done();
-  const chosen = level ?? ROW_LEVELS.find((l) => DEPTH[l] === DEPTH[area!.level] + 1)!;
+  const chosen = level ?? childLevelOf(area!.level);
   if (levelsBetween(area!.level, chosen).length === 0)
     throw new ValidationError([{ path: 'level', problem: `must be finer than the area (${area!.level})` }]);
   return { area: area!, level: chosen, format, contest };

@@ -47,6 +47,9 @@ async function streamed(res: Response, body: () => Promise<void>): Promise<void>
 
 const logger = new Logger('Reports');
 
+/** The area in a file's name: its code (the nation has none). */
+const fileArea = (area: { code: string }) => area.code || 'nasional';
+
 @ApiTags('reports')
 @Controller('reports')
 export class ReportsController {
@@ -67,7 +70,7 @@ export class ReportsController {
   @Roles('operator', 'supervisor', 'auditor', 'admin')
   @ApiRoute({
     summary:
-      'Results per kecamatan, kelurahan or TPS of an area (?area=<code>&level=kecamatan|kelurahan|tps&format=csv|xlsx&contest=), streamed, with the log position and head',
+      'Results per provinsi, kabupaten/kota, kecamatan, kelurahan or TPS of an area of any level (?area=<2, 4, 6 or 10-digit code; default the root>&level=provinsi|kabupaten|kecamatan|kelurahan|tps, finer than the area&format=csv|xlsx&contest=), streamed, with the log position and head',
     errors: { 400: ['REQUEST.INVALID'] },
   })
   async resultsReport(@Query() query: Record<string, unknown>, @Res() res: Response): Promise<void> {
@@ -77,7 +80,7 @@ export class ReportsController {
         this.ds,
         (tx, position) =>
           writeResultsFile(tx, position, { results: this.results, contests: this.contests }, q, res, () =>
-            startFile(res, q.format, `hasil-${q.area.code}-${q.level}`, position),
+            startFile(res, q.format, `hasil-${fileArea(q.area)}-${q.level}`, position),
           ),
         REPORT_SNAPSHOT,
       ),
@@ -117,13 +120,14 @@ export class ReportsController {
   @Get('summary.pdf')
   @Roles('operator', 'supervisor', 'auditor', 'admin')
   @ApiRoute({
-    summary: 'A4 summary report in Bahasa Indonesia for an area (?area=<code>&contest=): totals, estimate, progress, child areas, chart',
+    summary:
+      'A4 summary report in Bahasa Indonesia for an area of any level (?area=<2, 4, 6 or 10-digit code; default the root>&contest=): totals, estimate, progress, child areas, chart',
     errors: { 400: ['REQUEST.INVALID'] },
   })
   async summaryPdf(@Query() query: Record<string, unknown>, @Res() res: Response): Promise<void> {
     const q = parseAreaQuery(query, this.ref, this.contests);
     const data = await this.pdf.read(q);
-    startFile(res, 'pdf', `ringkasan-${q.area.code}`, data.meta.position);
+    startFile(res, 'pdf', `ringkasan-${fileArea(q.area)}`, data.meta.position);
     await streamed(res, () => this.pdf.render(data, res));
   }
 }

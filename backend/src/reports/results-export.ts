@@ -6,7 +6,7 @@ import type { Writable } from 'node:stream';
 import type { QueryRunner } from 'typeorm';
 import type { Contests } from '../reference/contests.js';
 import { metaLines, readReportMeta } from './report-meta.js';
-import { levelsBetween, type ResultsQuery, type RowLevel } from './report-params.js';
+import { LEVEL_LABEL, levelsBetween, type ResultsQuery } from './report-params.js';
 import { resultColumns, type ResultRow } from './result-rows.js';
 import type { ResultsSource } from './results-source.js';
 import { writeCsv, writeXlsx, type Table } from './table-writers.js';
@@ -16,8 +16,6 @@ import { writeCsv, writeXlsx, type Table } from './table-writers.js';
  * slow link) or the XLSX writes a sheet before the next one's rows are read: up to this long (the session bound is 15 s).
  */
 export const REPORT_SNAPSHOT = { idleTimeoutMs: 5 * 60_000 };
-
-const SHEET: Record<RowLevel, string> = { kecamatan: 'Kecamatan', kelurahan: 'Kelurahan', tps: 'TPS' };
 
 /** Writes the file to `out`; `start` runs once the facts are read, just before the first byte (the route's headers). */
 export async function writeResultsFile(
@@ -36,7 +34,7 @@ export async function writeResultsFile(
   const tables: Table<ResultRow>[] = [];
   for (const level of levels) {
     const rows = level === 'tps' ? results.tpsRows(tx, q.area, q.contest) : await results.areaRows(tx, q.area, level, q.contest);
-    tables.push({ name: SHEET[level], columns, rows, total });
+    tables.push({ name: LEVEL_LABEL[level].sheet, columns, rows, total });
   }
   const lines = metaLines(meta, `Hasil hitung ${q.contest}, ${q.area.name}, per ${levels.join(', ')}`);
   start();

@@ -1,86 +1,58 @@
 /**
  * The rows of a results report, read inside one REPEATABLE READ snapshot (projections/snapshot.ts) together with the
- * position: area rows from the kelurahan sums (the same `loadAreaSums` and `areaTotals` the read API answers with), TPS
- * rows from `rm_tps` a page at a time, each TPS dressed by the same `contribution` the kelurahan sums are made of. So
- * at one position the file equals /api/summary, /api/kecamatan, /api/kelurahan and /api/tps exactly.
+ * position: area rows (provinsi down to kelurahan) from each area's own row (the same `loadNodeSums` and `areaTotals`
+ * the read API answers with), TPS rows from `rm_tps` a page at a time, each TPS dressed by the same `contribution` the
+ * kelurahan sums are made of. So at one position the file equals /api/summary, /api/areas/{code}, /api/kecamatan,
+ * /api/kelurahan and /api/tps exactly.
  */
 import type { QueryRunner } from 'typeorm';
-import { areaTotals, loadAreaSums, type AreaSums } from '../projections/area-totals.js';
+import { areaIndexOf, type AreaIndex } from '../projections/area-index.js';
+import { areaTotals, loadNodeSums, type AreaSums } from '../projections/area-totals.js';
 import { contribution, emptyContest } from '../projections/kelurahan-tally.js';
 import { rows } from '../projections/projection.js';
 import { initialTps, type TpsDoc } from '../projections/tps-doc.js';
 import type { Contests } from '../reference/contests.js';
-import type { ReferenceData } from '../reference/reference-data.js';
+import { CODE_LENGTH, type ReferenceData } from '../reference/reference-data.js';
 import type { Area, RowLevel } from './report-params.js';
 import type { ResultRow } from './result-rows.js';
 
 const TPS_PAGE = 1000;
 
 export class ResultsSource {
-  private readonly kecName: Map<string, string>;
+  private readonly index: AreaIndex;
 
   constructor(
     private readonly ref: ReferenceData,
     private readonly contests: Contests,
   ) {
-    this.kecName = new Map(ref.kecamatan.map((k) => [k.code, k.name]));
+    this.index = areaIndexOf(ref);
   }
 
-  /** The area's own totals: for the city exactly the totals of /api/summary. */
+  /** The area's own totals, from its own row: for the root exactly the totals of /api/summary. */
   async total(tx: QueryRunner, area: Area, contest: string): Promise<ResultRow> {
-    const sums = (await loadAreaSums(tx, area.level, contest)).get(area.level === 'city' ? 'city' : area.code);
-    const tpsTotal =
-      area.level === 'city'
-        ? this.ref.tpsTotal
-        : area.level === 'kecamatan'
-          ? (this.ref.tpsCount.get(area.code) ?? 0)
-          : this.ref.kelurahanByCode.get(area.code)!.tpsCount;
-    const kec = area.level === 'kecamatan' ? area.name : area.level === 'kelurahan' ? this.kecamatanOf(area.code) : '';
+    const sums = await loadNodeSums(tx, [area.code], contest);
     return {
-      level: 'total',
-      code: area.code,
+      ...this.place('total', area.code),
       name: `Jumlah ${area.name}`,
-      kecamatan: kec,
-      kelurahan: area.level === 'kelurahan' ? area.name : '',
-      totals: areaTotals(contest, this.contests.byCode.get(contest), sums, tpsTotal),
+      totals: areaTotals(contest, this.contests.byCode.get(contest), sums.get(area.code), this.ref.tpsCount.get(area.code) ?? 0),
     };
   }
 
-  /** Kecamatan or kelurahan rows inside the area, in reference order (small: one per area). */
+  /** The rows of one level inside the area, in code order, from each area's own row (one per area, never a sum over TPS). */
   async areaRows(tx: QueryRunner, area: Area, level: Exclude<RowLevel, 'tps'>, contest: string): Promise<ResultRow[]> {
-    const sums = await loadAreaSums(tx, level, contest);
+    const codes = level === 'kelurahan' ? [...this.index.kelurahanOf(area.code)] : this.descendants(area.code, CODE_LENGTH[level]);
+    const sums = await loadNodeSums(tx, codes, contest);
     const c = this.contests.byCode.get(contest);
-    const inArea = new Set(area.kelurahan);
-    if (level === 'kecamatan') {
-      const kecs = new Set(this.ref.kelurahan.filter((k) => inArea.has(k.code)).map((k) => k.kecamatanCode));
-      return this.ref.kecamatan
-        .filter((k) => kecs.has(k.code))
-        .map((k) => ({
-          level,
-          code: k.code,
-          name: k.name,
-          kecamatan: k.name,
-          kelurahan: '',
-          totals: areaTotals(contest, c, sums.get(k.code), this.ref.tpsCount.get(k.code) ?? 0),
-        }));
-    }
-    return this.ref.kelurahan
-      .filter((k) => inArea.has(k.code))
-      .map((k) => ({
-        level,
-        code: k.code,
-        name: k.name,
-        kecamatan: this.kecName.get(k.kecamatanCode) ?? '',
-        kelurahan: k.name,
-        totals: areaTotals(contest, c, sums.get(k.code), k.tpsCount),
-      }));
+    return codes.map((code) => ({
+      ...this.place(level, code),
+      totals: areaTotals(contest, c, sums.get(code), this.ref.tpsCount.get(code) ?? 0),
+    }));
   }
 
   /** TPS rows inside the area in id order, read a page at a time on the snapshot's connection. */
   async *tpsRows(tx: QueryRunner, area: Area, contest: string): AsyncGenerator<ResultRow> {
-    const inArea = new Set(area.kelurahan);
-    // The area's kelurahan in reference order, then their TPS: never a filter over every TPS.
-    const tps = this.ref.kelurahan.filter((k) => inArea.has(k.code)).flatMap((k) => this.ref.tpsOf(k.code));
+    // The area's kelurahan in code order, then their TPS: never a filter over every TPS.
+    const tps = [...this.index.kelurahanOf(area.code)].flatMap((k) => this.ref.tpsOf(k));
     const c = this.contests.byCode.get(contest);
     const read = (from: number) => {
       if (from >= tps.length) return null;
@@ -105,13 +77,11 @@ export class ResultsSource {
           tpsCheckedIn: own.status.tpsCheckedIn,
           openIncidents: own.status.openIncidents,
         };
-        const kel = this.ref.kelurahanByCode.get(t.kelurahanCode);
         yield {
+          ...this.place('tps', t.kelurahanCode),
           level: 'tps',
           code: t.id,
           name: `TPS ${String(t.number).padStart(3, '0')}`,
-          kecamatan: this.kecName.get(t.kecamatanCode) ?? '',
-          kelurahan: kel?.name ?? '',
           totals: areaTotals(contest, c, sums, 1),
         };
       }
@@ -123,8 +93,25 @@ export class ResultsSource {
     return total.totals.candidates.map((c) => c.number);
   }
 
-  private kecamatanOf(kelurahanCode: string): string {
-    const k = this.ref.kelurahanByCode.get(kelurahanCode);
-    return k ? (this.kecName.get(k.kecamatanCode) ?? '') : '';
+  /**
+   * Where a row sits: its level, code and name, and the names of the kecamatan and kelurahan it lies in (a kecamatan
+   * row names itself as its kecamatan; rows above kecamatan leave both empty).
+   */
+  private place(level: string, code: string): Omit<ResultRow, 'totals'> {
+    const name = (c: string) => (code.length >= c.length ? this.index.areaRef(c).name : '');
+    return {
+      level,
+      code,
+      name: this.index.areaRef(code).name,
+      kecamatan: code.length >= 6 ? name(code.slice(0, 6)) : '',
+      kelurahan: code.length >= 10 ? name(code.slice(0, 10)) : '',
+    };
+  }
+
+  /** The areas of code length `length` inside `code`, in code order, down the area index's children. */
+  private descendants(code: string, length: number): string[] {
+    let level = [code];
+    while (level.length && level[0].length < length) level = level.flatMap((c) => this.index.children(c));
+    return level;
   }
 }

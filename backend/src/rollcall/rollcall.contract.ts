@@ -1,5 +1,5 @@
 /** GET /api/rollcall and GET /api/tps/{id}/officer (operators and admins only: they carry phone numbers). */
-import type { ContactAttemptView } from '../live/live.contract.js';
+import type { AreaRef, ContactAttemptView } from '../live/live.contract.js';
 
 export interface Monitor {
   nip: string;
@@ -23,8 +23,14 @@ export interface RollCall {
   /** False before the deadline: then `rows` is empty. */
   passed: boolean;
   now: string;
-  /** TPS without a check-in, by kelurahan and TPS number. */
+  /** The area listed: the reference's root, or `?area=`. */
+  area: AreaRef;
+  /** TPS without a check-in, by kelurahan and TPS number: a page (at most 1,000; `?limit=`), from `?cursor=` on. */
   rows: RollCallRow[];
+  /** How many TPS of the area have no check-in (0 before the deadline). */
+  total: number;
+  /** Where the next page starts (also the X-Next-Cursor and Link headers); null on the last page. */
+  nextCursor: string | null;
 }
 
 export interface TpsMonitor {

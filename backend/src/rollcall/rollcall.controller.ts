@@ -1,10 +1,14 @@
 /** The morning roll call: TPS without a check-in with their monitor's phone, calls recorded, reserves sent (docs/posko.md). */
 import { Body, Controller, Get, Inject, Param, Post, Query, Req, Res } from '@nestjs/common';
-import { ApiTags } from '@nestjs/swagger';
+import { ApiQuery, ApiTags } from '@nestjs/swagger';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { Request, Response } from 'express';
 import { READ_MODELS, type ReadModels } from '../projections/read-models.port.js';
 import { awaitPosition } from '../read-api/read-position.js';
+import { linkNext, pageParams } from '../read-api/paging.js';
+import { areaNotFound, areaOf } from '../read-api/query.js';
+import { QueryParams } from '../audit/query-params.js';
+import { UNPAGED_LIST_LIMIT } from '../projections/read-models.service.js';
 import type { DataSource } from 'typeorm';
 import { CurrentPrincipal } from '../auth/auth.guard.js';
 import { UserDirectory } from '../auth/user-directory.js';
@@ -61,9 +65,21 @@ export class RollCallController {
 
   @Get('rollcall')
   @Roles('operator', 'admin')
-  async rollCall(@Query('minPosition') min: string | undefined, @Res({ passthrough: true }) res: Response): Promise<RollCall> {
+  @ApiQuery({ name: 'area', required: false, description: 'provinsi, kabupaten/kota, kecamatan or kelurahan code; default the root' })
+  @ApiQuery({ name: 'limit', required: false, description: `rows per page, 1..${UNPAGED_LIST_LIMIT}, default ${UNPAGED_LIST_LIMIT}` })
+  @ApiQuery({ name: 'cursor', required: false, description: 'nextCursor (X-Next-Cursor) of the previous page' })
+  @ApiQuery({ name: 'minPosition', required: false, description: 'wait (up to 5 s) until the read models reach this position' })
+  async rollCall(@Query() query: Record<string, unknown>, @Res({ passthrough: true }) res: Response): Promise<RollCall> {
+    const p = new QueryParams(query);
+    const area = areaOf(p);
+    const page = pageParams(p, /^\d{13}$/);
+    const min = p.position('minPosition');
+    p.done();
     await awaitPosition(this.rm, min, res);
-    return this.query.rollCall(this.clock.now());
+    const answer = await this.query.rollCall(this.clock.now(), { area, limit: page.limit!, after: page.after });
+    if (!answer) throw areaNotFound(area!);
+    linkNext(res, answer.nextCursor);
+    return answer;
   }
 
   @Get('tps/:tpsId/officer')

@@ -2,7 +2,10 @@ import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
 import { APP_CONFIG, type RuntimeConfig } from '../config/config.module.js';
-import { checkinDeadline, loadMissingTps } from '../projections/coverage.js';
+import { areaIndexOf, type AreaIndex } from '../projections/area-index.js';
+import { checkinDeadline, deadlinePassed } from '../projections/coverage.js';
+import { readMissingPage } from '../projections/missing-tps.js';
+import { inSnapshot } from '../projections/snapshot.js';
 import { READ_MODELS, type ReadModels } from '../projections/read-models.port.js';
 import { REFERENCE_DATA } from '../reference/reference.module.js';
 import type { ReferenceData } from '../reference/reference-data.js';
@@ -10,12 +13,16 @@ import type { Monitor, RollCall, TpsMonitor } from './rollcall.contract.js';
 
 @Injectable()
 export class RollCallQuery {
+  private readonly index: AreaIndex;
+
   constructor(
     @InjectDataSource() private readonly db: DataSource,
     @Inject(READ_MODELS) private readonly rm: ReadModels,
     @Inject(REFERENCE_DATA) private readonly ref: ReferenceData,
     @Inject(APP_CONFIG) private readonly config: RuntimeConfig,
-  ) {}
+  ) {
+    this.index = areaIndexOf(ref);
+  }
 
   /** The monitors holding these TPS now (users table), by TPS id. */
   async monitors(tpsIds: string[]): Promise<Map<string, Monitor>> {
@@ -26,19 +33,22 @@ export class RollCallQuery {
     return new Map(rows.map((r) => [r.tps_id, { nip: r.nip, name: r.name, phone: r.phone }]));
   }
 
-  async rollCall(now: Date): Promise<RollCall> {
+  /** A page of the area's TPS without a check-in once the deadline has passed, with monitors and calls; null: no such area. */
+  async rollCall(now: Date, q: { area?: string; limit: number; after?: string }): Promise<RollCall | null> {
+    const code = q.area ?? this.ref.root.code;
+    if (!this.index.has(code)) return null;
+    const area = this.index.areaRef(code);
     const deadline = checkinDeadline(this.config.ELECTION_DATE, this.config.CHECKIN_DEADLINE);
-    const passed = now.getTime() >= Date.parse(deadline);
-    if (!passed) return { deadline, passed, now: now.toISOString(), rows: [] };
-    // The missing TPS only (kelurahan counts, then their checked-in TPS): never every TPS of the reference.
-    const missing = await loadMissingTps(this.db, this.ref);
-    const ids = missing.map((t) => t.id);
+    const passed = deadlinePassed(now, deadline);
+    const head = { deadline, passed, now: now.toISOString(), area };
+    if (!passed) return { ...head, rows: [], total: 0, nextCursor: null };
+    // A page of the missing TPS (area counts, then the checked-in TPS of the short kelurahan only): never every TPS.
+    const missing = await inSnapshot(this.db, (tx) => readMissingPage(tx, { ref: this.ref, index: this.index }, code, q));
+    const ids = missing.tps.map((t) => t.id);
     const [views, monitors] = await Promise.all([this.rm.tpsMany(ids).then((v) => new Map(v.map((t) => [t.id, t]))), this.monitors(ids)]);
     return {
-      deadline,
-      passed,
-      now: now.toISOString(),
-      rows: missing.map((t) => ({
+      ...head,
+      rows: missing.tps.map((t) => ({
         tpsId: t.id,
         tpsNumber: t.number,
         kelurahanCode: t.kelurahanCode,
@@ -46,6 +56,8 @@ export class RollCallQuery {
         monitor: monitors.get(t.id) ?? null,
         contactAttempts: views.get(t.id)?.contactAttempts ?? [],
       })),
+      total: missing.total,
+      nextCursor: missing.nextCursor,
     };
   }
 

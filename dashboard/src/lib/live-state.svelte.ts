@@ -84,7 +84,7 @@ export class LiveState {
   setSummary(position: string | null, s: Summary): void {
     if (this.fresh('summary', position)) this.summary = s;
   }
-  /** The push carries only the kelurahan a change touched (GET /api/coverage has the whole list). */
+  /** The push carries only the kelurahan a change touched (GET /api/coverage has the rows, a page at a time). */
   setCoverage(position: string | null, { rows, ...counts }: CoverageUpdate): void {
     if (this.fresh('coverage', position)) this.coverage = counts;
     for (const r of rows) if (this.fresh(`cov:${r.kelurahanCode}`, position)) this.coverageRows.set(r.kelurahanCode, r);

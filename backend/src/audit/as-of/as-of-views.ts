@@ -15,7 +15,7 @@ export interface ViewContext {
   minTps: number;
 }
 
-/** The sums the SQL of loadAreaSums would give for these totals: tally counts of the contest, status of the area. */
+/** The sums loadNodeSums would read for these totals: tally counts of the contest, status of the area. */
 export function areaSumsOf(t: KelurahanTotals | undefined, contest: string): AreaSums | undefined {
   if (!t) return undefined;
   const c = t.contests[contest];
