@@ -13,11 +13,13 @@ export interface ExtraAccount {
   role: string;
 }
 
+/** `phones`: every officer gets a synthetic phone number (0800 and the TPS id's last seven digits), as the roll call shows. */
 export async function writeOfficerAccounts(
   url: string,
   tpsIds: Iterable<string>,
   pinHash: string,
   extra: ExtraAccount[] = [],
+  opts: { phones?: boolean } = {},
 ): Promise<number> {
   const client = new pg.Client({ connectionString: url });
   await client.connect();
@@ -25,16 +27,16 @@ export async function writeOfficerAccounts(
     function* lines(): Generator<string> {
       let batch = '';
       for (const id of tpsIds) {
-        batch += `${id}\tPemantau ${id} (sintetis)\tofficer\t${id}\t${pinHash}\n`;
+        batch += `${id}\tPemantau ${id} (sintetis)\tofficer\t${id}\t${pinHash}\t${opts.phones ? `0800${id.slice(-7)}` : '\\N'}\n`;
         if (batch.length > 1 << 20) {
           yield batch;
           batch = '';
         }
       }
-      for (const a of extra) batch += `${a.nip}\t${a.name}\t${a.role}\t\\N\t${pinHash}\n`;
+      for (const a of extra) batch += `${a.nip}\t${a.name}\t${a.role}\t\\N\t${pinHash}\t\\N\n`;
       yield batch;
     }
-    await pipeline(Readable.from(lines()), client.query(copyFrom(`COPY users (nip, name, role, tps_id, pin_hash) FROM STDIN`)));
+    await pipeline(Readable.from(lines()), client.query(copyFrom(`COPY users (nip, name, role, tps_id, pin_hash, phone) FROM STDIN`)));
     await client.query('ANALYZE users');
     const { rows } = await client.query<{ n: number }>(`SELECT count(*)::int AS n FROM users WHERE role = 'officer'`);
     return rows[0].n;

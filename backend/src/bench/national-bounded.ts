@@ -8,12 +8,10 @@
  * then `--samples` requests spread over areas of the level. Prints the figures and the load average.
  */
 import { randomBytes } from 'node:crypto';
-import { createWriteStream, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { once } from 'node:events';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import pg from 'pg';
 import { hashPin } from '../auth/pin-hash.js';
 import { TokenService } from '../auth/token.service.js';
 import type { RuntimeConfig } from '../config/config.module.js';
@@ -22,12 +20,13 @@ import type { NewEvent } from '../event-store/event-store.port.js';
 import { PostgresEventStore } from '../event-store/postgres/postgres.event-store.js';
 import { encodeCursor } from '../projections/area-cursor.js';
 import { createProjections } from '../projections/projection-registry.js';
-import { parseReferenceCsv, type ReferenceData } from '../reference/reference-data.js';
-import { nationShapeFor, syntheticNationCsv } from '../reference/synthetic-nation.js';
+import type { ReferenceData } from '../reference/reference-data.js';
 import { checkInEvent } from './events.js';
+import { writeOfficerAccounts } from './accounts.js';
+import { nationReference, projectionsCaughtUp, spread, spreadAreas, timedGet } from './national-common.js';
 import { openCluster } from './pg.js';
 import { startServer } from './server-child.js';
-import { latency, sleep } from './stats.js';
+import { latency } from './stats.js';
 
 const { values } = parseArgs({
   options: {
@@ -40,18 +39,6 @@ const { values } = parseArgs({
 const SAMPLES = Number(values.samples);
 const log = (m: string) => console.log(`[bounded] ${m}`);
 const load = () => loadavg().map((l) => Number(l.toFixed(2)));
-
-async function reference(dir: string): Promise<{ file: string; ref: ReferenceData }> {
-  let file = values.reference;
-  if (!file) {
-    file = join(dir, 'nation.csv');
-    const out = createWriteStream(file);
-    for (const line of syntheticNationCsv(nationShapeFor(Number(values.tps)))) if (!out.write(line + '\n')) await once(out, 'drain');
-    out.end();
-    await once(out, 'finish');
-  }
-  return { file, ref: parseReferenceCsv(readFileSync(file, 'utf8')) };
-}
 
 /** Check-ins in appends of 1,000 (three in flight); returns how many were written. */
 async function writeMorning(url: string, ids: string[]): Promise<number> {
@@ -70,52 +57,8 @@ async function writeMorning(url: string, ids: string[]): Promise<number> {
   return ids.length;
 }
 
-async function addAccounts(url: string, ids: string[]): Promise<void> {
-  const ds = await openDataSource(url, 2);
-  try {
-    const pin = await hashPin(randomBytes(8).toString('hex'));
-    for (let i = 0; i < ids.length; i += 50_000)
-      await ds.query(
-        `INSERT INTO users (nip, name, role, tps_id, pin_hash, phone)
-         SELECT 'N' || id, 'Petugas ' || id, 'officer', id, $2, '0800' || right(id, 7) FROM unnest($1::text[]) AS id`,
-        [ids.slice(i, i + 50_000), pin],
-      );
-    await ds.query(`INSERT INTO users (nip, name, role, pin_hash) VALUES ('bench-admin', 'Admin (bench)', 'admin', $1)`, [pin]);
-  } finally {
-    await ds.destroy();
-  }
-}
-
-async function caughtUp(url: string, total: number, projections: number): Promise<void> {
-  const db = new pg.Client({ connectionString: url });
-  await db.connect();
-  try {
-    for (let i = 0; ; i++) {
-      const { rows } = await db.query<{ n: number; least: number }>(
-        `SELECT count(*)::int AS n, coalesce(min(events_applied), 0)::int AS least FROM proj_checkpoint WHERE name NOT LIKE '%@%'`,
-      );
-      if (rows[0].n >= projections && rows[0].least >= total) return;
-      if (i % 6 === 0) log(`catching up: ${rows[0].least} of ${total} events`);
-      await sleep(5000);
-    }
-  } finally {
-    await db.end();
-  }
-}
-
-async function timed(base: string, path: string, token: string) {
-  const t0 = performance.now();
-  const r = await fetch(base + path, { headers: { authorization: `Bearer ${token}` } });
-  const body = Buffer.from(await r.arrayBuffer());
-  return { ms: performance.now() - t0, status: r.status, bytes: body.byteLength, body };
-}
-
 function routes(ref: ReferenceData): { name: string; paths: string[] }[] {
-  const spread = <T>(xs: T[], n = 10) => Array.from({ length: Math.min(n, xs.length) }, (_, i) => xs[Math.floor((i * xs.length) / n)]);
-  const prov = spread(ref.provinsi).map((p) => p.code);
-  const kab = spread(ref.kabupaten).map((k) => k.code);
-  const kec = spread(ref.kecamatan).map((k) => k.code);
-  const kel = spread(ref.kelurahan).map((k) => k.code);
+  const { prov, kab, kec, kel } = spreadAreas(ref);
   const kelCursors = spread([...ref.kelurahan].sort((a, b) => a.code.localeCompare(b.code))).map((k) => encodeCursor(k.code));
   const tpsCursors = kel.map((k) => encodeCursor(`${k}001`));
   return [
@@ -148,7 +91,7 @@ async function main() {
   const cluster = await openCluster(process.env.DATABASE_URL, log);
   let server: Awaited<ReturnType<typeof startServer>> | null = null;
   try {
-    const { file, ref } = await reference(dir);
+    const { file, ref } = await nationReference(dir, Number(values.tps), values.reference);
     log(`reference: ${ref.provinsi.length} provinsi, ${ref.kelurahan.length} kelurahan, ${ref.tpsTotal} TPS`);
     const url = await cluster.createDatabase('bounded');
     await (await openDataSource(url, 1)).destroy();
@@ -160,8 +103,15 @@ async function main() {
     log(
       `${events} check-ins written in ${Math.round((performance.now() - t0) / 1000)} s (all of provinsi ${first}, every other TPS elsewhere)`,
     );
-    await addAccounts(url, ids);
-    log(`${ids.length} officer accounts stored`);
+    // With phone numbers: the roll call shows each missing TPS's monitor.
+    const accounts = await writeOfficerAccounts(
+      url,
+      ids,
+      await hashPin(randomBytes(8).toString('hex')),
+      [{ nip: 'bench-admin', name: 'Admin (bench)', role: 'admin' }],
+      { phones: true },
+    );
+    log(`${accounts} officer accounts stored`);
     const jwtSecret = randomBytes(32).toString('hex');
     const env = {
       DATABASE_URL: url,
@@ -172,7 +122,7 @@ async function main() {
       RATE_LIMIT_READS_PER_IP_PER_MIN: '0',
     };
     server = await startServer(env, log);
-    await caughtUp(url, events, createProjections(ref).length);
+    await projectionsCaughtUp(url, events, createProjections(ref).length, log);
     log('caught up');
     const token = await new TokenService({ jwtSecret, TOKEN_TTL_SECONDS: 43_200 } as RuntimeConfig).sign({
       sub: 'bench-admin',
@@ -180,9 +130,9 @@ async function main() {
     });
     const figures = [];
     for (const r of routes(ref)) {
-      const cold = await timed(server.url, r.paths[0], token);
+      const cold = await timedGet(server.url, r.paths[0], token);
       const ms: number[] = [];
-      for (let i = 0; i < SAMPLES; i++) ms.push((await timed(server.url, r.paths[i % r.paths.length], token)).ms);
+      for (let i = 0; i < SAMPLES; i++) ms.push((await timedGet(server.url, r.paths[i % r.paths.length], token)).ms);
       const warm = latency(ms);
       const head = cold.body.subarray(0, 1).toString() === '{' ? (JSON.parse(cold.body.toString()) as Record<string, unknown>) : null;
       const counts = head

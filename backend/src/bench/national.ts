@@ -15,8 +15,7 @@
  * Writes bench/results/national.json. DATABASE_URL as for `npm run bench` (else an embedded PostgreSQL).
  */
 import { randomBytes, randomUUID } from 'node:crypto';
-import { once } from 'node:events';
-import { createWriteStream, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -29,11 +28,11 @@ import type { NewEvent } from '../event-store/event-store.port.js';
 import { PostgresEventStore } from '../event-store/postgres/postgres.event-store.js';
 import { createProjections } from '../projections/projection-registry.js';
 import { rebuildProjections } from '../projections/rebuild.js';
-import { parseReferenceCsv } from '../reference/reference-data.js';
-import { nationShapeFor, syntheticNationCsv } from '../reference/synthetic-nation.js';
+import type { ReferenceData } from '../reference/reference-data.js';
 import { createRng } from '../simulator/prng.js';
 import { checkInEvent, incidentEvent, tallyEvent } from './events.js';
 import { writeOfficerAccounts } from './accounts.js';
+import { nationReference, projectionsCaughtUp, spreadAreas, timedGet } from './national-common.js';
 import { openCluster } from './pg.js';
 import { startServer, type ServerChild } from './server-child.js';
 import { latency, sleep, type Latency } from './stats.js';
@@ -60,15 +59,6 @@ interface RouteFigure {
   warm: Latency;
   /** The backend's peak resident memory once this route's requests were answered (VmHWM: it only grows). */
   peakRssMb: number;
-}
-
-async function writeReference(dir: string) {
-  const file = join(dir, 'nation.csv');
-  const out = createWriteStream(file);
-  for (const line of syntheticNationCsv(nationShapeFor(TPS))) if (!out.write(line + '\n')) await once(out, 'drain');
-  out.end();
-  await once(out, 'finish');
-  return { file, ref: parseReferenceCsv(readFileSync(file, 'utf8')) };
 }
 
 /** The night through the store, in appends of ~1,000 events (three in flight); returns when each quarter ended. */
@@ -118,34 +108,6 @@ async function writeNight(url: string, tpsIds: string[]) {
   return { events: written, writeMs: performance.now() - t0, phases };
 }
 
-async function getJson(base: string, path: string, token: string) {
-  const t0 = performance.now();
-  const r = await fetch(base + path, { headers: { authorization: `Bearer ${token}` } });
-  const body = await r.arrayBuffer();
-  return { ms: performance.now() - t0, status: r.status, bytes: body.byteLength, json: () => JSON.parse(Buffer.from(body).toString()) };
-}
-
-/**
- * Waits until every projection has applied the whole log, reading their checkpoints every 5 s (not /api/health,
- * whose lag and visibility counts over the log would add their own load to what is measured).
- */
-async function caughtUp(url: string, total: number, projections: number) {
-  const db = new pg.Client({ connectionString: url });
-  await db.connect();
-  try {
-    for (let i = 0; ; i++) {
-      const { rows } = await db.query<{ n: number; least: number }>(
-        `SELECT count(*)::int AS n, coalesce(min(events_applied), 0)::int AS least FROM proj_checkpoint WHERE name NOT LIKE '%@%'`,
-      );
-      if (rows[0].n >= projections && rows[0].least >= total) return;
-      if (i % 12 === 0) log(`catching up: the slowest projection has applied ${rows[0].least} of ${total} events`);
-      await sleep(5000);
-    }
-  } finally {
-    await db.end();
-  }
-}
-
 /** Waits until the background as-of fold has taken in the whole log (as_of_state.n); returns how long it waited. */
 async function asOfFolded(url: string, total: number) {
   const t0 = performance.now();
@@ -164,12 +126,8 @@ async function asOfFolded(url: string, total: number) {
 }
 
 /** The routes, each with its areas: one of every level, spread over the reference, so warm samples are not one row. */
-function routes(ref: ReturnType<typeof parseReferenceCsv>): { name: string; paths: string[] }[] {
-  const spread = <T>(xs: T[], n = 10) => Array.from({ length: Math.min(n, xs.length) }, (_, i) => xs[Math.floor((i * xs.length) / n)]);
-  const prov = spread(ref.provinsi).map((p) => p.code);
-  const kab = spread(ref.kabupaten).map((k) => k.code);
-  const kec = spread(ref.kecamatan).map((k) => k.code);
-  const kel = spread(ref.kelurahan).map((k) => k.code);
+function routes(ref: ReferenceData): { name: string; paths: string[] }[] {
+  const { prov, kab, kec, kel } = spreadAreas(ref);
   const tps = kel.map((k) => `${k}001`);
   return [
     { name: 'GET /api/summary', paths: ['/api/summary'] },
@@ -190,15 +148,15 @@ function routes(ref: ReturnType<typeof parseReferenceCsv>): { name: string; path
   ];
 }
 
-async function measureRoutes(server: ServerChild, token: string, ref: ReturnType<typeof parseReferenceCsv>): Promise<RouteFigure[]> {
+async function measureRoutes(server: ServerChild, token: string, ref: ReferenceData): Promise<RouteFigure[]> {
   const out: RouteFigure[] = [];
   const list = routes(ref);
   // Cold: each route's first request after the start, before any other read.
   const cold = new Map<string, { ms: number; status: number; bytes: number }>();
-  for (const r of list) cold.set(r.name, await getJson(server.url, r.paths[0], token));
+  for (const r of list) cold.set(r.name, await timedGet(server.url, r.paths[0], token));
   for (const r of list) {
     const ms: number[] = [];
-    for (let i = 0; i < SAMPLES; i++) ms.push((await getJson(server.url, r.paths[i % r.paths.length], token)).ms);
+    for (let i = 0; i < SAMPLES; i++) ms.push((await timedGet(server.url, r.paths[i % r.paths.length], token)).ms);
     const c = cold.get(r.name)!;
     const f = {
       route: r.name,
@@ -221,7 +179,7 @@ async function main() {
   const cluster = await openCluster(process.env.DATABASE_URL, log);
   let server: ServerChild | null = null;
   try {
-    const { file, ref } = await writeReference(dir);
+    const { file, ref } = await nationReference(dir, TPS);
     log(
       `reference: ${ref.provinsi.length} provinsi, ${ref.kabupaten.length} kabupaten/kota, ${ref.kecamatan.length} kecamatan, ${ref.kelurahan.length} kelurahan, ${ref.tpsTotal} TPS`,
     );
@@ -251,7 +209,7 @@ async function main() {
     // From the spawn: the projections start catching up while the server starts.
     const c0 = performance.now();
     server = await startServer(env, log);
-    await caughtUp(url, night.events, createProjections(ref).length);
+    await projectionsCaughtUp(url, night.events, createProjections(ref).length, log);
     const catchUpMs = performance.now() - c0;
     log(`catch-up: ${night.events} events in ${seconds(catchUpMs)} s`);
     const catchUpRssMb = server.peakRssMb();
@@ -273,7 +231,7 @@ async function main() {
 
     const asOf: { at: string; ms: number; status: number }[] = [];
     for (const p of night.phases.slice(0, 3)) {
-      const r = await getJson(server.url, `/api/summary?asOf=${encodeURIComponent(p.endedAt)}`, token);
+      const r = await timedGet(server.url, `/api/summary?asOf=${encodeURIComponent(p.endedAt)}`, token);
       asOf.push({ at: p.endedAt, ms: Math.round(r.ms), status: r.status });
       log(`asOf ${p.endedAt} (after ${p.phase}): ${r.status} in ${Math.round(r.ms)} ms`);
     }

@@ -24,22 +24,7 @@ let db: TestDatabase;
 let ds: DataSource;
 let store: PostgresEventStore;
 
-const photo = (tpsId: string, page: number): TpsEvent => ({
-  type: 'FormPhotoAttached',
-  data: {
-    tpsId,
-    contest: 'PPWP',
-    page,
-    hash: `${tpsId}${page}`.padEnd(64, 'a'),
-    size: 1000,
-    mediaType: 'image/jpeg',
-    width: 800,
-    height: 600,
-    cameraTime: null,
-    dhash: '0000000000000000',
-    duplicateOf: null,
-  },
-});
+const photo = (tpsId: string, page: number): TpsEvent => ev.photo(tpsId, `${tpsId}${page}`, null, page);
 
 /** A night over the first `count` TPS of the city: check-ins, tallies, incidents, corrections, papers, photos. */
 function night(from: number, to: number): TpsEvent[] {
