@@ -128,22 +128,30 @@ export async function rebuildProjections(
       const name = shadows[i].projection.name;
       // A flush's writes touch distinct rows, so BULK_WRITERS connections share them, each write its own transaction.
       let taken = 0;
+      let failed = false;
       const workers = Array.from({ length: Math.min(BULK_WRITERS, writes.length) }, async () => {
-        while (taken < writes.length) {
+        // Once one write failed the rebuild fails: the other writer stops too instead of filling copies no one will use.
+        while (taken < writes.length && !failed) {
           const w = writes[taken++];
-          await inTransaction(ds, (tx) => w.run(tx));
+          try {
+            await inTransaction(ds, (tx) => w.run(tx));
+          } catch (e) {
+            failed = true;
+            throw e;
+          }
           opts.onFold?.(name, 0, w.rows);
         }
       });
-      const failed = (await Promise.allSettled(workers)).find((r) => r.status === 'rejected');
-      if (failed) throw failed.reason;
+      const rejected = (await Promise.allSettled(workers)).find((r) => r.status === 'rejected');
+      if (rejected) throw rejected.reason;
       if (!final) {
         if (bulk) opts.onFold?.(name, applied, 0);
         return;
       }
       // At the end of the log, once every write is in: the projection's last check and the copies' checkpoint, in one
-      // transaction. The checkpoint is set only here (a crash before it leaves copies that the next rebuild drops and
-      // starts over, step 1), for the per-fold path too: its folds skip the events it does not handle.
+      // transaction. A bulk fold's checkpoint is set only here (a crash before it leaves copies that the next rebuild
+      // drops and starts over, step 1); the per-fold path's folds move it as they go but skip the pages without its
+      // events, so here it is moved to the end of the log and given the count of every event read.
       await inTransaction(ds, async (tx) => {
         await bulk?.finish?.(tx);
         if (!lastEvent) return;

@@ -5,14 +5,15 @@
  * into the empty, index-free copies.
  *
  * Memory is bounded by `memoryLimit` TPS docs (plus one page's worth): past it, every held doc is written out and
- * dropped. A TPS written before that comes back in a later page is loaded from the copy (with the doc it stored, whose
- * contribution its kelurahan then gives up) and written again through a staging table and one upsert.
+ * dropped. A TPS written before that comes back in a later page is loaded from the copy, its kelurahan gives up the
+ * stored doc's contribution at once (so only the new doc is held), and it is written again through a staging table and
+ * one upsert.
  */
 import type { RecordedEvent } from '../event-store/event-store.port.js';
 import type { ReferenceData } from '../reference/reference-data.js';
 import { applyDeltas, sumDeltas } from './area-rollup.js';
 import { chunks, copyObjects } from './copy-rows.js';
-import type { KelurahanTotals } from './kelurahan-tally.js';
+import { applyContribution, contribution, emptyStatus, type KelurahanTotals } from './kelurahan-tally.js';
 import { table, type BulkContext, type BulkFold, type BulkWrite } from './projection.js';
 import type { TpsDoc } from './tps-doc.js';
 import { foldTps, moveContributions, touchedTps, tpsRow, type FoldedTps } from './tps-status.fold.js';
@@ -20,8 +21,8 @@ import { AREA, KELURAHAN, statusRows, tallyRows, TPS_COLUMNS, TPS_ON_CONFLICT, t
 import type { FlaggedPolicy } from './verification.js';
 
 interface Held extends FoldedTps {
-  /** The doc the copy holds (written by an earlier flush); null: never written. */
-  stored: TpsDoc | null;
+  /** The copy holds a row of this TPS (an earlier flush wrote it): written again by upsert, not COPY. */
+  inCopy: boolean;
 }
 
 export class TpsStatusBulk implements BulkFold {
@@ -49,12 +50,22 @@ export class TpsStatusBulk implements BulkFold {
         `SELECT tps_id, doc FROM ${table(this.ctx.schema, 'rm_tps')} WHERE tps_id = ANY($1)`,
         [missing],
       );
-      for (const r of found) stored.set(r.tps_id, r.doc);
+      for (const r of found) {
+        stored.set(r.tps_id, r.doc);
+        // Its kelurahan gives up what the stored doc contributed; the flush adds what the new doc contributes.
+        const k = this.totals.get(r.doc.kelurahanCode) ?? {
+          kelurahanCode: r.doc.kelurahanCode,
+          kecamatanCode: r.doc.kecamatanCode,
+          status: emptyStatus(),
+          contests: {},
+        };
+        this.totals.set(k.kelurahanCode, applyContribution(k, contribution(r.doc), -1));
+      }
     }
     const after = foldTps(this.ref, this.policy, events, (id) => this.held.get(id)?.doc ?? stored.get(id));
     // Only the position of the last event is kept (the event itself is several times the doc's size).
     for (const [id, { doc, last }] of after) {
-      this.held.set(id, { doc, last: { position: last.position }, stored: this.held.get(id)?.stored ?? stored.get(id) ?? null });
+      this.held.set(id, { doc, last: { position: last.position }, inCopy: (this.held.get(id)?.inCopy ?? false) || stored.has(id) });
     }
   }
 
@@ -62,20 +73,20 @@ export class TpsStatusBulk implements BulkFold {
     const held = [...this.held.values()];
     this.held = new Map();
     if (held.length > 0) this.flushedTps = true;
-    // Each TPS's contribution moves once per flush, from what the copy holds to what it will hold.
+    // Each held TPS adds its contribution once per flush (what the copy held was given up when it was loaded).
     moveContributions(
       this.totals,
-      held.map((h) => ({ before: h.stored, after: h.doc })),
+      held.map((h) => ({ before: null, after: h.doc })),
     );
     const t = (name: string) => table(this.ctx.schema, name);
     const size = this.ctx.writeRows;
     const cols = TPS_COLUMNS.join(', ');
     const writes: BulkWrite[] = [
-      ...chunks(held.filter((h) => !h.stored).map(tpsRow), size).map((rows): BulkWrite => ({
+      ...chunks(held.filter((h) => !h.inCopy).map(tpsRow), size).map((rows): BulkWrite => ({
         rows: rows.length,
         run: (tx) => copyObjects(tx, t('rm_tps'), rows),
       })),
-      ...chunks(held.filter((h) => h.stored).map(tpsRow), size).map((rows): BulkWrite => ({
+      ...chunks(held.filter((h) => h.inCopy).map(tpsRow), size).map((rows): BulkWrite => ({
         rows: rows.length,
         run: async (tx) => {
           await tx.query(`CREATE TEMP TABLE rebuild_tps (LIKE ${t('rm_tps')}) ON COMMIT DROP`);
