@@ -17,7 +17,7 @@ import { applyContribution, contribution, emptyStatus, type KelurahanTotals } fr
 import { table, type BulkContext, type BulkFold, type BulkWrite } from './projection.js';
 import type { TpsDoc } from './tps-doc.js';
 import { foldTps, moveContributions, touchedTps, tpsRow, type FoldedTps } from './tps-status.fold.js';
-import { AREA, KELURAHAN, statusRows, tallyRows, TPS_COLUMNS, TPS_ON_CONFLICT, type Placed } from './tps-status.rows.js';
+import { AREA, KELURAHAN, placedAreas, placedKelurahan, statusRows, tallyRows, TPS_COLUMNS, TPS_ON_CONFLICT } from './tps-status.rows.js';
 import type { FlaggedPolicy } from './verification.js';
 
 interface Held extends FoldedTps {
@@ -102,8 +102,8 @@ export class TpsStatusBulk implements BulkFold {
       new Map(),
       sumDeltas(kelurahan.map((k) => ({ kelurahanCode: k.kelurahanCode, before: undefined, after: k }))),
     );
-    const kelRows: Placed[] = kelurahan.map((k) => ({ code: k.kelurahanCode, parent: k.kecamatanCode, ...k }));
-    const areaRows: Placed[] = areas.map((a) => ({ code: a.areaCode, parent: a.parentCode, ...a }));
+    const kelRows = placedKelurahan(kelurahan);
+    const areaRows = placedAreas(areas);
     const tables: [string, object[]][] = [
       ['rm_kelurahan_status', statusRows(kelRows, KELURAHAN)],
       ['rm_kelurahan_tally', tallyRows(kelRows, KELURAHAN)],

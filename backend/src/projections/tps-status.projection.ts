@@ -17,6 +17,8 @@ import {
   KELURAHAN,
   STATUS_UPSERT,
   statusRows,
+  placedAreas,
+  placedKelurahan,
   TALLY_UPSERT,
   tallyRows,
   toAreaRollups,
@@ -101,8 +103,8 @@ export class TpsStatusProjection implements Projection {
       toAreaRollups(loaded.area_status, loaded.area_tallies),
       sumDeltas(saved.map((k) => ({ kelurahanCode: k.kelurahanCode, before: original.get(k.kelurahanCode), after: k }))),
     );
-    const kelRows = saved.map((k) => ({ code: k.kelurahanCode, parent: k.kecamatanCode, ...k }));
-    const areaRows = areas.map((a) => ({ code: a.areaCode, parent: a.parentCode, ...a }));
+    const kelRows = placedKelurahan(saved);
+    const areaRows = placedAreas(areas);
     await tx.query(
       `WITH tps AS (
          INSERT INTO ${t('rm_tps')} (tps_id, kelurahan_code, state, checked_in, doc, last_commit, last_prepare, review, official_diff)

@@ -133,6 +133,11 @@ export const AREA: Place = { key: 'area_code', parent: 'parent_code' };
 
 export type Placed = Contribution & { code: string; parent: string | null };
 
+/** Kelurahan totals and area rollups as rows keyed by their code and parent (the same numbers either way). */
+export const placedKelurahan = (totals: KelurahanTotals[]): Placed[] =>
+  totals.map((k) => ({ code: k.kelurahanCode, parent: k.kecamatanCode, ...k }));
+export const placedAreas = (areas: AreaRollup[]): Placed[] => areas.map((a) => ({ code: a.areaCode, parent: a.parentCode, ...a }));
+
 export const statusRows = (totals: Placed[], p: Place) =>
   totals.map((k) => ({
     [p.key]: k.code,
