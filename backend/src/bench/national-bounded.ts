@@ -23,7 +23,7 @@ import { createProjections } from '../projections/projection-registry.js';
 import type { ReferenceData } from '../reference/reference-data.js';
 import { checkInEvent } from './events.js';
 import { writeOfficerAccounts } from './accounts.js';
-import { nationReference, projectionsCaughtUp, spread, spreadAreas, timedGet } from './national-common.js';
+import { benchServerEnv, nationReference, projectionsCaughtUp, spread, spreadAreas, timedGet } from './national-common.js';
 import { openCluster } from './pg.js';
 import { startServer } from './server-child.js';
 import { latency } from './stats.js';
@@ -112,15 +112,7 @@ async function main() {
       { phones: true },
     );
     log(`${accounts} officer accounts stored`);
-    const jwtSecret = randomBytes(32).toString('hex');
-    const env = {
-      DATABASE_URL: url,
-      REFERENCE_FILE: file,
-      JWT_SECRET: jwtSecret,
-      SEED_DEMO: 'false',
-      RATE_LIMIT_READS_PER_MIN: '0',
-      RATE_LIMIT_READS_PER_IP_PER_MIN: '0',
-    };
+    const { jwtSecret, env } = benchServerEnv(url, file);
     server = await startServer(env, log);
     await projectionsCaughtUp(url, events, createProjections(ref).length, log);
     log('caught up');

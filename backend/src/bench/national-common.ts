@@ -1,4 +1,5 @@
 /** What the national benches share (bench:national, bench:bounded): the synthetic reference, timed reads, the wait for the projections. */
+import { randomBytes } from 'node:crypto';
 import { once } from 'node:events';
 import { createWriteStream, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -59,5 +60,22 @@ export function spreadAreas(ref: ReferenceData) {
     kab: spread(ref.kabupaten).map((k) => k.code),
     kec: spread(ref.kecamatan).map((k) => k.code),
     kel: spread(ref.kelurahan).map((k) => k.code),
+  };
+}
+
+/** The backend's environment on a bench's scratch database and reference, with a fresh signing secret. */
+export function benchServerEnv(url: string, referenceFile: string): { jwtSecret: string; env: Record<string, string> } {
+  const jwtSecret = randomBytes(32).toString('hex');
+  return {
+    jwtSecret,
+    env: {
+      DATABASE_URL: url,
+      REFERENCE_FILE: referenceFile,
+      JWT_SECRET: jwtSecret,
+      SEED_DEMO: 'false',
+      // The routes are measured, not the per-token read limit (the bench reads far faster than any screen).
+      RATE_LIMIT_READS_PER_MIN: '0',
+      RATE_LIMIT_READS_PER_IP_PER_MIN: '0',
+    },
   };
 }

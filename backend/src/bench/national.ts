@@ -32,7 +32,7 @@ import type { ReferenceData } from '../reference/reference-data.js';
 import { createRng } from '../simulator/prng.js';
 import { checkInEvent, incidentEvent, tallyEvent } from './events.js';
 import { writeOfficerAccounts } from './accounts.js';
-import { nationReference, projectionsCaughtUp, spreadAreas, timedGet } from './national-common.js';
+import { benchServerEnv, nationReference, projectionsCaughtUp, spreadAreas, timedGet } from './national-common.js';
 import { openCluster } from './pg.js';
 import { startServer, type ServerChild } from './server-child.js';
 import { latency, sleep, type Latency } from './stats.js';
@@ -196,16 +196,7 @@ async function main() {
     ]);
     log(`${accounts} officer accounts stored`);
 
-    const jwtSecret = randomBytes(32).toString('hex');
-    const env = {
-      DATABASE_URL: url,
-      REFERENCE_FILE: file,
-      JWT_SECRET: jwtSecret,
-      SEED_DEMO: 'false',
-      // The routes are measured, not the per-token read limit (the bench reads far faster than any screen).
-      RATE_LIMIT_READS_PER_MIN: '0',
-      RATE_LIMIT_READS_PER_IP_PER_MIN: '0',
-    };
+    const { jwtSecret, env } = benchServerEnv(url, file);
     // From the spawn: the projections start catching up while the server starts.
     const c0 = performance.now();
     server = await startServer(env, log);
