@@ -11,7 +11,7 @@ import {
   REPO_ROOT,
   describeInChromium,
   launchChromium,
-  signIn,
+  signInToPosko,
   waitForAttr,
   waitForText,
   type LaunchedBrowser,
@@ -45,12 +45,9 @@ describeInChromium('posko console in Chromium', () => {
     t = await startTestApp({ INCIDENT_DEADLINES: 'critical=5/30,high=15/60,medium=30/240,low=2/720' }, 'posko_browser');
     officer = await t.login(TPS, '123456');
     launched = await launchChromium();
-    page = await launched.context.newPage();
-    page.setDefaultTimeout(20_000);
+    page = await launched.newPage();
     await page.clock.install();
-    await page.goto(`${t.url}/masuk`);
-    await signIn(page, 'operator', 'operator123');
-    await page.waitForURL(`${t.url}/`);
+    await signInToPosko(page, t.url, 'operator', 'operator123');
     await page.goto(`${t.url}/posko`);
     await page.locator('[data-testid="posko-page"]').waitFor();
   });
@@ -231,11 +228,8 @@ describeInChromium('posko roll call on a small synthetic nation, a page at a tim
       expect(r.status).toBe(201);
     }
     launched = await launchChromium();
-    page = await launched.context.newPage();
-    page.setDefaultTimeout(20_000);
-    await page.goto(`${t.url}/masuk`);
-    await signIn(page, 'operator', 'operator123');
-    await page.waitForURL(`${t.url}/`);
+    page = await launched.newPage();
+    await signInToPosko(page, t.url, 'operator', 'operator123');
   });
   afterAll(async () => {
     await launched?.close();

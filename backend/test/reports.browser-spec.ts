@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import ExcelJS from 'exceljs';
 import type { Page } from 'playwright-core';
 import { goodTally, startTestApp, type TestApp } from './support/app.js';
-import { ARTIFACTS_DIR, describeInChromium, launchChromium, signIn, type LaunchedBrowser } from './support/browser.js';
+import { ARTIFACTS_DIR, describeInChromium, launchChromium, signInToPosko, type LaunchedBrowser } from './support/browser.js';
 
 const KEL = '1673061002';
 const [A, B] = ['1673061002001', '1673061002002'];
@@ -46,9 +46,7 @@ describeInChromium('report downloads in Chromium', () => {
     expect((await t.call('GET', `/api/summary?minPosition=${inc.body.position ?? last}`, { token: op })).status).toBe(200);
     launched = await launchChromium({ width: 1600, height: 1000 });
     page = await launched.newPage();
-    await page.goto(`${t.url}/masuk`);
-    await signIn(page, 'operator', 'operator123');
-    await page.waitForURL(`${t.url}/`);
+    await signInToPosko(page, t.url, 'operator', 'operator123');
   });
   afterAll(async () => {
     await launched?.close();

@@ -19,7 +19,7 @@ import {
   REPO_ROOT,
   describeInChromium,
   launchChromium,
-  signIn,
+  signInToPosko,
   waitForAttr,
   waitForText,
   type LaunchedBrowser,
@@ -41,9 +41,7 @@ describeInChromium('verification screens in Chromium', () => {
   const shot = (name: string) => page.screenshot({ path: join(ARTIFACTS_DIR, name), fullPage: true });
   const as = async (nip: string, pin: string, path: string) => {
     await page.evaluate(() => localStorage.clear());
-    await page.goto(`${t.url}/masuk`);
-    await signIn(page, nip, pin);
-    await page.waitForURL(`${t.url}/`);
+    await signInToPosko(page, t.url, nip, pin);
     await page.goto(`${t.url}${path}`);
   };
   // The shared C.Hasil form (lib/tally/TallyEntry.svelte): boxes by API path; a reading that breaks a rule is saved

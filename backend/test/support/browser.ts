@@ -79,6 +79,13 @@ export async function signIn(page: Page, nip: string, pin: string): Promise<void
   await page.locator('[data-testid="signin-submit"]').click();
 }
 
+/** Opens the sign-in page of `baseUrl`, signs in and waits for the posko's home screen. */
+export async function signInToPosko(page: Page, baseUrl: string, nip: string, pin: string): Promise<void> {
+  await page.goto(`${baseUrl}/masuk`);
+  await signIn(page, nip, pin);
+  await page.waitForURL(`${baseUrl}/`);
+}
+
 export async function textOf(page: Page, testId: string): Promise<string> {
   return ((await page.locator(`[data-testid="${testId}"]`).first().textContent()) ?? '').replace(/\s+/g, ' ').trim();
 }
