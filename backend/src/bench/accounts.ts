@@ -2,10 +2,8 @@
  * One officer account per TPS, as `officers:import` leaves them, written by COPY (820,000 rows in seconds), plus the
  * benches' own readers. One PIN hash for all: the benches sign in with it or never sign in.
  */
-import { Readable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
 import pg from 'pg';
-import { from as copyFrom } from 'pg-copy-streams';
+import { copyInto } from '../projections/copy-rows.js';
 
 export interface ExtraAccount {
   nip: string;
@@ -24,19 +22,11 @@ export async function writeOfficerAccounts(
   const client = new pg.Client({ connectionString: url });
   await client.connect();
   try {
-    function* lines(): Generator<string> {
-      let batch = '';
-      for (const id of tpsIds) {
-        batch += `${id}\tPemantau ${id} (sintetis)\tofficer\t${id}\t${pinHash}\t${opts.phones ? `0800${id.slice(-7)}` : '\\N'}\n`;
-        if (batch.length > 1 << 20) {
-          yield batch;
-          batch = '';
-        }
-      }
-      for (const a of extra) batch += `${a.nip}\t${a.name}\t${a.role}\t\\N\t${pinHash}\t\\N\n`;
-      yield batch;
+    function* accounts(): Generator<(string | null)[]> {
+      for (const id of tpsIds) yield [id, `Pemantau ${id} (sintetis)`, 'officer', id, pinHash, opts.phones ? `0800${id.slice(-7)}` : null];
+      for (const a of extra) yield [a.nip, a.name, a.role, null, pinHash, null];
     }
-    await pipeline(Readable.from(lines()), client.query(copyFrom(`COPY users (nip, name, role, tps_id, pin_hash, phone) FROM STDIN`)));
+    await copyInto(client, 'users', ['nip', 'name', 'role', 'tps_id', 'pin_hash', 'phone'], accounts());
     await client.query('ANALYZE users');
     const { rows } = await client.query<{ n: number }>(`SELECT count(*)::int AS n FROM users WHERE role = 'officer'`);
     return rows[0].n;

@@ -20,9 +20,18 @@ const SPECIAL = /[\\\t\n\r]/;
 const SPECIALS = /[\\\t\n\r]/g;
 const ESCAPED: Record<string, string> = { '\\': '\\\\', '\t': '\\t', '\n': '\\n', '\r': '\\r' };
 
-/** COPYs `rows` (values in `columns` order) into `target`, a trusted table name (projection.ts `table`). */
-export async function copyRows(tx: QueryRunner, target: string, columns: readonly string[], rows: readonly unknown[][]): Promise<void> {
-  if (rows.length === 0) return;
+/** A connection COPY can run on: a pg client (node-postgres' `Client`, or the one a TypeORM query runner holds). */
+export interface CopyClient {
+  query(stream: unknown): NodeJS.WritableStream;
+}
+
+/** COPYs `rows` (values in `columns` order) into `target`, a trusted table name, on `client`, streamed in 1 MB chunks. */
+export async function copyInto(
+  client: CopyClient,
+  target: string,
+  columns: readonly string[],
+  rows: Iterable<readonly unknown[]>,
+): Promise<void> {
   function* lines(): Generator<string> {
     let chunk = '';
     for (const r of rows) {
@@ -34,9 +43,14 @@ export async function copyRows(tx: QueryRunner, target: string, columns: readonl
     }
     if (chunk) yield chunk;
   }
-  // TypeORM's PostgreSQL runner hands out the pg client it holds (already connected: the one running the transaction).
-  const client = (await tx.connect()) as { query(stream: unknown): NodeJS.WritableStream };
   await pipeline(Readable.from(lines()), client.query(copyFrom(`COPY ${target} (${columns.join(', ')}) FROM STDIN`)));
+}
+
+/** COPYs `rows` (values in `columns` order) into `target` (projection.ts `table`) inside the query runner's transaction. */
+export async function copyRows(tx: QueryRunner, target: string, columns: readonly string[], rows: readonly unknown[][]): Promise<void> {
+  if (rows.length === 0) return;
+  // TypeORM's PostgreSQL runner hands out the pg client it holds (already connected: the one running the transaction).
+  await copyInto((await tx.connect()) as CopyClient, target, columns, rows);
 }
 
 /** COPYs objects that all have the same keys in the same order, the target's column names (the upserts' row shapes). */
